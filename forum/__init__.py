@@ -1,0 +1,1 @@
+"""Commonroom: a FirstClass-style, event-sourced conferencing forum."""

@@ -1,0 +1,49 @@
+"""Wires the pieces that exist without the web: engine, log, projections, handlers' services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from forum import migrate
+from forum.config import Config
+from forum.db import make_engine, write_connection
+from forum.eventstore import EventStore
+from forum.handlers import Services
+from forum.passwords import Passwords
+from forum.projections import all_projections
+from forum.projections.registry import Projections
+from forum.subscribers import Subscriber, SubscriberRunner
+
+
+@dataclass
+class Backend:
+    config: Config
+    engine: Engine
+    projections: Projections
+    store: EventStore
+    services: Services
+    subscribers: list[Subscriber] = field(default_factory=list)
+
+    def runner(self, **kwargs: float) -> SubscriberRunner:
+        return SubscriberRunner(self.store, self.subscribers, **kwargs)  # type: ignore[arg-type]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_backend(config: Config, *, migrate_schema: bool = True,
+                 subscribers: Sequence[Subscriber] = ()) -> Backend:
+    """Open the database (migrating it to the newest schema) and wire the log."""
+    engine = make_engine(config.database_url)
+    if migrate_schema:
+        migrate.upgrade(engine)
+    projections = all_projections()
+    with write_connection(engine) as conn, conn.begin():
+        projections.ensure_checkpoints(conn)
+    store = EventStore(engine, projections)
+    passwords = Passwords(config.password_time_cost, config.password_memory_cost)
+    services = Services(store, passwords)
+    return Backend(config, engine, projections, store, services, list(subscribers))

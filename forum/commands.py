@@ -1,0 +1,204 @@
+"""Every command: one frozen dataclass per thing a person means to do.
+
+``StartThread`` is handled by ``handlers.start_thread`` and, if allowed,
+produces ``ThreadStarted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    pass
+
+
+# --- members ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterMember(Command):
+    handle: str
+    display_name: str
+    email: str
+    password: str
+    role: str = "staff"
+
+
+@dataclass(frozen=True)
+class IssueInvitation(Command):
+    role: str = "staff"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptInvitation(Command):
+    token: str
+    handle: str
+    display_name: str
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ChangeMemberRole(Command):
+    member_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DeactivateMember(Command):
+    member_id: str
+
+
+@dataclass(frozen=True)
+class ReactivateMember(Command):
+    member_id: str
+
+
+@dataclass(frozen=True)
+class UpdateProfile(Command):
+    display_name: str
+    bio: str = ""
+    skills: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    can_teach: tuple[str, ...] = ()
+    share_read_history: bool = True
+
+
+@dataclass(frozen=True)
+class ChangePassword(Command):
+    current_password: str
+    new_password: str
+
+
+@dataclass(frozen=True)
+class IssueApiToken(Command):
+    name: str
+
+
+@dataclass(frozen=True)
+class RevokeApiToken(Command):
+    token_id: str
+
+
+# --- conferences -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateConference(Command):
+    slug: str
+    name: str
+    visibility: str
+    resume: str = ""
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateConference(Command):
+    conference_id: str
+    name: str
+    resume: str
+    visibility: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class SetConferenceAcl(Command):
+    conference_id: str
+    entries: tuple[tuple[str, str], ...]
+    expected_version: int | None = None
+
+
+# --- threads and posts -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartThread(Command):
+    conference_id: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PostReply(Command):
+    thread_id: str
+    parent_post_id: str
+    body: str
+
+
+@dataclass(frozen=True)
+class EditPost(Command):
+    thread_id: str
+    post_id: str
+    body: str
+    expected_revision: int | None = None
+
+
+@dataclass(frozen=True)
+class DeletePost(Command):
+    thread_id: str
+    post_id: str
+
+
+@dataclass(frozen=True)
+class HidePost(Command):
+    thread_id: str
+    post_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnhidePost(Command):
+    thread_id: str
+    post_id: str
+
+
+@dataclass(frozen=True)
+class LockThread(Command):
+    thread_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UnlockThread(Command):
+    thread_id: str
+
+
+@dataclass(frozen=True)
+class PinThread(Command):
+    thread_id: str
+
+
+@dataclass(frozen=True)
+class UnpinThread(Command):
+    thread_id: str
+
+
+@dataclass(frozen=True)
+class MoveThread(Command):
+    thread_id: str
+    to_conference_id: str
+
+
+# --- reading ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkThreadRead(Command):
+    """Advance the read marker to ``up_to_seq`` (the whole thread when None)."""
+
+    thread_id: str
+    up_to_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class MarkUnreadFrom(Command):
+    thread_id: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class MarkConferenceRead(Command):
+    conference_id: str

@@ -1,0 +1,298 @@
+"""Every event in Commonroom: frozen dataclasses, named in the past tense.
+
+A released event is never edited. To change one, bump its ``schema_version``
+and register an upcaster in :mod:`forum.serialization`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of all events; ``type`` is the stable name stored in the log."""
+
+    type: ClassVar[str] = ""
+    schema_version: ClassVar[int] = 1
+
+    def to_data(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+
+
+def event(cls: type[Event]) -> type[Event]:
+    """Register an event class under its class name."""
+    cls.type = cls.__name__
+    EVENT_TYPES[cls.type] = cls
+    return cls
+
+
+# --- members ---------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class MemberRegistered(Event):
+    member_id: str
+    handle: str
+    display_name: str
+    email: str
+    role: str
+    password_hash: str
+    invited_by: str | None = None
+
+
+@event
+@dataclass(frozen=True)
+class MemberRoleChanged(Event):
+    member_id: str
+    role: str
+    changed_by: str
+
+
+@event
+@dataclass(frozen=True)
+class MemberDeactivated(Event):
+    member_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class MemberReactivated(Event):
+    member_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ProfileUpdated(Event):
+    schema_version: ClassVar[int] = 2
+
+    member_id: str
+    display_name: str
+    bio: str
+    skills: tuple[str, ...]
+    interests: tuple[str, ...]
+    can_teach: tuple[str, ...]
+    share_read_history: bool
+
+
+@event
+@dataclass(frozen=True)
+class PasswordChanged(Event):
+    member_id: str
+    password_hash: str
+
+
+@event
+@dataclass(frozen=True)
+class ApiTokenIssued(Event):
+    member_id: str
+    token_id: str
+    name: str
+    token_hash: str
+
+
+@event
+@dataclass(frozen=True)
+class ApiTokenRevoked(Event):
+    member_id: str
+    token_id: str
+
+
+@event
+@dataclass(frozen=True)
+class InvitationIssued(Event):
+    invitation_id: str
+    token_hash: str
+    role: str
+    invited_by: str
+    note: str
+
+
+@event
+@dataclass(frozen=True)
+class InvitationAccepted(Event):
+    invitation_id: str
+    member_id: str
+
+
+# --- reading ---------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class ThreadRead(Event):
+    """The member's read marker on a thread moved to ``up_to_seq``.
+
+    ``from_seq`` is where it stood before, so "who read post N, and when" is
+    every event with ``from_seq < N <= up_to_seq``.
+    """
+
+    member_id: str
+    thread_id: str
+    from_seq: int
+    up_to_seq: int
+
+
+# --- conferences -----------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class ConferenceCreated(Event):
+    conference_id: str
+    slug: str
+    name: str
+    resume: str
+    visibility: str
+    parent_id: str | None
+    created_by: str
+
+
+@event
+@dataclass(frozen=True)
+class ConferenceUpdated(Event):
+    conference_id: str
+    name: str
+    resume: str
+    visibility: str
+    updated_by: str
+
+
+@event
+@dataclass(frozen=True)
+class ConferenceAclChanged(Event):
+    """The whole ordered access list was replaced; the first match wins."""
+
+    conference_id: str
+    entries: tuple[tuple[str, str], ...]
+    changed_by: str
+
+
+# --- threads and posts -----------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class ThreadStarted(Event):
+    thread_id: str
+    conference_id: str
+    subject: str
+    post_id: str
+    author_id: str
+    body: str
+
+
+@event
+@dataclass(frozen=True)
+class ReplyPosted(Event):
+    thread_id: str
+    post_id: str
+    seq: int
+    parent_post_id: str
+    author_id: str
+    body: str
+
+
+@event
+@dataclass(frozen=True)
+class PostEdited(Event):
+    thread_id: str
+    post_id: str
+    revision: int
+    body: str
+    editor_id: str
+
+
+@event
+@dataclass(frozen=True)
+class PostDeleted(Event):
+    thread_id: str
+    post_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class PostHidden(Event):
+    thread_id: str
+    post_id: str
+    reason: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class PostUnhidden(Event):
+    thread_id: str
+    post_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ThreadLocked(Event):
+    thread_id: str
+    by: str
+    reason: str = ""
+
+
+@event
+@dataclass(frozen=True)
+class ThreadUnlocked(Event):
+    thread_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ThreadPinned(Event):
+    thread_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ThreadUnpinned(Event):
+    thread_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ThreadMoved(Event):
+    thread_id: str
+    from_conference_id: str
+    to_conference_id: str
+    by: str
+
+
+MODERATION_EVENTS = frozenset(
+    {
+        "PostHidden",
+        "PostUnhidden",
+        "ThreadLocked",
+        "ThreadUnlocked",
+        "ThreadPinned",
+        "ThreadUnpinned",
+        "ThreadMoved",
+        "PostDeleted",
+        "ConferenceAclChanged",
+        "ConferenceUpdated",
+        "MemberRoleChanged",
+        "MemberDeactivated",
+        "MemberReactivated",
+    }
+)

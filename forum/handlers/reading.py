@@ -1,0 +1,78 @@
+"""Handlers for read markers: mark read, mark unread from here, mark conference read.
+
+These decide from the read models (the thread's last post number and the
+member's marker) rather than replaying the thread: they run on every thread
+view, and a marker is the member's own business, so the last writer wins.
+"""
+
+from __future__ import annotations
+
+from forum import commands as cmd
+from forum import queries
+from forum.errors import ConcurrencyConflict, Forbidden, NotFound
+from forum.events import Event, ThreadRead
+from forum.eventstore import StreamWrite
+from forum.handlers import RETRIES, Services
+from forum.model import thread
+from forum.permissions import Viewer, can_read
+
+
+def _stream(member_id: str) -> str:
+    return f"reading-{member_id}"
+
+
+def _member(actor: Viewer) -> str:
+    if not actor.signed_in or actor.member_id is None:
+        raise Forbidden("sign in to keep track of what you have read")
+    return actor.member_id
+
+
+def _thread(svc: Services, actor: Viewer, member_id: str, thread_id: str) -> tuple[int, int]:
+    """The thread's last post number and the member's marker on it."""
+    with svc.engine.connect() as conn:
+        row = queries.get_thread(conn, thread_id)
+        access = queries.conference_access(conn, row.conference_id) if row else None
+        if row is None or access is None or not can_read(actor, access):
+            raise NotFound("no such thread")
+        return int(row.last_seq), queries.get_read_marker(conn, member_id, thread_id)
+
+
+def _append(svc: Services, actor: Viewer, member_id: str, new_events: list[Event]) -> None:
+    for attempt in range(RETRIES):
+        try:
+            if new_events:
+                svc.store.append_streams([StreamWrite(_stream(member_id), new_events, None)],
+                                         svc.meta(actor))
+            return
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+
+
+def mark_thread_read(svc: Services, actor: Viewer, command: cmd.MarkThreadRead) -> None:
+    member_id = _member(actor)
+    last_seq, marker = _thread(svc, actor, member_id, command.thread_id)
+    _append(svc, actor, member_id,
+            thread.mark_read(command.thread_id, last_seq, member_id, marker, command.up_to_seq))
+
+
+def mark_unread_from(svc: Services, actor: Viewer, command: cmd.MarkUnreadFrom) -> None:
+    member_id = _member(actor)
+    last_seq, marker = _thread(svc, actor, member_id, command.thread_id)
+    _append(svc, actor, member_id,
+            thread.mark_unread_from(command.thread_id, last_seq, member_id, marker, command.seq))
+
+
+def mark_conference_read(svc: Services, actor: Viewer, command: cmd.MarkConferenceRead) -> int:
+    """Mark every thread of a conference read; returns how many threads moved."""
+    member_id = _member(actor)
+    with svc.engine.connect() as conn:
+        access = queries.conference_access(conn, command.conference_id)
+        if access is None or not can_read(actor, access):
+            raise NotFound("no such conference")
+        markers = queries.list_thread_markers(conn, member_id, command.conference_id)
+    new_events: list[Event] = [
+        ThreadRead(member_id, tid, marker, last) for tid, marker, last in markers if last > marker
+    ]
+    _append(svc, actor, member_id, new_events)
+    return len(new_events)

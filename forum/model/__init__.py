@@ -1,0 +1,1 @@
+"""Pure decide/evolve functions per aggregate. Standard library only."""

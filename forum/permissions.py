@@ -1,0 +1,135 @@
+"""The one visibility rule: who may read, post and moderate where.
+
+Pure: standard library only. Every surface asks these functions (or
+:func:`readable_conference_ids`, their query form) and nothing else.
+
+A conference's access list is ordered and the first matching entry wins,
+as in FirstClass. Principals are ``member:<id>``, ``role:<admin|staff|guest>``
+and ``members`` (anyone signed in). Where no entry matches, the conference's
+visibility decides: public and internal conferences let staff contribute,
+public ones let everybody read, private ones nobody. An admin moderates
+everywhere. A public conference can never be made unreadable by its list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+
+VISIBILITIES = ("public", "internal", "private")
+MEMBER_ROLES = ("admin", "staff", "guest")
+
+
+class Access(IntEnum):
+    NONE = 0
+    READER = 1
+    CONTRIBUTOR = 2
+    MODERATOR = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Access:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise ValueError(f"unknown access level {name!r}") from None
+
+
+ACCESS_NAMES = tuple(a.name.lower() for a in Access)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking. ``member_id`` is None for an anonymous visitor."""
+
+    member_id: str | None = None
+    role: str = "guest"
+    active: bool = True
+
+    @property
+    def signed_in(self) -> bool:
+        return self.member_id is not None and self.active
+
+
+ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True)
+class ConferenceAccess:
+    conference_id: str
+    visibility: str
+    acl: tuple[tuple[str, str], ...] = ()
+
+
+def principal_matches(principal: str, viewer: Viewer) -> bool:
+    if not viewer.signed_in:
+        return False
+    if principal == "members":
+        return True
+    kind, _, value = principal.partition(":")
+    if kind == "member":
+        return value == viewer.member_id
+    if kind == "role":
+        return value == viewer.role
+    return False
+
+
+def _default_access(visibility: str, viewer: Viewer) -> Access:
+    if not viewer.signed_in:
+        return Access.NONE
+    if visibility in ("public", "internal") and viewer.role == "staff":
+        return Access.CONTRIBUTOR
+    return Access.NONE
+
+
+def access_for(viewer: Viewer, conference: ConferenceAccess) -> Access:
+    """The viewer's effective access level in one conference."""
+    if viewer.signed_in and viewer.role == "admin":
+        return Access.MODERATOR
+    level = _default_access(conference.visibility, viewer)
+    for principal, name in conference.acl:
+        if principal_matches(principal, viewer):
+            level = Access.parse(name)
+            break
+    if conference.visibility == "public":
+        level = max(level, Access.READER)
+    return level
+
+
+def can_read(viewer: Viewer, conference: ConferenceAccess) -> bool:
+    return access_for(viewer, conference) >= Access.READER
+
+
+def can_post(viewer: Viewer, conference: ConferenceAccess, *, locked: bool = False) -> bool:
+    level = access_for(viewer, conference)
+    if locked:
+        return level >= Access.MODERATOR
+    return viewer.signed_in and level >= Access.CONTRIBUTOR
+
+
+def can_moderate(viewer: Viewer, conference: ConferenceAccess) -> bool:
+    return viewer.signed_in and access_for(viewer, conference) >= Access.MODERATOR
+
+
+def can_edit_post(
+    viewer: Viewer, conference: ConferenceAccess, author_id: str, *, locked: bool = False
+) -> bool:
+    """Authors edit their own posts while they may still post; moderators any."""
+    if can_moderate(viewer, conference):
+        return True
+    return viewer.member_id == author_id and can_post(viewer, conference, locked=locked)
+
+
+def can_see_read_history(viewer: Viewer, conference: ConferenceAccess, author_id: str) -> bool:
+    return viewer.signed_in and (
+        viewer.member_id == author_id or can_moderate(viewer, conference)
+    )
+
+
+def can_administer(viewer: Viewer) -> bool:
+    return viewer.signed_in and viewer.role == "admin"
+
+
+def readable_conference_ids(viewer: Viewer, conferences: Iterable[ConferenceAccess]) -> set[str]:
+    """The query form of the rule: the ids of every conference the viewer may read."""
+    return {c.conference_id for c in conferences if can_read(viewer, c)}

@@ -1,0 +1,16 @@
+"""The inline projections, in the order they are applied."""
+
+from __future__ import annotations
+
+from forum.projections import conferences, members, reading, threads
+from forum.projections.registry import Projection, Projections
+
+
+def all_projections() -> Projections:
+    items: list[Projection] = [
+        members.projection,
+        conferences.projection,
+        threads.projection,
+        reading.projection,
+    ]
+    return Projections(items)

@@ -1,0 +1,59 @@
+"""Conferences with their ordered access lists."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Connection, update
+
+from forum import events as ev
+from forum import markup
+from forum.eventstore import Recorded
+from forum.projections.registry import Projection
+from forum.projections.tables import conferences
+
+projection = Projection("conferences", [conferences])
+
+
+@projection.on(ev.ConferenceCreated)
+def _created(conn: Connection, rec: Recorded, e: ev.ConferenceCreated) -> None:
+    conn.execute(
+        conferences.insert().values(
+            id=e.conference_id,
+            slug=e.slug,
+            name=e.name,
+            resume=e.resume,
+            resume_html=markup.render(e.resume),
+            visibility=e.visibility,
+            parent_id=e.parent_id,
+            acl="[]",
+            created_by=e.created_by,
+            created_at=rec.occurred_at,
+            version=rec.stream_version,
+        )
+    )
+
+
+@projection.on(ev.ConferenceUpdated)
+def _updated(conn: Connection, rec: Recorded, e: ev.ConferenceUpdated) -> None:
+    conn.execute(
+        update(conferences)
+        .where(conferences.c.id == e.conference_id)
+        .values(
+            name=e.name,
+            resume=e.resume,
+            resume_html=markup.render(e.resume),
+            visibility=e.visibility,
+            version=rec.stream_version,
+        )
+    )
+
+
+@projection.on(ev.ConferenceAclChanged)
+def _acl(conn: Connection, rec: Recorded, e: ev.ConferenceAclChanged) -> None:
+    conn.execute(
+        update(conferences)
+        .where(conferences.c.id == e.conference_id)
+        .values(acl=json.dumps([list(entry) for entry in e.entries]),
+                version=rec.stream_version)
+    )

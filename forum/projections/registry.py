@@ -1,0 +1,115 @@
+"""Inline projections: read models kept in the appending transaction.
+
+Each projection names the tables it owns and a function per event type. Its
+checkpoint lives in ``projection_checkpoints``, written in the same
+transaction as its rows, so a read model and its position never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, Table, select, update
+
+from forum.db import projection_checkpoints, write_connection
+from forum.eventstore import Recorded, read_batch
+from forum.events import Event
+
+E = TypeVar("E", bound=Event)
+Apply = Callable[[Connection, Recorded, Any], None]
+
+
+class Projection:
+    """One read model: its tables and how each event changes them."""
+
+    def __init__(self, name: str, tables: Sequence[Table]) -> None:
+        self.name = name
+        self.tables = tuple(tables)
+        self.handlers: dict[str, Apply] = {}
+
+    def on(self, *event_types: type[Event]) -> Callable[[Apply], Apply]:
+        def register(fn: Apply) -> Apply:
+            for event_type in event_types:
+                self.handlers[event_type.type] = fn
+            return fn
+
+        return register
+
+    def apply(self, conn: Connection, recorded: Recorded) -> None:
+        handler = self.handlers.get(recorded.event.type)
+        if handler is not None:
+            handler(conn, recorded, recorded.event)
+
+    def clear(self, conn: Connection) -> None:
+        for table in reversed(self.tables):
+            conn.execute(table.delete())
+
+
+class Projections:
+    """The set of inline projections, applied together on every append."""
+
+    def __init__(self, items: Iterable[Projection]) -> None:
+        self.items = list(items)
+        self.by_name = {p.name: p for p in self.items}
+
+    def apply(self, conn: Connection, recorded: Sequence[Recorded]) -> None:
+        if not recorded:
+            return
+        for item in self.items:
+            for rec in recorded:
+                item.apply(conn, rec)
+        conn.execute(
+            update(projection_checkpoints)
+            .where(projection_checkpoints.c.name.in_(list(self.by_name)))
+            .values(position=recorded[-1].position)
+        )
+
+    def ensure_checkpoints(self, conn: Connection) -> None:
+        known = set(conn.execute(select(projection_checkpoints.c.name)).scalars())
+        missing = [{"name": n, "position": 0} for n in self.by_name if n not in known]
+        if missing:
+            conn.execute(projection_checkpoints.insert(), missing)
+
+    def checkpoints(self, engine: Engine) -> dict[str, int]:
+        with engine.connect() as conn:
+            rows = conn.execute(select(projection_checkpoints.c.name,
+                                       projection_checkpoints.c.position))
+            return {name: int(pos) for name, pos in rows}
+
+    def rebuild(
+        self,
+        engine: Engine,
+        names: Sequence[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        batch: int = 5000,
+    ) -> int:
+        """Drop the named read models (all by default) and replay the whole log.
+
+        Runs in one transaction: a reader sees the old tables until the new
+        ones are complete. Returns how many events were replayed.
+        """
+        chosen = [self.by_name[n] for n in names] if names else self.items
+        replayed = 0
+        with write_connection(engine) as conn, conn.begin():
+            self.ensure_checkpoints(conn)
+            for item in reversed(chosen):
+                item.clear(conn)
+            position = 0
+            while True:
+                chunk = read_batch(conn, position, batch)
+                if not chunk:
+                    break
+                for rec in chunk:
+                    for item in chosen:
+                        item.apply(conn, rec)
+                position = chunk[-1].position
+                replayed += len(chunk)
+                if progress is not None:
+                    progress(len(chunk))
+            conn.execute(
+                update(projection_checkpoints)
+                .where(projection_checkpoints.c.name.in_([p.name for p in chosen]))
+                .values(position=position)
+            )
+        return replayed

@@ -1,0 +1,144 @@
+"""The read models' tables. All of them can be dropped and rebuilt from the log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from forum.db import metadata
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("handle", String(40), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("bio", Text, nullable=False, default=""),
+    Column("skills", Text, nullable=False, default="[]"),
+    Column("interests", Text, nullable=False, default="[]"),
+    Column("can_teach", Text, nullable=False, default="[]"),
+    Column("share_read_history", Boolean, nullable=False, default=True),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("member_id", String(40), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("invited_by", String(40), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_by", String(40), nullable=True),
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+)
+
+conferences = Table(
+    "conferences",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("resume", Text, nullable=False, default=""),
+    Column("resume_html", Text, nullable=False, default=""),
+    Column("visibility", String(20), nullable=False),
+    Column("parent_id", String(40), nullable=True),
+    Column("acl", Text, nullable=False, default="[]"),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("conference_id", String(40), nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("author_id", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_post_at", DateTime(timezone=True), nullable=False),
+    Column("post_count", Integer, nullable=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("locked", Boolean, nullable=False, default=False),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("thread_id", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("parent_id", String(40), nullable=True),
+    Column("author_id", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("edited_at", DateTime(timezone=True), nullable=True),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("deleted_by", String(40), nullable=True),
+    Column("hidden_by", String(40), nullable=True),
+    Column("hidden_reason", Text, nullable=True),
+    Column("position", BigInteger, nullable=False),
+)
+Index("ix_posts_thread_seq", posts.c.thread_id, posts.c.seq, unique=True)
+Index("ix_posts_position", posts.c.position)
+
+post_revisions = Table(
+    "post_revisions",
+    metadata,
+    Column("post_id", String(40), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("editor_id", String(40), nullable=False),
+    Column("edited_at", DateTime(timezone=True), nullable=False),
+)
+
+read_markers = Table(
+    "read_markers",
+    metadata,
+    Column("member_id", String(40), primary_key=True),
+    Column("thread_id", String(40), primary_key=True),
+    Column("up_to_seq", Integer, nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+)
+
+read_log = Table(
+    "read_log",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("member_id", String(40), nullable=False),
+    Column("thread_id", String(40), nullable=False),
+    Column("from_seq", Integer, nullable=False),
+    Column("to_seq", Integer, nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_read_log_thread", read_log.c.thread_id, read_log.c.to_seq)

@@ -1,0 +1,116 @@
+"""Threads and posts, with each post's HTML rendered once, here."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select, update
+
+from forum import events as ev
+from forum import markup
+from forum.eventstore import Recorded
+from forum.projections.registry import Projection
+from forum.projections.tables import post_revisions, posts, threads
+
+projection = Projection("threads", [threads, posts, post_revisions])
+
+
+def _insert_post(
+    conn: Connection, rec: Recorded, thread_id: str, post_id: str, seq: int,
+    parent_id: str | None, author_id: str, body: str,
+) -> None:
+    conn.execute(
+        posts.insert().values(
+            id=post_id, thread_id=thread_id, seq=seq, parent_id=parent_id,
+            author_id=author_id, body=body, html=markup.render(body),
+            created_at=rec.occurred_at, revision=1, position=rec.position,
+        )
+    )
+    conn.execute(
+        post_revisions.insert().values(
+            post_id=post_id, revision=1, body=body, editor_id=author_id,
+            edited_at=rec.occurred_at,
+        )
+    )
+
+
+def _thread(conn: Connection, rec: Recorded, thread_id: str, **values: object) -> None:
+    conn.execute(
+        update(threads).where(threads.c.id == thread_id)
+        .values(version=rec.stream_version, **values)
+    )
+
+
+@projection.on(ev.ThreadStarted)
+def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
+    conn.execute(
+        threads.insert().values(
+            id=e.thread_id, conference_id=e.conference_id, subject=e.subject,
+            author_id=e.author_id, created_at=rec.occurred_at,
+            last_post_at=rec.occurred_at, post_count=1, last_seq=1,
+            locked=False, pinned=False, version=rec.stream_version,
+        )
+    )
+    _insert_post(conn, rec, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
+
+
+@projection.on(ev.ReplyPosted)
+def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
+    _insert_post(conn, rec, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id, e.body)
+    _thread(conn, rec, e.thread_id, last_post_at=rec.occurred_at,
+            post_count=threads.c.post_count + 1, last_seq=e.seq)
+
+
+@projection.on(ev.PostEdited)
+def _edited(conn: Connection, rec: Recorded, e: ev.PostEdited) -> None:
+    conn.execute(
+        update(posts).where(posts.c.id == e.post_id).values(
+            body=e.body, html=markup.render(e.body), revision=e.revision,
+            edited_at=rec.occurred_at,
+        )
+    )
+    conn.execute(
+        post_revisions.insert().values(
+            post_id=e.post_id, revision=e.revision, body=e.body, editor_id=e.editor_id,
+            edited_at=rec.occurred_at,
+        )
+    )
+    _thread(conn, rec, e.thread_id)
+
+
+@projection.on(ev.PostDeleted)
+def _deleted(conn: Connection, rec: Recorded, e: ev.PostDeleted) -> None:
+    # A tombstone: the words go from the page; the revisions stay for moderators.
+    conn.execute(
+        update(posts).where(posts.c.id == e.post_id).values(deleted_by=e.by, body="", html="")
+    )
+    _thread(conn, rec, e.thread_id)
+
+
+@projection.on(ev.PostHidden, ev.PostUnhidden)
+def _hidden(conn: Connection, rec: Recorded, e: ev.PostHidden | ev.PostUnhidden) -> None:
+    hidden = isinstance(e, ev.PostHidden)
+    conn.execute(
+        update(posts).where(posts.c.id == e.post_id).values(
+            hidden_by=e.by if hidden else None,
+            hidden_reason=e.reason if isinstance(e, ev.PostHidden) else None,
+        )
+    )
+    _thread(conn, rec, e.thread_id)
+
+
+@projection.on(ev.ThreadLocked, ev.ThreadUnlocked)
+def _locked(conn: Connection, rec: Recorded, e: ev.ThreadLocked | ev.ThreadUnlocked) -> None:
+    _thread(conn, rec, e.thread_id, locked=isinstance(e, ev.ThreadLocked))
+
+
+@projection.on(ev.ThreadPinned, ev.ThreadUnpinned)
+def _pinned(conn: Connection, rec: Recorded, e: ev.ThreadPinned | ev.ThreadUnpinned) -> None:
+    _thread(conn, rec, e.thread_id, pinned=isinstance(e, ev.ThreadPinned))
+
+
+@projection.on(ev.ThreadMoved)
+def _moved(conn: Connection, rec: Recorded, e: ev.ThreadMoved) -> None:
+    _thread(conn, rec, e.thread_id, conference_id=e.to_conference_id)
+
+
+def post_seq(conn: Connection, post_id: str) -> int | None:
+    return conn.execute(select(posts.c.seq).where(posts.c.id == post_id)).scalar()

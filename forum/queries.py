@@ -1,0 +1,363 @@
+"""The read side: ``get_*`` and ``list_*`` over the read models. Never writes.
+
+Everything a reader may see is filtered through :mod:`forum.permissions`,
+either per conference (``conference_access``) or in its query form
+(``readable_conference_ids``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
+
+from forum.permissions import (
+    ConferenceAccess,
+    Viewer,
+    can_moderate,
+    readable_conference_ids,
+)
+from forum.projections.tables import (
+    api_tokens,
+    conferences,
+    invitations,
+    members,
+    post_revisions,
+    posts,
+    read_log,
+    read_markers,
+    threads,
+)
+
+PAGE_SIZE = 50
+
+
+# --- members ---------------------------------------------------------------
+
+
+def viewer_from_row(row: Row[Any] | None) -> Viewer | None:
+    if row is None:
+        return None
+    return Viewer(member_id=row.id, role=row.role, active=row.active)
+
+
+def get_member(conn: Connection, member_id: str) -> Row[Any] | None:
+    return conn.execute(select(members).where(members.c.id == member_id)).first()
+
+
+def get_member_by_handle(conn: Connection, handle: str) -> Row[Any] | None:
+    return conn.execute(select(members).where(members.c.handle == handle.lower())).first()
+
+
+def get_member_by_login(conn: Connection, login: str) -> Row[Any] | None:
+    """A member by handle or e-mail address."""
+    login = login.strip()
+    return conn.execute(
+        select(members).where(
+            or_(members.c.handle == login.lower(), func.lower(members.c.email) == login.lower())
+        )
+    ).first()
+
+
+def get_member_by_token_hash(conn: Connection, token_hash: str) -> Row[Any] | None:
+    return conn.execute(
+        select(members)
+        .join(api_tokens, api_tokens.c.member_id == members.c.id)
+        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+    ).first()
+
+
+def list_members(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(select(members).order_by(members.c.display_name)).all()
+
+
+def list_api_tokens(conn: Connection, member_id: str) -> Sequence[Row[Any]]:
+    return conn.execute(
+        select(api_tokens)
+        .where(api_tokens.c.member_id == member_id)
+        .order_by(api_tokens.c.created_at.desc())
+    ).all()
+
+
+def get_invitation_by_hash(conn: Connection, token_hash: str) -> Row[Any] | None:
+    return conn.execute(select(invitations).where(invitations.c.token_hash == token_hash)).first()
+
+
+def list_invitations(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(select(invitations).order_by(invitations.c.created_at.desc())).all()
+
+
+def tags(value: str) -> list[str]:
+    result: list[str] = json.loads(value or "[]")
+    return result
+
+
+# --- conferences -----------------------------------------------------------
+
+
+def access_from_row(row: Row[Any]) -> ConferenceAccess:
+    acl = tuple((str(p), str(a)) for p, a in json.loads(row.acl))
+    return ConferenceAccess(row.id, row.visibility, acl)
+
+
+def conference_access(conn: Connection, conference_id: str) -> ConferenceAccess | None:
+    row = conn.execute(
+        select(conferences.c.id, conferences.c.visibility, conferences.c.acl)
+        .where(conferences.c.id == conference_id)
+    ).first()
+    return access_from_row(row) if row else None
+
+
+def list_conference_access(conn: Connection) -> list[ConferenceAccess]:
+    rows = conn.execute(select(conferences.c.id, conferences.c.visibility, conferences.c.acl))
+    return [access_from_row(r) for r in rows]
+
+
+def readable_ids(conn: Connection, viewer: Viewer) -> set[str]:
+    return readable_conference_ids(viewer, list_conference_access(conn))
+
+
+def get_conference(conn: Connection, conference_id: str) -> Row[Any] | None:
+    return conn.execute(select(conferences).where(conferences.c.id == conference_id)).first()
+
+
+def get_conference_by_slug(conn: Connection, slug: str) -> Row[Any] | None:
+    return conn.execute(select(conferences).where(conferences.c.slug == slug)).first()
+
+
+@dataclass(frozen=True)
+class ConferenceSummary:
+    row: Row[Any]
+    threads: int
+    posts: int
+    unread: int
+    last_post_at: Any
+    depth: int
+
+
+def _unread_filter(viewer: Viewer) -> Any:
+    return and_(
+        posts.c.seq > func.coalesce(read_markers.c.up_to_seq, 0),
+        posts.c.author_id != viewer.member_id,
+        posts.c.deleted_by.is_(None),
+        posts.c.hidden_by.is_(None),
+    )
+
+
+def _marker_join(viewer: Viewer) -> Any:
+    return posts.outerjoin(
+        read_markers,
+        and_(read_markers.c.thread_id == posts.c.thread_id,
+             read_markers.c.member_id == viewer.member_id),
+    )
+
+
+def unread_by_conference(conn: Connection, viewer: Viewer, ids: Iterable[str]
+                         ) -> dict[str, int]:
+    """Exact unread counts: every post after the marker, not the viewer's own."""
+    if not viewer.signed_in:
+        return {}
+    query = (
+        select(threads.c.conference_id, func.count())
+        .select_from(_marker_join(viewer).join(threads, threads.c.id == posts.c.thread_id))
+        .where(threads.c.conference_id.in_(list(ids)), _unread_filter(viewer))
+        .group_by(threads.c.conference_id)
+    )
+    return {cid: int(n) for cid, n in conn.execute(query)}
+
+
+def unread_by_thread(conn: Connection, viewer: Viewer, thread_ids: Iterable[str]
+                     ) -> dict[str, int]:
+    if not viewer.signed_in:
+        return {}
+    query = (
+        select(posts.c.thread_id, func.count())
+        .select_from(_marker_join(viewer))
+        .where(posts.c.thread_id.in_(list(thread_ids)), _unread_filter(viewer))
+        .group_by(posts.c.thread_id)
+    )
+    return {tid: int(n) for tid, n in conn.execute(query)}
+
+
+def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary]:
+    """Readable conferences as a tree (parents before children), with counts."""
+    ids = readable_ids(conn, viewer)
+    rows = conn.execute(
+        select(conferences).where(conferences.c.id.in_(ids)).order_by(conferences.c.name)
+    ).all()
+    stats = {
+        cid: (int(t), int(p or 0), last)
+        for cid, t, p, last in conn.execute(
+            select(threads.c.conference_id, func.count(), func.sum(threads.c.post_count),
+                   func.max(threads.c.last_post_at))
+            .where(threads.c.conference_id.in_(ids))
+            .group_by(threads.c.conference_id)
+        )
+    }
+    unread = unread_by_conference(conn, viewer, ids)
+    children: dict[str | None, list[Row[Any]]] = {}
+    for row in rows:
+        parent = row.parent_id if row.parent_id in ids else None
+        children.setdefault(parent, []).append(row)
+    result: list[ConferenceSummary] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for row in children.get(parent, []):
+            t, p, last = stats.get(row.id, (0, 0, None))
+            result.append(ConferenceSummary(row, t, p, unread.get(row.id, 0), last, depth))
+            walk(row.id, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+# --- threads and posts -----------------------------------------------------
+
+
+def get_thread(conn: Connection, thread_id: str) -> Row[Any] | None:
+    return conn.execute(select(threads).where(threads.c.id == thread_id)).first()
+
+
+def list_threads(conn: Connection, conference_id: str, *, offset: int = 0,
+                 limit: int = PAGE_SIZE) -> Sequence[Row[Any]]:
+    author = members.alias("author")
+    return conn.execute(
+        select(threads, author.c.display_name.label("author_name"),
+               author.c.handle.label("author_handle"))
+        .join(author, author.c.id == threads.c.author_id)
+        .where(threads.c.conference_id == conference_id)
+        .order_by(threads.c.pinned.desc(), threads.c.last_post_at.desc(), threads.c.id)
+        .offset(offset).limit(limit)
+    ).all()
+
+
+def count_threads(conn: Connection, conference_id: str) -> int:
+    return int(conn.execute(
+        select(func.count()).where(threads.c.conference_id == conference_id)
+    ).scalar() or 0)
+
+
+def list_posts(conn: Connection, thread_id: str, *, first_seq: int = 1,
+               limit: int = PAGE_SIZE, seqs: Sequence[int] | None = None) -> Sequence[Row[Any]]:
+    """Posts of a thread from ``first_seq`` (or exactly ``seqs``), with author and parent."""
+    parent = posts.alias("parent")
+    query = (
+        select(posts, members.c.display_name.label("author_name"),
+               members.c.handle.label("author_handle"),
+               parent.c.seq.label("parent_seq"))
+        .join(members, members.c.id == posts.c.author_id)
+        .outerjoin(parent, parent.c.id == posts.c.parent_id)
+        .where(posts.c.thread_id == thread_id)
+    )
+    if seqs is not None:
+        return conn.execute(query.where(posts.c.seq.in_(list(seqs)))).all()
+    return conn.execute(
+        query.where(posts.c.seq >= first_seq).order_by(posts.c.seq).limit(limit)
+    ).all()
+
+
+def list_reply_tree(conn: Connection, thread_id: str) -> list[tuple[int, int]]:
+    """(seq, depth) of every post in reply-tree order (depth first, oldest first)."""
+    rows = conn.execute(
+        select(posts.c.id, posts.c.seq, posts.c.parent_id)
+        .where(posts.c.thread_id == thread_id).order_by(posts.c.seq)
+    ).all()
+    children: dict[str | None, list[tuple[str, int]]] = {}
+    for post_id, seq, parent_id in rows:
+        children.setdefault(parent_id, []).append((post_id, seq))
+    order: list[tuple[int, int]] = []
+    stack = [(pid, seq, 0) for pid, seq in reversed(children.get(None, []))]
+    while stack:
+        pid, seq, depth = stack.pop()
+        order.append((seq, depth))
+        stack.extend((c, s, depth + 1) for c, s in reversed(children.get(pid, [])))
+    return order
+
+
+def get_post(conn: Connection, post_id: str) -> Row[Any] | None:
+    return conn.execute(
+        select(posts, members.c.display_name.label("author_name"),
+               members.c.handle.label("author_handle"))
+        .join(members, members.c.id == posts.c.author_id)
+        .where(posts.c.id == post_id)
+    ).first()
+
+
+def list_revisions(conn: Connection, post_id: str) -> Sequence[Row[Any]]:
+    return conn.execute(
+        select(post_revisions, members.c.display_name.label("editor_name"))
+        .join(members, members.c.id == post_revisions.c.editor_id)
+        .where(post_revisions.c.post_id == post_id)
+        .order_by(post_revisions.c.revision)
+    ).all()
+
+
+def get_read_marker(conn: Connection, member_id: str | None, thread_id: str) -> int:
+    if member_id is None:
+        return 0
+    value = conn.execute(
+        select(read_markers.c.up_to_seq).where(
+            read_markers.c.member_id == member_id, read_markers.c.thread_id == thread_id)
+    ).scalar()
+    return int(value or 0)
+
+
+def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[Row[Any]]:
+    """Who first read post ``seq`` and when, for members who share their reading."""
+    return conn.execute(
+        select(members.c.handle, members.c.display_name,
+               func.min(read_log.c.read_at).label("read_at"))
+        .join(members, members.c.id == read_log.c.member_id)
+        .where(read_log.c.thread_id == thread_id, read_log.c.from_seq < seq,
+               read_log.c.to_seq >= seq, members.c.share_read_history.is_(True))
+        .group_by(members.c.handle, members.c.display_name)
+        .order_by(func.min(read_log.c.read_at))
+    ).all()
+
+
+def get_next_unread(conn: Connection, viewer: Viewer) -> Row[Any] | None:
+    """The oldest unread post across every readable conference (by log position)."""
+    if not viewer.signed_in:
+        return None
+    ids = readable_ids(conn, viewer)
+    return conn.execute(
+        select(posts.c.thread_id, posts.c.seq, posts.c.id)
+        .select_from(_marker_join(viewer).join(threads, threads.c.id == posts.c.thread_id))
+        .where(threads.c.conference_id.in_(ids), _unread_filter(viewer))
+        .order_by(posts.c.position)
+        .limit(1)
+    ).first()
+
+
+def list_member_posts(conn: Connection, viewer: Viewer, member_id: str, limit: int = 20
+                      ) -> Sequence[Row[Any]]:
+    """A member's latest visible posts, for their profile."""
+    ids = readable_ids(conn, viewer)
+    return conn.execute(
+        select(posts.c.id, posts.c.seq, posts.c.created_at, posts.c.thread_id,
+               threads.c.subject)
+        .join(threads, threads.c.id == posts.c.thread_id)
+        .where(posts.c.author_id == member_id, threads.c.conference_id.in_(ids),
+               posts.c.deleted_by.is_(None), posts.c.hidden_by.is_(None))
+        .order_by(posts.c.position.desc()).limit(limit)
+    ).all()
+
+
+def list_thread_markers(conn: Connection, member_id: str, conference_id: str
+                        ) -> list[tuple[str, int, int]]:
+    """(thread id, marker, last seq) of every thread in a conference, for mark-all-read."""
+    rows = conn.execute(
+        select(threads.c.id, func.coalesce(read_markers.c.up_to_seq, literal(0)),
+               threads.c.last_seq)
+        .outerjoin(read_markers, and_(read_markers.c.thread_id == threads.c.id,
+                                      read_markers.c.member_id == member_id))
+        .where(threads.c.conference_id == conference_id)
+    )
+    return [(tid, int(marker), int(last)) for tid, marker, last in rows]
+
+
+def moderated_ids(conn: Connection, viewer: Viewer) -> set[str]:
+    return {c.conference_id for c in list_conference_access(conn) if can_moderate(viewer, c)}

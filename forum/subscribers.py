@@ -1,0 +1,125 @@
+"""Checkpointed followers of the committed log: the side effects that leave the database.
+
+Each subscriber keeps its own checkpoint. Delivery is at least once: a crash
+between handling an event and saving the checkpoint repeats that event, so
+handlers are idempotent, keyed on the event's ``position``. A failing
+subscriber logs, backs off and retries; the others carry on.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select, update
+
+from forum.db import subscriber_checkpoints, write_connection
+from forum.eventstore import EventStore, Recorded
+
+log = logging.getLogger(__name__)
+
+
+class Subscriber(Protocol):
+    name: str
+
+    def handle(self, recorded: Recorded) -> None: ...
+
+
+@dataclass
+class _Follower:
+    subscriber: Subscriber
+    failures: int = 0
+    retry_at: float = 0.0
+
+
+class SubscriberRunner:
+    """Runs every subscriber over the log, in a background thread or a worker loop."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        subscribers: Sequence[Subscriber],
+        *,
+        batch: int = 200,
+        poll_interval: float = 0.5,
+        max_backoff: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.followers = [_Follower(s) for s in subscribers]
+        self.batch = batch
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.clock = clock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def checkpoint(self, name: str) -> tuple[int, int]:
+        with write_connection(self.store.engine) as conn, conn.begin():
+            row = conn.execute(
+                select(subscriber_checkpoints.c.txid, subscriber_checkpoints.c.position)
+                .where(subscriber_checkpoints.c.name == name)
+            ).first()
+            if row is None:
+                conn.execute(subscriber_checkpoints.insert().values(name=name, position=0, txid=0))
+                return (0, 0)
+            return (int(row[0]), int(row[1]))
+
+    def _save(self, name: str, recorded: Recorded) -> None:
+        with write_connection(self.store.engine) as conn, conn.begin():
+            conn.execute(
+                update(subscriber_checkpoints)
+                .where(subscriber_checkpoints.c.name == name)
+                .values(txid=recorded.txid, position=recorded.position)
+            )
+
+    def _follow(self, follower: _Follower) -> int:
+        name = follower.subscriber.name
+        batch = self.store.read_committed(self.checkpoint(name), self.batch)
+        done: Recorded | None = None
+        try:
+            for recorded in batch:
+                follower.subscriber.handle(recorded)
+                done = recorded
+        except Exception:
+            # Not swallowed: logged with context, retried with backoff, and the
+            # other subscribers keep going meanwhile.
+            follower.failures += 1
+            delay = min(self.max_backoff, 0.5 * 2 ** (follower.failures - 1))
+            follower.retry_at = self.clock() + delay
+            failed_at = batch[0 if done is None else batch.index(done) + 1].position
+            log.exception("subscriber %s failed at position %d (attempt %d); retrying in %.1fs",
+                          name, failed_at, follower.failures, delay)
+        else:
+            follower.failures = 0
+        if done is not None:
+            self._save(name, done)
+        return 0 if done is None else batch.index(done) + 1
+
+    def run_once(self) -> int:
+        """One pass: each subscriber that is not backing off takes a batch. Returns events handled."""
+        handled = 0
+        now = self.clock()
+        for follower in self.followers:
+            if follower.retry_at <= now:
+                handled += self._follow(follower)
+        return handled
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            if self.run_once() == 0:
+                self._stop.wait(self.poll_interval)
+
+    def start(self) -> threading.Thread:
+        self._thread = threading.Thread(target=self.run_forever, name="subscribers", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
