@@ -111,7 +111,7 @@ def set_acl(state: ConferenceState, command: cmd.SetConferenceAcl, actor: Viewer
         raise InvalidInput(f"an access list has at most {ACL_MAX} entries", field="entries")
     seen: set[str] = set()
     for principal, access in command.entries:
-        if not PRINCIPAL.match(principal):
+        if not PRINCIPAL.fullmatch(principal):
             raise InvalidInput(
                 f"unknown principal {principal!r}: use member:<id>, role:<role> or members",
                 field="entries")

@@ -11,7 +11,7 @@ BODY_MAX = 50_000
 NAME_MAX = 120
 REASON_MAX = 500
 RESUME_MAX = 10_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(value: str, field: str, *, maximum: int, required: bool = True) -> str:

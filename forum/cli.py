@@ -1,0 +1,152 @@
+"""The ``commonroom`` command: run, worker, rebuild, demo, create-admin, export."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from forum import commands as cmd
+from forum import create_app
+from forum.backend import Backend
+from forum.errors import CommonroomError
+from forum.handlers import members
+
+
+def _backend() -> Backend:
+    backend: Backend = current_app.extensions["commonroom"]
+    return backend
+
+
+def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our errors into a one-line message and exit code 1, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CommonroomError as exc:
+            raise click.ClickException(exc.message) from None
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _make_app() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False,
+             load_dotenv=False)
+def main() -> None:
+    """Commonroom: conferences, threads and honest unread counts, on an event log."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run(host: str, port: int) -> None:
+    """Serve the forum, with the log's subscribers on a background thread."""
+    backend = _backend()
+    runner = backend.runner() if backend.config.run_subscribers else None
+    if runner is not None:
+        runner.start()
+    click.echo(f"Commonroom is serving on http://{host}:{port}/")
+    try:
+        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if runner is not None:
+            runner.stop()
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Catch up with the log, then stop.")
+@with_appcontext
+def worker(once: bool) -> None:
+    """Run the log's subscribers (search, live push, federation) in this process."""
+    runner = _backend().runner()
+    if once:
+        handled = runner.run_once()
+        while handled:
+            handled = runner.run_once()
+        click.echo("caught up")
+        return
+    click.echo(f"following the log with {len(runner.followers)} subscriber(s); Ctrl-C stops")
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        runner.stop()
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@with_appcontext
+def rebuild(names: tuple[str, ...]) -> None:
+    """Drop read models (all, or the NAMES given) and replay the whole log into them."""
+    backend = _backend()
+    unknown = [n for n in names if n not in backend.projections.by_name]
+    if unknown:
+        known = ", ".join(backend.projections.by_name)
+        raise click.UsageError(f"no projection called {', '.join(unknown)} (known: {known})")
+    total = backend.store.head()
+    with click.progressbar(length=total, label="Replaying the log", file=sys.stderr) as bar:
+        replayed = backend.projections.rebuild(backend.engine, list(names) or None,
+                                               progress=bar.update)
+    click.echo(f"rebuilt {', '.join(names) or 'every read model'} from {replayed:,} events")
+
+
+@main.command("create-admin")
+@click.option("--handle", prompt=True)
+@click.option("--name", "display_name", prompt="Name")
+@click.option("--email", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+@_friendly
+def create_admin(handle: str, display_name: str, email: str, password: str) -> None:
+    """Create an administrator account."""
+    members.register_member(_backend().services, members.SYSTEM,
+                            cmd.RegisterMember(handle, display_name, email, password, "admin"))
+    click.echo(f"administrator @{handle.strip().lower()} created")
+
+
+@main.command()
+@click.option("--admin-password", default=None,
+              help="Password for the demo administrator (generated if not given).")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has content.")
+@with_appcontext
+@_friendly
+def demo(admin_password: str | None, if_empty: bool) -> None:
+    """Load a demo organisation (about 40 people, five conferences, a few hundred posts)."""
+    from forum.demo import load_demo
+
+    backend = _backend()
+    if if_empty and backend.store.head() > 0:
+        click.echo("the database has content already; no demo loaded")
+        return
+    password = admin_password or secrets.token_urlsafe(9)
+    result = load_demo(backend, admin_password=password)
+    click.echo(f"demo loaded: {result.members} people, {result.conferences} conferences, "
+               f"{result.threads} threads, {result.posts} posts")
+    click.echo(f"sign in as '{result.admin_handle}' with password '{password}'")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.File("w"), default="-",
+              help="File to write (default: standard output).")
+@with_appcontext
+def export(output: Any) -> None:
+    """Write the whole event log as JSON Lines, oldest first (streaming)."""
+    for rec in _backend().store.iter_all():
+        output.write(json.dumps({
+            "position": rec.position, "stream_id": rec.stream_id,
+            "stream_version": rec.stream_version, "type": rec.event.type,
+            "schema_version": rec.event.schema_version, "data": rec.event.to_data(),
+            "meta": rec.meta, "occurred_at": rec.occurred_at.isoformat(),
+        }, ensure_ascii=False) + "\n")

@@ -1,0 +1,1 @@
+"""The web layer: thin views that translate requests into commands and queries."""

@@ -1,0 +1,71 @@
+"""The member's own settings: profile, password, read-history privacy, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import commands as cmd
+from forum import queries
+from forum.handlers import members
+from forum.web import context
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required  # type: ignore[misc]
+def _signed_in() -> None:
+    """Every page here needs a signed-in member."""
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in request.form.get(name, "").split(",") if part.strip())
+
+
+def _page(new_token: str | None = None) -> Any:
+    viewer = context.viewer()
+    assert viewer.member_id is not None
+    me = queries.get_member(context.db(), viewer.member_id)
+    return render_template("account/settings.html", me=me, tags=queries.tags,
+                           tokens=queries.list_api_tokens(context.db(), viewer.member_id),
+                           new_token=new_token)
+
+
+@bp.get("")
+def settings() -> Any:
+    return _page()
+
+
+@bp.post("/profile")
+def profile() -> Any:
+    context.send(members.update_profile, cmd.UpdateProfile(
+        request.form.get("display_name", ""), request.form.get("bio", ""),
+        _list("skills"), _list("interests"), _list("can_teach"),
+        request.form.get("share_read_history") == "on",
+    ))
+    flash("Profile saved.")
+    return redirect(url_for("account.settings"))
+
+
+@bp.post("/password")
+def password() -> Any:
+    context.send(members.change_password, cmd.ChangePassword(
+        request.form.get("current_password", ""), request.form.get("new_password", "")))
+    flash("Password changed.")
+    return redirect(url_for("account.settings"))
+
+
+@bp.post("/tokens")
+def issue_token() -> Any:
+    token = context.send(members.issue_api_token, cmd.IssueApiToken(request.form.get("name", "")))
+    return _page(new_token=token)
+
+
+@bp.post("/tokens/<token_id>/revoke")
+def revoke_token(token_id: str) -> Any:
+    context.send(members.revoke_api_token, cmd.RevokeApiToken(token_id))
+    flash("Token revoked.")
+    return redirect(url_for("account.settings"))

@@ -1,0 +1,101 @@
+"""The application factory's body: configuration, extensions, blueprints, error pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+
+from forum import config as config_module
+from forum import queries
+from forum.backend import open_backend
+from forum.config import Config
+from forum.web import context
+from forum.web.extensions import csrf, limiter, login_manager
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_user(member_id: str) -> context.Account | None:
+    row = queries.get_member(context.db(), member_id)
+    if row is None or not row.active:
+        return None
+    return context.Account(row)
+
+
+def _request_meta() -> dict[str, Any]:
+    """The request id, when a command comes from a web request (not the command line)."""
+    return {"request_id": g.get("request_id")} if has_request_context() else {}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def when(value: datetime | None) -> str:
+    """A short, absolute UTC time for people on several continents."""
+    value = _aware(value)
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def iso(value: datetime | None) -> str:
+    value = _aware(value)
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def build_app(config: Config | None = None) -> Flask:
+    config = config or config_module.from_env()
+    app = Flask(
+        "forum",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_ENABLED=True,
+    )
+    backend = open_backend(config)
+    backend.services.request_meta = _request_meta
+    app.extensions["commonroom"] = backend
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.user_loader(_load_user)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+
+    app.teardown_appcontext(context.close_db)
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["iso"] = iso
+    app.jinja_env.globals["viewer"] = context.viewer
+
+    from forum.web import account, admin, auth, errors, moderation, pages, posting
+
+    for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    _register_api(app)
+    errors.register(app)
+    return app
+
+
+def _register_api(app: Flask) -> Any:
+    try:
+        from forum.web import api
+    except ImportError:  # the API module is optional while it is being built
+        return None
+    return api.register(app)

@@ -1,0 +1,86 @@
+"""Moderators' actions (lock, pin, move, hide) and the audit log, a view of the event log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import commands as cmd
+from forum import queries
+from forum.audit import list_audit_entries
+from forum.handlers import threads
+from forum.web import context
+from forum.web.pages import readable_post, readable_thread
+
+bp = Blueprint("moderation", __name__)
+
+FLAGS = {
+    "lock": (threads.lock_thread, cmd.LockThread, "Thread locked."),
+    "unlock": (threads.unlock_thread, cmd.UnlockThread, "Thread unlocked."),
+    "pin": (threads.pin_thread, cmd.PinThread, "Thread pinned."),
+    "unpin": (threads.unpin_thread, cmd.UnpinThread, "Thread unpinned."),
+}
+
+
+@bp.before_request
+@login_required  # type: ignore[misc]
+def _signed_in() -> None:
+    """Every page here needs a signed-in member."""
+
+
+@bp.post("/t/<thread_id>/<any(lock, unlock, pin, unpin):action>")
+def flag(thread_id: str, action: str) -> Any:
+    thread, _, _ = readable_thread(thread_id)
+    handler, command, message = FLAGS[action]
+    if action == "lock":
+        context.send(handler, cmd.LockThread(thread.id, request.form.get("reason", "")))
+    else:
+        context.send(handler, command(thread.id))
+    flash(message)
+    return redirect(url_for("pages.thread", thread_id=thread.id))
+
+
+@bp.route("/t/<thread_id>/move", methods=["GET", "POST"])
+def move(thread_id: str) -> Any:
+    thread, conference, _ = readable_thread(thread_id)
+    if request.method == "GET":
+        targets = [c for c in queries.list_conferences(context.db(), context.viewer())
+                   if c.row.id in queries.moderated_ids(context.db(), context.viewer())
+                   and c.row.id != conference.id]
+        return render_template("moderation/move.html", thread=thread, conference=conference,
+                               targets=targets)
+    context.send(threads.move_thread,
+                 cmd.MoveThread(thread.id, request.form.get("to_conference_id", "")))
+    flash("Thread moved.")
+    return redirect(url_for("pages.thread", thread_id=thread.id))
+
+
+@bp.post("/p/<post_id>/hide")
+def hide(post_id: str) -> Any:
+    post, thread, _, _ = readable_post(post_id)
+    context.send(threads.hide_post,
+                 cmd.HidePost(thread.id, post.id, request.form.get("reason", "")))
+    flash("Post hidden.")
+    return redirect(url_for("pages.post", post_id=post.id))
+
+
+@bp.post("/p/<post_id>/unhide")
+def unhide(post_id: str) -> Any:
+    post, thread, _, _ = readable_post(post_id)
+    context.send(threads.unhide_post, cmd.UnhidePost(thread.id, post.id))
+    flash("Post shown again.")
+    return redirect(url_for("pages.post", post_id=post.id))
+
+
+@bp.get("/audit")
+def audit() -> Any:
+    viewer = context.viewer()
+    moderated = queries.moderated_ids(context.db(), viewer)
+    if not moderated:
+        abort(404)
+    before = request.args.get("before", type=int)
+    entries, older = list_audit_entries(context.db(), moderated, before=before,
+                                        admin=viewer.role == "admin")
+    return render_template("moderation/audit.html", entries=entries, older=older)

@@ -1,0 +1,204 @@
+"""Pages for reading: home, conference, thread, post history, readers, profiles, next unread."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import commands as cmd
+from forum import queries
+from forum.handlers import reading
+from forum.permissions import (
+    ConferenceAccess,
+    can_edit_post,
+    can_moderate,
+    can_post,
+    can_read,
+    can_see_read_history,
+)
+from forum.web import context
+
+bp = Blueprint("pages", __name__)
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def readable_conference(slug: str) -> tuple[Any, ConferenceAccess]:
+    """The conference at ``slug`` if the viewer may read it; 404 otherwise (never 403)."""
+    row = queries.get_conference_by_slug(context.db(), slug)
+    if row is None:
+        abort(404)
+    access = queries.access_from_row(row)
+    if not can_read(context.viewer(), access):
+        abort(404)
+    return row, access
+
+
+def readable_thread(thread_id: str) -> tuple[Any, Any, ConferenceAccess]:
+    thread = queries.get_thread(context.db(), thread_id)
+    if thread is None:
+        abort(404)
+    conference = queries.get_conference(context.db(), thread.conference_id)
+    access = queries.access_from_row(conference)
+    if not can_read(context.viewer(), access):
+        abort(404)
+    return thread, conference, access
+
+
+def readable_post(post_id: str) -> tuple[Any, Any, Any, ConferenceAccess]:
+    post = queries.get_post(context.db(), post_id)
+    if post is None:
+        abort(404)
+    thread, conference, access = readable_thread(post.thread_id)
+    return post, thread, conference, access
+
+
+@bp.get("/")
+def home() -> Any:
+    viewer = context.viewer()
+    summaries = queries.list_conferences(context.db(), viewer)
+    return render_template("pages/home.html", conferences=summaries,
+                           total_unread=sum(s.unread for s in summaries))
+
+
+@bp.get("/next")
+@login_required  # type: ignore[misc]
+def next_unread() -> Any:
+    """FirstClass's space bar: the oldest unread post, across every conference."""
+    found = queries.get_next_unread(context.db(), context.viewer())
+    if found is None:
+        flash("Nothing unread anywhere. Well read!")
+        return redirect(url_for("pages.home"))
+    page = (found.seq - 1) // queries.PAGE_SIZE + 1
+    return redirect(url_for("pages.thread", thread_id=found.thread_id, page=page)
+                    + f"#p{found.seq}")
+
+
+@bp.get("/c/<slug>")
+def conference(slug: str) -> Any:
+    row, access = readable_conference(slug)
+    viewer = context.viewer()
+    page = page_number()
+    conn = context.db()
+    threads = queries.list_threads(conn, row.id, offset=(page - 1) * queries.PAGE_SIZE)
+    total = queries.count_threads(conn, row.id)
+    unread = queries.unread_by_thread(conn, viewer, [t.id for t in threads])
+    children = [c for c in queries.list_conferences(conn, viewer) if c.row.parent_id == row.id]
+    return render_template(
+        "pages/conference.html", conference=row, threads=threads, unread=unread,
+        children=children, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
+        may_post=can_post(viewer, access), may_moderate=can_moderate(viewer, access),
+    )
+
+
+@bp.get("/c/<slug>/about")
+def conference_about(slug: str) -> Any:
+    row, access = readable_conference(slug)
+    return render_template("pages/conference_about.html", conference=row,
+                           acl=queries.access_from_row(row).acl,
+                           may_moderate=can_moderate(context.viewer(), access))
+
+
+def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[int, int], int]:
+    """The posts on one page of a thread, flat (by number) or as a reply tree."""
+    conn = context.db()
+    size = queries.PAGE_SIZE
+    if view == "tree":
+        order = queries.list_reply_tree(conn, thread.id)
+        window = order[(page - 1) * size: page * size]
+        depth = dict(window)
+        by_seq = {p.seq: p for p in queries.list_posts(conn, thread.id, seqs=list(depth))}
+        posts = [by_seq[seq] for seq, _ in window if seq in by_seq]
+        return posts, depth, len(order)
+    posts = list(queries.list_posts(conn, thread.id, first_seq=(page - 1) * size + 1))
+    return posts, {}, int(thread.last_seq)
+
+
+@bp.get("/t/<thread_id>")
+def thread(thread_id: str) -> Any:
+    thread, conference, access = readable_thread(thread_id)
+    viewer = context.viewer()
+    view = "tree" if request.args.get("view") == "tree" else "flat"
+    page = page_number()
+    posts, depth, total = _thread_posts(thread, view, page)
+    marker = queries.get_read_marker(context.db(), viewer.member_id, thread.id)
+    page_html = render_template(
+        "pages/thread.html", thread=thread, conference=conference, posts=posts, depth=depth,
+        view=view, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)), marker=marker,
+        may_post=can_post(viewer, access, locked=thread.locked),
+        may_moderate=can_moderate(viewer, access),
+        may_edit={p.id for p in posts if can_edit_post(viewer, access, p.author_id,
+                                                        locked=thread.locked)},
+        may_see_readers={p.id for p in posts
+                         if can_see_read_history(viewer, access, p.author_id)},
+    )
+    if viewer.signed_in and posts:
+        # Opening a page reads it, as in FirstClass; the marker only moves forward.
+        last_shown = max(p.seq for p in posts)
+        if last_shown > marker:
+            context.send(reading.mark_thread_read,
+                         cmd.MarkThreadRead(thread.id, up_to_seq=last_shown))
+    return page_html
+
+
+@bp.get("/p/<post_id>")
+def post(post_id: str) -> Any:
+    post, thread, _, _ = readable_post(post_id)
+    page = (post.seq - 1) // queries.PAGE_SIZE + 1
+    return redirect(url_for("pages.thread", thread_id=thread.id, page=page) + f"#p{post.seq}")
+
+
+@bp.get("/p/<post_id>/history")
+def post_history(post_id: str) -> Any:
+    post, thread, conference, access = readable_post(post_id)
+    viewer = context.viewer()
+    if (post.deleted_by or post.hidden_by) and not can_moderate(viewer, access):
+        abort(404)
+    revisions = queries.list_revisions(context.db(), post.id)
+    diffs = []
+    for before, after in zip(revisions, revisions[1:], strict=False):
+        diffs.append((after, list(difflib.unified_diff(
+            before.body.splitlines(), after.body.splitlines(),
+            f"revision {before.revision}", f"revision {after.revision}", lineterm="",
+        ))))
+    return render_template("pages/post_history.html", post=post, thread=thread,
+                           conference=conference, revisions=revisions, diffs=diffs)
+
+
+@bp.get("/p/<post_id>/readers")
+@login_required  # type: ignore[misc]
+def post_readers(post_id: str) -> Any:
+    post, thread, conference, access = readable_post(post_id)
+    if not can_see_read_history(context.viewer(), access, post.author_id):
+        abort(404)
+    readers = queries.list_readers(context.db(), thread.id, post.seq)
+    return render_template("pages/post_readers.html", post=post, thread=thread,
+                           conference=conference, readers=readers)
+
+
+@bp.get("/members")
+@login_required  # type: ignore[misc]
+def members() -> Any:
+    rows = [m for m in queries.list_members(context.db()) if m.active]
+    return render_template("pages/members.html", members=rows, tags=queries.tags)
+
+
+@bp.get("/members/<handle>")
+def profile(handle: str) -> Any:
+    viewer = context.viewer()
+    member = queries.get_member_by_handle(context.db(), handle)
+    if member is None or (not viewer.signed_in and not queries.list_member_posts(
+            context.db(), viewer, member.id, limit=1)):
+        # Anonymous visitors see only people who write in public conferences.
+        abort(404)
+    recent = queries.list_member_posts(context.db(), viewer, member.id)
+    return render_template("pages/profile.html", member=member, recent=recent,
+                           tags=queries.tags)

@@ -1,0 +1,103 @@
+"""Forms that write: start a thread, reply, edit, remove, and read markers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from forum import commands as cmd
+from forum import queries
+from forum.errors import InvalidInput
+from forum.handlers import reading, threads
+from forum.web import context
+from forum.web.pages import readable_conference, readable_post, readable_thread
+
+bp = Blueprint("posting", __name__)
+
+
+@bp.before_request
+@login_required  # type: ignore[misc]
+def _signed_in() -> None:
+    """Every page here needs a signed-in member."""
+
+
+def _thread_url(thread_id: str, seq: int) -> str:
+    page = (seq - 1) // queries.PAGE_SIZE + 1
+    return url_for("pages.thread", thread_id=thread_id, page=page) + f"#p{seq}"
+
+
+def _int(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number", field=name) from None
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+def start_thread(slug: str) -> Any:
+    conference, _ = readable_conference(slug)
+    if request.method == "GET":
+        return render_template("posting/new_thread.html", conference=conference)
+    thread_id, _ = context.send(threads.start_thread, cmd.StartThread(
+        conference.id, request.form.get("subject", ""), request.form.get("body", "")))
+    return redirect(url_for("pages.thread", thread_id=thread_id))
+
+
+@bp.route("/t/<thread_id>/reply", methods=["GET", "POST"])
+def reply(thread_id: str) -> Any:
+    thread, conference, _ = readable_thread(thread_id)
+    if request.method == "GET":
+        parent = queries.get_post(context.db(), request.args.get("to", ""))
+        if parent is None or parent.thread_id != thread.id:
+            parent = queries.list_posts(context.db(), thread.id, limit=1)[0]
+        quote = request.args.get("quote") == "1" and not parent.deleted_by
+        return render_template("posting/reply.html", thread=thread, conference=conference,
+                               parent=parent, quote=quote)
+    _, seq = context.send(threads.post_reply, cmd.PostReply(
+        thread.id, request.form.get("parent_post_id", ""), request.form.get("body", "")))
+    return redirect(_thread_url(thread.id, seq))
+
+
+@bp.route("/p/<post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: str) -> Any:
+    post, thread, conference, _ = readable_post(post_id)
+    if request.method == "GET":
+        return render_template("posting/edit.html", post=post, thread=thread,
+                               conference=conference)
+    context.send(threads.edit_post, cmd.EditPost(
+        thread.id, post.id, request.form.get("body", ""), _int("revision")))
+    flash("Your edit is saved; earlier versions stay in the post's history.")
+    return redirect(_thread_url(thread.id, post.seq))
+
+
+@bp.post("/p/<post_id>/delete")
+def delete(post_id: str) -> Any:
+    post, thread, _, _ = readable_post(post_id)
+    context.send(threads.delete_post, cmd.DeletePost(thread.id, post.id))
+    flash("The post was removed.")
+    return redirect(_thread_url(thread.id, post.seq))
+
+
+@bp.post("/t/<thread_id>/read")
+def mark_read(thread_id: str) -> Any:
+    thread, _, _ = readable_thread(thread_id)
+    context.send(reading.mark_thread_read, cmd.MarkThreadRead(thread.id))
+    return redirect(request.form.get("next") or url_for("pages.thread", thread_id=thread.id))
+
+
+@bp.post("/t/<thread_id>/unread")
+def mark_unread(thread_id: str) -> Any:
+    thread, conference, _ = readable_thread(thread_id)
+    context.send(reading.mark_unread_from, cmd.MarkUnreadFrom(thread.id, _int("seq")))
+    flash("Marked unread from there on.")
+    return redirect(url_for("pages.conference", slug=conference.slug))
+
+
+@bp.post("/c/<slug>/read")
+def mark_conference_read(slug: str) -> Any:
+    conference, _ = readable_conference(slug)
+    moved = context.send(reading.mark_conference_read, cmd.MarkConferenceRead(conference.id))
+    flash(f"Marked {moved} thread{'s' if moved != 1 else ''} read.")
+    return redirect(url_for("pages.conference", slug=conference.slug))
