@@ -130,7 +130,8 @@ class EventStore:
     def _insert(
         self, conn: Connection, writes: Sequence[StreamWrite], meta: dict[str, Any]
     ) -> list[Recorded]:
-        now = self.clock()
+        # Stored as UTC: SQLite keeps no offset, and reads treat a bare time as UTC.
+        now = _aware(self.clock()).astimezone(UTC)
         meta_json = serialization.dumps(meta)
         rows: list[dict[str, Any]] = []
         pending: list[tuple[str, int, Event]] = []

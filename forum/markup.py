@@ -8,7 +8,7 @@ bug in one layer is caught by the other.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import MutableMapping
 
 import bleach
 from markdown_it import MarkdownIt
@@ -62,7 +62,9 @@ def _build() -> MarkdownIt:
 _MD = _build()
 
 
-def _set_rel(attrs: dict[Any, str], new: bool = False) -> dict[Any, str]:
+def _set_rel(
+    attrs: MutableMapping[tuple[str | None, str], str], new: bool = False
+) -> MutableMapping[tuple[str | None, str], str]:
     href = attrs.get((None, "href"), "")
     if href.startswith(("http://", "https://", "mailto:")):
         attrs[(None, "rel")] = LINK_REL

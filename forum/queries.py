@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, func, literal, or_, select
 
 from forum.permissions import (
     ConferenceAccess,
@@ -33,26 +33,28 @@ from forum.projections.tables import (
 )
 
 PAGE_SIZE = 50
+# Rows come back with the columns each query names; they are dynamically typed.
+DbRow = Any
 
 
 # --- members ---------------------------------------------------------------
 
 
-def viewer_from_row(row: Row[Any] | None) -> Viewer | None:
+def viewer_from_row(row: DbRow | None) -> Viewer | None:
     if row is None:
         return None
     return Viewer(member_id=row.id, role=row.role, active=row.active)
 
 
-def get_member(conn: Connection, member_id: str) -> Row[Any] | None:
+def get_member(conn: Connection, member_id: str) -> DbRow | None:
     return conn.execute(select(members).where(members.c.id == member_id)).first()
 
 
-def get_member_by_handle(conn: Connection, handle: str) -> Row[Any] | None:
+def get_member_by_handle(conn: Connection, handle: str) -> DbRow | None:
     return conn.execute(select(members).where(members.c.handle == handle.lower())).first()
 
 
-def get_member_by_login(conn: Connection, login: str) -> Row[Any] | None:
+def get_member_by_login(conn: Connection, login: str) -> DbRow | None:
     """A member by handle or e-mail address."""
     login = login.strip()
     return conn.execute(
@@ -62,7 +64,7 @@ def get_member_by_login(conn: Connection, login: str) -> Row[Any] | None:
     ).first()
 
 
-def get_member_by_token_hash(conn: Connection, token_hash: str) -> Row[Any] | None:
+def get_member_by_token_hash(conn: Connection, token_hash: str) -> DbRow | None:
     return conn.execute(
         select(members)
         .join(api_tokens, api_tokens.c.member_id == members.c.id)
@@ -70,11 +72,11 @@ def get_member_by_token_hash(conn: Connection, token_hash: str) -> Row[Any] | No
     ).first()
 
 
-def list_members(conn: Connection) -> Sequence[Row[Any]]:
+def list_members(conn: Connection) -> Sequence[DbRow]:
     return conn.execute(select(members).order_by(members.c.display_name)).all()
 
 
-def list_api_tokens(conn: Connection, member_id: str) -> Sequence[Row[Any]]:
+def list_api_tokens(conn: Connection, member_id: str) -> Sequence[DbRow]:
     return conn.execute(
         select(api_tokens)
         .where(api_tokens.c.member_id == member_id)
@@ -82,11 +84,11 @@ def list_api_tokens(conn: Connection, member_id: str) -> Sequence[Row[Any]]:
     ).all()
 
 
-def get_invitation_by_hash(conn: Connection, token_hash: str) -> Row[Any] | None:
+def get_invitation_by_hash(conn: Connection, token_hash: str) -> DbRow | None:
     return conn.execute(select(invitations).where(invitations.c.token_hash == token_hash)).first()
 
 
-def list_invitations(conn: Connection) -> Sequence[Row[Any]]:
+def list_invitations(conn: Connection) -> Sequence[DbRow]:
     return conn.execute(select(invitations).order_by(invitations.c.created_at.desc())).all()
 
 
@@ -98,7 +100,7 @@ def tags(value: str) -> list[str]:
 # --- conferences -----------------------------------------------------------
 
 
-def access_from_row(row: Row[Any]) -> ConferenceAccess:
+def access_from_row(row: DbRow) -> ConferenceAccess:
     acl = tuple((str(p), str(a)) for p, a in json.loads(row.acl))
     return ConferenceAccess(row.id, row.visibility, acl)
 
@@ -120,17 +122,17 @@ def readable_ids(conn: Connection, viewer: Viewer) -> set[str]:
     return readable_conference_ids(viewer, list_conference_access(conn))
 
 
-def get_conference(conn: Connection, conference_id: str) -> Row[Any] | None:
+def get_conference(conn: Connection, conference_id: str) -> DbRow | None:
     return conn.execute(select(conferences).where(conferences.c.id == conference_id)).first()
 
 
-def get_conference_by_slug(conn: Connection, slug: str) -> Row[Any] | None:
+def get_conference_by_slug(conn: Connection, slug: str) -> DbRow | None:
     return conn.execute(select(conferences).where(conferences.c.slug == slug)).first()
 
 
 @dataclass(frozen=True)
 class ConferenceSummary:
-    row: Row[Any]
+    row: DbRow
     threads: int
     posts: int
     unread: int
@@ -198,7 +200,7 @@ def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary
         )
     }
     unread = unread_by_conference(conn, viewer, ids)
-    children: dict[str | None, list[Row[Any]]] = {}
+    children: dict[str | None, list[DbRow]] = {}
     for row in rows:
         parent = row.parent_id if row.parent_id in ids else None
         children.setdefault(parent, []).append(row)
@@ -217,12 +219,12 @@ def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary
 # --- threads and posts -----------------------------------------------------
 
 
-def get_thread(conn: Connection, thread_id: str) -> Row[Any] | None:
+def get_thread(conn: Connection, thread_id: str) -> DbRow | None:
     return conn.execute(select(threads).where(threads.c.id == thread_id)).first()
 
 
 def list_threads(conn: Connection, conference_id: str, *, offset: int = 0,
-                 limit: int = PAGE_SIZE) -> Sequence[Row[Any]]:
+                 limit: int = PAGE_SIZE) -> Sequence[DbRow]:
     author = members.alias("author")
     return conn.execute(
         select(threads, author.c.display_name.label("author_name"),
@@ -241,7 +243,7 @@ def count_threads(conn: Connection, conference_id: str) -> int:
 
 
 def list_posts(conn: Connection, thread_id: str, *, first_seq: int = 1,
-               limit: int = PAGE_SIZE, seqs: Sequence[int] | None = None) -> Sequence[Row[Any]]:
+               limit: int = PAGE_SIZE, seqs: Sequence[int] | None = None) -> Sequence[DbRow]:
     """Posts of a thread from ``first_seq`` (or exactly ``seqs``), with author and parent."""
     parent = posts.alias("parent")
     query = (
@@ -277,7 +279,7 @@ def list_reply_tree(conn: Connection, thread_id: str) -> list[tuple[int, int]]:
     return order
 
 
-def get_post(conn: Connection, post_id: str) -> Row[Any] | None:
+def get_post(conn: Connection, post_id: str) -> DbRow | None:
     return conn.execute(
         select(posts, members.c.display_name.label("author_name"),
                members.c.handle.label("author_handle"))
@@ -286,7 +288,7 @@ def get_post(conn: Connection, post_id: str) -> Row[Any] | None:
     ).first()
 
 
-def list_revisions(conn: Connection, post_id: str) -> Sequence[Row[Any]]:
+def list_revisions(conn: Connection, post_id: str) -> Sequence[DbRow]:
     return conn.execute(
         select(post_revisions, members.c.display_name.label("editor_name"))
         .join(members, members.c.id == post_revisions.c.editor_id)
@@ -305,7 +307,7 @@ def get_read_marker(conn: Connection, member_id: str | None, thread_id: str) -> 
     return int(value or 0)
 
 
-def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[Row[Any]]:
+def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[DbRow]:
     """Who first read post ``seq`` and when, for members who share their reading."""
     return conn.execute(
         select(members.c.handle, members.c.display_name,
@@ -318,7 +320,7 @@ def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[Row[Any
     ).all()
 
 
-def get_next_unread(conn: Connection, viewer: Viewer) -> Row[Any] | None:
+def get_next_unread(conn: Connection, viewer: Viewer) -> DbRow | None:
     """The oldest unread post across every readable conference (by log position)."""
     if not viewer.signed_in:
         return None
@@ -333,7 +335,7 @@ def get_next_unread(conn: Connection, viewer: Viewer) -> Row[Any] | None:
 
 
 def list_member_posts(conn: Connection, viewer: Viewer, member_id: str, limit: int = 20
-                      ) -> Sequence[Row[Any]]:
+                      ) -> Sequence[DbRow]:
     """A member's latest visible posts, for their profile."""
     ids = readable_ids(conn, viewer)
     return conn.execute(

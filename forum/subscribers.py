@@ -101,7 +101,7 @@ class SubscriberRunner:
         return 0 if done is None else batch.index(done) + 1
 
     def run_once(self) -> int:
-        """One pass: each subscriber that is not backing off takes a batch. Returns events handled."""
+        """One pass: each subscriber not backing off takes a batch; returns events handled."""
         handled = 0
         now = self.clock()
         for follower in self.followers:

@@ -21,7 +21,9 @@ from forum.permissions import (
 )
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-PRINCIPAL = re.compile(r"^(members|member:[A-Za-z0-9_-]{1,40}|role:(%s))$" % "|".join(MEMBER_ROLES))
+PRINCIPAL = re.compile(
+    r"^(members|member:[A-Za-z0-9_-]{1,40}|role:(" + "|".join(MEMBER_ROLES) + "))$"
+)
 ACL_MAX = 200
 
 

@@ -103,7 +103,7 @@ def register(
 
 
 def _tags(values: Iterable[str], name: str) -> tuple[str, ...]:
-    cleaned = []
+    cleaned: list[str] = []
     for value in values:
         tag = clean_text(value, name, maximum=TAG_MAX, required=False)
         if tag and tag.lower() not in (t.lower() for t in cleaned):

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, Table, select, update
 
 from forum.db import projection_checkpoints, write_connection
-from forum.eventstore import Recorded, read_batch
 from forum.events import Event
+from forum.eventstore import Recorded, read_batch
 
 E = TypeVar("E", bound=Event)
 Apply = Callable[[Connection, Recorded, Any], None]

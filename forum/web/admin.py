@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from forum import commands as cmd
 from forum import queries
@@ -19,10 +18,7 @@ from forum.web.pages import readable_conference
 bp = Blueprint("admin", __name__)
 
 
-@bp.before_request
-@login_required  # type: ignore[misc]
-def _signed_in() -> None:
-    """Every page here needs a signed-in member."""
+bp.before_request(context.require_member)
 
 
 def _admin_only() -> None:
@@ -81,7 +77,7 @@ def create_conference() -> Any:
         form.get("slug", ""), form.get("name", ""), form.get("visibility", "internal"),
         form.get("resume", ""), form.get("parent_id") or None))
     row = queries.get_conference(context.db(), conference_id)
-    return redirect(url_for("admin.conference_settings", slug=row.slug))
+    return redirect(url_for("admin.conference_settings", slug=row.slug if row else ""))
 
 
 def acl_to_text(acl_json: str) -> str:

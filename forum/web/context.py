@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from forum.backend import Backend
 from forum.handlers import Services
 from forum.permissions import ANONYMOUS, Viewer
+from forum.web.extensions import login_manager
 
 
 class Account(UserMixin):  # type: ignore[misc]
@@ -68,3 +69,10 @@ def send(handler: Any, command: Any) -> Any:
     """
     close_db()
     return handler(services(), viewer(), command)
+
+
+def require_member() -> Any:
+    """Send an anonymous visitor to the sign-in page; None when someone is signed in."""
+    if viewer().signed_in:
+        return None
+    return login_manager.unauthorized()

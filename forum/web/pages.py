@@ -6,7 +6,6 @@ import difflib
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from forum import commands as cmd
 from forum import queries
@@ -70,8 +69,9 @@ def home() -> Any:
 
 
 @bp.get("/next")
-@login_required  # type: ignore[misc]
 def next_unread() -> Any:
+    if (refused := context.require_member()) is not None:
+        return refused
     """FirstClass's space bar: the oldest unread post, across every conference."""
     found = queries.get_next_unread(context.db(), context.viewer())
     if found is None:
@@ -174,8 +174,9 @@ def post_history(post_id: str) -> Any:
 
 
 @bp.get("/p/<post_id>/readers")
-@login_required  # type: ignore[misc]
 def post_readers(post_id: str) -> Any:
+    if (refused := context.require_member()) is not None:
+        return refused
     post, thread, conference, access = readable_post(post_id)
     if not can_see_read_history(context.viewer(), access, post.author_id):
         abort(404)
@@ -185,8 +186,9 @@ def post_readers(post_id: str) -> Any:
 
 
 @bp.get("/members")
-@login_required  # type: ignore[misc]
 def members() -> Any:
+    if (refused := context.require_member()) is not None:
+        return refused
     rows = [m for m in queries.list_members(context.db()) if m.active]
     return render_template("pages/members.html", members=rows, tags=queries.tags)
 

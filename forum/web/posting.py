@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from forum import commands as cmd
 from forum import queries
@@ -17,10 +16,7 @@ from forum.web.pages import readable_conference, readable_post, readable_thread
 bp = Blueprint("posting", __name__)
 
 
-@bp.before_request
-@login_required  # type: ignore[misc]
-def _signed_in() -> None:
-    """Every page here needs a signed-in member."""
+bp.before_request(context.require_member)
 
 
 def _thread_url(thread_id: str, seq: int) -> str:

@@ -1,0 +1,50 @@
+# Commonroom: `make run` to try it, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= instance
+PYTEST_ARGS ?=
+
+.PHONY: run test lint types pytest bench clean deps
+
+$(BIN)/commonroom: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(BIN)/commonroom node_modules/.package-lock.json
+
+## Create the virtualenv, install everything, load the demo organisation once, serve on :5000.
+run: deps
+	@mkdir -p $(DATA_DIR)
+	@if [ ! -f $(DATA_DIR)/demo-admin-password ]; then \
+		$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(9))" > $(DATA_DIR)/demo-admin-password; fi
+	COMMONROOM_DATA_DIR=$(DATA_DIR) $(BIN)/commonroom demo --if-empty \
+		--admin-password "$$(cat $(DATA_DIR)/demo-admin-password)"
+	@echo "Sign in at http://127.0.0.1:5000/ as 'admin' with password '$$(cat $(DATA_DIR)/demo-admin-password)'"
+	COMMONROOM_DATA_DIR=$(DATA_DIR) $(BIN)/commonroom run --host 127.0.0.1 --port 5000
+
+## Lint, type-check and run the whole test suite (unit, integration, web, e2e in Chromium).
+test: deps lint types pytest
+
+lint:
+	$(BIN)/ruff check forum search federation tests bench
+
+types:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+## Benchmarks against named peers; results go to bench/RESULTS.md.
+bench: deps
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

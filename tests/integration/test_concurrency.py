@@ -1,0 +1,162 @@
+"""Several OS processes append to one log at once; nothing is lost, doubled or skipped.
+
+Writers share one stream (retrying on ConcurrencyConflict, as the handlers do)
+and each also has its own. A follower reads ``read_committed`` while they run.
+On PostgreSQL this is the test of the xid8 rule: positions are handed out
+before commit, so a follower going by position alone would skip events.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import time
+from collections import Counter
+from multiprocessing.synchronize import Event as MpEvent
+from typing import Any
+
+from sqlalchemy import func, select
+
+from forum import events as ev
+from forum import migrate
+from forum.backend import Backend
+from forum.db import events, make_engine
+from forum.errors import ConcurrencyConflict
+from forum.eventstore import EventStore, Recorded
+
+WRITERS = 4
+APPENDS = 50  # per writer: every other one to the shared stream
+OWN_BATCH = 2  # events per append to a writer's own stream
+SHARED = "shared"
+MAX_RETRIES = 2000
+
+
+def _event(worker: int, append: int, k: int = 0) -> ev.Event:
+    return ev.ThreadLocked(f"thread-{worker}", f"w{worker}", f"{worker}:{append}:{k}")
+
+
+def _writer(url: str, worker: int, start: MpEvent, results: Any) -> None:
+    """Runs in a spawned process: APPENDS appends, half to the shared stream."""
+    engine = make_engine(url)
+    store = EventStore(engine)
+    conflicts = 0
+    own_version = 0
+    try:
+        start.wait(60)
+        for append in range(APPENDS):
+            if append % 2:
+                for _attempt in range(MAX_RETRIES):
+                    version = store.stream_version(SHARED)
+                    try:
+                        store.append(SHARED, [_event(worker, append)], expected_version=version)
+                        break
+                    except ConcurrencyConflict:
+                        conflicts += 1
+                else:
+                    raise AssertionError("too many conflicts")
+            else:
+                batch = [_event(worker, append, k) for k in range(OWN_BATCH)]
+                store.append(f"own-{worker}", batch, expected_version=own_version)
+                own_version += OWN_BATCH
+        results.put((worker, conflicts, None))
+    except Exception as error:  # reported to the test, which fails with it
+        results.put((worker, conflicts, repr(error)))
+    finally:
+        engine.dispose()
+
+
+def _expected_tags() -> set[str]:
+    tags = set()
+    for worker in range(WRITERS):
+        for append in range(APPENDS):
+            ks = [0] if append % 2 else range(OWN_BATCH)
+            tags.update(f"{worker}:{append}:{k}" for k in ks)
+    return tags
+
+
+def _run(url: str) -> None:
+    store = EventStore(make_engine(url))
+    expected = _expected_tags()
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    results = ctx.Queue()
+    processes = [ctx.Process(target=_writer, args=(url, w, start, results), daemon=True)
+                 for w in range(WRITERS)]
+    for process in processes:
+        process.start()
+    seen: list[Recorded] = []
+    seen_while_writing = 0
+    checkpoint = (0, 0)
+    try:
+        start.set()
+        deadline = time.monotonic() + 120
+        while len(seen) < len(expected) or any(p.is_alive() for p in processes):
+            assert time.monotonic() < deadline, f"follower saw {len(seen)} of {len(expected)}"
+            writing = any(p.is_alive() for p in processes)
+            batch = store.read_committed(checkpoint, 37)
+            for recorded in batch:
+                seen.append(recorded)
+                checkpoint = (recorded.txid, recorded.position)
+            if writing:
+                seen_while_writing += len(batch)
+            if not batch:
+                time.sleep(0.005)
+        # Nothing more turns up later, and nothing twice.
+        seen.extend(store.read_committed(checkpoint))
+    finally:
+        for process in processes:
+            process.join(60)
+            if process.is_alive():
+                process.kill()
+    outcomes = []
+    for _ in processes:
+        try:
+            outcomes.append(results.get(timeout=10))
+        except queue.Empty:
+            outcomes.append(("?", 0, "no result"))
+    assert [o[2] for o in outcomes] == [None] * WRITERS, outcomes
+    assert [p.exitcode for p in processes] == [0] * WRITERS
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(events.c.position, events.c.stream_id,
+                                   events.c.stream_version)).all()
+        assert conn.execute(select(func.count()).select_from(events)).scalar() == len(expected)
+    store.engine.dispose()
+
+    # No lost and no duplicated events.
+    logged = store.read_all(limit=10 * len(expected))
+    tags = Counter(r.event.reason for r in logged)  # type: ignore[attr-defined]
+    assert set(tags) == expected and max(tags.values()) == 1
+    assert len({p for p, _, _ in rows}) == len(rows) == len(expected)
+    # Every stream numbered 1..n with no gap.
+    versions: dict[str, list[int]] = {}
+    for _, stream_id, version in rows:
+        versions.setdefault(stream_id, []).append(version)
+    assert sorted(versions) == sorted([SHARED] + [f"own-{w}" for w in range(WRITERS)])
+    for stream_id, numbers in versions.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), stream_id
+    assert len(versions[SHARED]) == WRITERS * APPENDS // 2
+    # The shared stream keeps each writer's own order.
+    shared = [r.event.reason for r in store.read_stream(SHARED)]  # type: ignore[attr-defined]
+    for worker in range(WRITERS):
+        mine = [int(t.split(":")[1]) for t in shared if t.startswith(f"{worker}:")]
+        assert mine == sorted(mine)
+
+    # The follower saw every event exactly once, while the writers were still at it.
+    positions = Counter(r.position for r in seen)
+    assert max(positions.values()) == 1, "the follower saw an event twice"
+    assert set(positions) == {p for p, _, _ in rows}, "the follower skipped an event"
+    assert seen_while_writing > 0, "the follower did not run alongside the writers"
+
+
+def test_concurrent_writers_on_one_sqlite_file(sqlite: Backend) -> None:
+    _run(sqlite.config.database_url)
+
+
+def test_concurrent_writers_on_one_postgres_schema(pg_schema_url: str) -> None:
+    engine = make_engine(pg_schema_url)
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    _run(pg_schema_url)
