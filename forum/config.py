@@ -26,6 +26,7 @@ class Config:
     password_time_cost: int = 3
     password_memory_cost: int = 65536
     login_rate_limit: str = "10 per minute"
+    rate_limit_prefix: str = "commonroom"
 
     def with_changes(self, **changes: Any) -> Config:
         return replace(self, **changes)

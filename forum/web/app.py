@@ -63,6 +63,8 @@ def build_app(config: Config | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
+        RATELIMIT_KEY_PREFIX=config.rate_limit_prefix,
     )
     backend = open_backend(config)
     backend.services.request_meta = _request_meta

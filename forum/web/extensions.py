@@ -9,4 +9,6 @@ from flask_wtf.csrf import CSRFProtect
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Storage comes from RATELIMIT_STORAGE_URI: Redis when configured, so several
+# processes share one count; otherwise this process's memory.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

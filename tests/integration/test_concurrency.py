@@ -76,6 +76,13 @@ def _expected_tags() -> set[str]:
 
 def _run(url: str) -> None:
     store = EventStore(make_engine(url))
+    try:
+        _run_with(store, url)
+    finally:
+        store.engine.dispose()
+
+
+def _run_with(store: EventStore, url: str) -> None:
     expected = _expected_tags()
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
@@ -121,7 +128,6 @@ def _run(url: str) -> None:
         rows = conn.execute(select(events.c.position, events.c.stream_id,
                                    events.c.stream_version)).all()
         assert conn.execute(select(func.count()).select_from(events)).scalar() == len(expected)
-    store.engine.dispose()
 
     # No lost and no duplicated events.
     logged = store.read_all(limit=10 * len(expected))
