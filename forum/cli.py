@@ -11,6 +11,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from forum import commands as cmd
 from forum import create_app
@@ -60,7 +61,8 @@ def run(host: str, port: int) -> None:
         runner.start()
     click.echo(f"Commonroom is serving on http://{host}:{port}/")
     try:
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
     finally:
         if runner is not None:
             runner.stop()
@@ -150,3 +152,7 @@ def export(output: Any) -> None:
             "schema_version": rec.event.schema_version, "data": rec.event.to_data(),
             "meta": rec.meta, "occurred_at": rec.occurred_at.isoformat(),
         }, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Crash safety: kill -9 the server while people post; every acknowledged post survives.
+
+A real ``commonroom run`` process on SQLite, real HTTP clients posting replies
+through the sign-in and reply forms, then SIGKILL mid-stream. After a restart
+every reply that got its redirect (the acknowledgement) is in the thread, and
+the log holds no half-written event: every stream's versions are contiguous.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from forum import commands as cmd
+from forum.handlers import conferences, threads
+from tests.conftest import PASSWORD, People, make_config, sqlite_backend
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "COMMONROOM_DATA_DIR": str(data_dir),
+           "COMMONROOM_SECRET_KEY": "crash-test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "forum.cli", "run", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the server did not start")
+
+
+def signed_in(base: str, handle: str) -> tuple[requests.Session, str]:
+    session = requests.Session()
+    page = session.get(f"{base}/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = session.post(f"{base}/login", allow_redirects=False, data={
+        "login": handle, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert response.status_code == 302
+    return session, token.group(1)
+
+
+def test_acknowledged_posts_survive_kill_9(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    backend = sqlite_backend(tmp_path, tmp_path_factory)
+    people = People(backend)
+    svc = backend.services
+    cid = conferences.create_conference(
+        svc, people.admin, cmd.CreateConference("crash", "Crash", "internal"))
+    thread_id, first_post = threads.start_thread(
+        svc, people.admin, cmd.StartThread(cid, "Crash test", "first"))
+    backend.dispose()
+    data_dir = make_config(tmp_path).data_dir
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(data_dir, port)
+    acknowledged: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def poster(handle: str) -> None:
+        session, token = signed_in(base, handle)
+        number = 0
+        while not stop.is_set() and number < 2000:
+            number += 1
+            body = f"{handle} reply {number}"
+            try:
+                response = session.post(f"{base}/t/{thread_id}/reply", allow_redirects=False,
+                                        timeout=5, data={"parent_post_id": first_post,
+                                                         "body": body, "csrf_token": token})
+            except requests.RequestException:
+                return  # the server is gone: this one was never acknowledged
+            if response.status_code == 302:
+                with lock:
+                    acknowledged.append(body)
+
+    workers = [threading.Thread(target=poster, args=(h,)) for h in ("sam", "oli")]
+    for worker in workers:
+        worker.start()
+    time.sleep(2.5)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(10)
+    stop.set()
+    for worker in workers:
+        worker.join(10)
+    assert len(acknowledged) > 10, "too few posts were acknowledged to test anything"
+
+    # Restart on the same files; then check every acknowledged reply is there.
+    server = start_server(data_dir, port)
+    try:
+        engine = create_engine(f"sqlite:///{data_dir / 'commonroom.db'}")
+        with engine.connect() as conn:
+            bodies = set(conn.execute(text(
+                "SELECT body FROM posts WHERE thread_id = :t"), {"t": thread_id}).scalars())
+            gaps = conn.execute(text(
+                "SELECT stream_id FROM events GROUP BY stream_id "
+                "HAVING MAX(stream_version) != COUNT(*)")).all()
+            logged = conn.execute(text(
+                "SELECT COUNT(*) FROM events WHERE type = 'ReplyPosted'")).scalar()
+        engine.dispose()
+        missing = [body for body in acknowledged if body not in bodies]
+        assert missing == []
+        assert gaps == []
+        assert logged == len(bodies) - 1
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
