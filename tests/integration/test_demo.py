@@ -1,0 +1,119 @@
+"""The demo organisation, loaded through the real handlers into an empty database.
+
+Loading takes several seconds, so one test loads it once and runs every check.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from forum import queries
+from forum.backend import Backend
+from forum.demo import ADMIN_HANDLE, DemoResult, load_demo, plan_demo
+from forum.errors import Conflict
+from forum.passwords import Passwords
+from forum.permissions import Viewer
+from forum.projections.tables import conferences, posts, threads
+
+ADMIN_PASSWORD = "correct horse battery"
+
+
+def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
+    demo = load_demo(sqlite, admin_password=ADMIN_PASSWORD)
+    check_counts(sqlite, demo)
+    check_members(sqlite)
+    check_private_conference_is_closed_to_staff_outside_its_list(sqlite)
+    check_admin_has_unread_posts_in_several_conferences(sqlite)
+    check_replies_nest_several_levels(sqlite)
+    with pytest.raises(Conflict, match="already has content"):
+        load_demo(sqlite, admin_password=ADMIN_PASSWORD)
+
+
+def _viewer(backend: Backend, handle: str) -> Viewer:
+    with backend.engine.connect() as conn:
+        viewer = queries.viewer_from_row(queries.get_member_by_handle(conn, handle))
+    assert viewer is not None
+    return viewer
+
+
+def check_counts(sqlite: Backend, demo: DemoResult) -> None:
+    assert demo.admin_handle == ADMIN_HANDLE
+    assert demo.members >= 35
+    assert demo.conferences >= 5
+    assert demo.posts >= 250
+    with sqlite.engine.connect() as conn:
+        assert len(queries.list_members(conn)) == demo.members
+        assert conn.execute(select(func.count()).select_from(conferences)).scalar() \
+            == demo.conferences
+        assert conn.execute(
+            select(func.count()).select_from(conferences)
+            .where(conferences.c.parent_id.is_not(None))
+        ).scalar() == 2
+        assert conn.execute(select(func.count()).select_from(threads)).scalar() == demo.threads
+        assert conn.execute(select(func.count()).select_from(posts)).scalar() == demo.posts
+        # Moderation happened through the handlers too.
+        assert conn.execute(select(func.count()).where(threads.c.pinned)).scalar() == 1
+        assert conn.execute(select(func.count()).where(threads.c.locked)).scalar() == 1
+        assert conn.execute(
+            select(func.count()).where(posts.c.hidden_by.is_not(None))).scalar() == 1
+        assert conn.execute(
+            select(func.count()).where(posts.c.deleted_by.is_not(None))).scalar() == 1
+        edited = conn.execute(select(func.count()).where(posts.c.revision > 1)).scalar()
+        assert (edited or 0) >= 5
+
+
+def check_members(sqlite: Backend) -> None:
+    with sqlite.engine.connect() as conn:
+        admin = queries.get_member_by_handle(conn, ADMIN_HANDLE)
+        rows = queries.list_members(conn)
+    assert admin is not None and admin.role == "admin"
+    assert Passwords().verify(admin.password_hash, ADMIN_PASSWORD)
+    assert {r.role for r in rows} == {"admin", "staff", "guest"}
+    assert all(r.bio and queries.tags(r.skills) for r in rows)
+    assert any("ö" in r.display_name or "å" in r.display_name for r in rows)
+    assert all(r.email.endswith("@example.org") for r in rows)
+
+
+def check_private_conference_is_closed_to_staff_outside_its_list(sqlite: Backend) -> None:
+    with sqlite.engine.connect() as conn:
+        study = queries.get_conference_by_slug(conn, "open-source-study-group")
+        public = queries.get_conference_by_slug(conn, "notes-from-the-team")
+        staff_room = queries.get_conference_by_slug(conn, "staff-room")
+        assert study is not None and public is not None and staff_room is not None
+        outsider = _viewer(sqlite, "karin")  # staff, not in the study group
+        member = _viewer(sqlite, "maja")
+        guest = _viewer(sqlite, "greta")
+        assert study.id not in queries.readable_ids(conn, outsider)
+        assert staff_room.id in queries.readable_ids(conn, outsider)
+        assert study.id in queries.readable_ids(conn, member)
+        guest_ids = queries.readable_ids(conn, guest)
+        assert public.id in guest_ids
+        assert study.id not in guest_ids and staff_room.id not in guest_ids
+
+
+def check_admin_has_unread_posts_in_several_conferences(sqlite: Backend) -> None:
+    admin = _viewer(sqlite, ADMIN_HANDLE)
+    with sqlite.engine.connect() as conn:
+        ids = queries.readable_ids(conn, admin)
+        unread = queries.unread_by_conference(conn, admin, ids)
+        total = conn.execute(select(func.count()).select_from(posts)).scalar()
+    assert len([n for n in unread.values() if n > 0]) >= 3
+    # Most of what is there has been read, though.
+    assert 0 < sum(unread.values()) < (total or 0) // 2
+
+
+def check_replies_nest_several_levels(sqlite: Backend) -> None:
+    with sqlite.engine.connect() as conn:
+        thread_ids = conn.execute(select(threads.c.id)).scalars().all()
+        depths = [max(d for _seq, d in queries.list_reply_tree(conn, t)) for t in thread_ids]
+    assert max(depths) >= 4
+    assert sum(1 for d in depths if d >= 2) > len(depths) // 2
+
+
+def test_the_plan_is_deterministic() -> None:
+    first, again, other = plan_demo(7), plan_demo(7), plan_demo(8)
+    assert [(t.subject, [p.body for p in t.posts]) for t in first.threads] == \
+        [(t.subject, [p.body for p in t.posts]) for t in again.threads]
+    assert first.reads == again.reads
+    assert first.reads != other.reads
