@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from forum import markup
@@ -24,7 +26,7 @@ def test_markdown_renders() -> None:
 def test_raw_html_and_scripts_never_survive(source: str) -> None:
     html = markup.render(source)
     assert "<script" not in html
-    assert "<img src=\"x\"" not in html and " onerror" not in html.split("&lt;")[0]
+    assert re.search(r"<[^>]*\son\w+\s*=", html) is None  # no tag with an event handler
     assert 'href="javascript' not in html and 'src="javascript' not in html
 
 
