@@ -65,6 +65,17 @@ def build_app(config: Config | None = None) -> Flask:
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
         RATELIMIT_KEY_PREFIX=config.rate_limit_prefix,
+        API_TITLE="Commonroom",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Conferences, threads, posts and read markers. "
+                                    "Send 'Authorization: Bearer <token>'; without "
+                                    "one you read what anonymous visitors may."},
+            "security": [{"bearerAuth": []}, {}],
+        },
     )
     backend = open_backend(config)
     backend.services.request_meta = _request_meta
@@ -86,18 +97,10 @@ def build_app(config: Config | None = None) -> Flask:
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.globals["viewer"] = context.viewer
 
-    from forum.web import account, admin, auth, errors, moderation, pages, posting
+    from forum.web import account, admin, api, auth, errors, moderation, pages, posting
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp):
         app.register_blueprint(blueprint)
-    _register_api(app)
+    api.register(app)
     errors.register(app)
     return app
-
-
-def _register_api(app: Flask) -> Any:
-    try:
-        from forum.web import api
-    except ImportError:  # the API module is optional while it is being built
-        return None
-    return api.register(app)

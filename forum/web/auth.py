@@ -17,10 +17,11 @@ from forum.web.extensions import limiter
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A return address on this site only (no "//host" or "/\\host"); else ``default``."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
-    return url_for("pages.home")
+    return default or url_for("pages.home")
 
 
 def _login_limit() -> str:
@@ -40,7 +41,7 @@ def login() -> Any:
         return render_template("auth/login.html", error="That sign-in did not work.",
                                next=request.form.get("next", "")), 401
     login_user(context.Account(row), remember=bool(request.form.get("remember")))
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")

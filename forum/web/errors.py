@@ -16,7 +16,11 @@ from werkzeug.exceptions import HTTPException
 from forum.errors import CommonroomError
 
 log = logging.getLogger(__name__)
-KEPT_FIELDS = ("subject", "body", "reason", "name", "resume", "acl")
+KEPT_FIELDS = ("subject", "body", "reason", "name", "resume", "acl",
+               "display_name", "handle", "email", "slug", "bio")
+# After a conflict the kept form carries the current version, so sending it again
+# (having read why it failed) does not fail the same way forever.
+CURRENT_DETAILS = {"version": "current_version", "revision": "current_revision"}
 
 
 def wants_json() -> bool:
@@ -29,11 +33,23 @@ def respond(status: int, code: str, message: str, **details: Any) -> Any:
         if details:
             body["details"] = details
         return jsonify(body), status
-    kept = {k: request.form[k] for k in KEPT_FIELDS if request.form.get(k)}
+    form = _typed()
+    for name, detail in CURRENT_DETAILS.items():
+        if name in form and detail in details:
+            form[name] = str(details[detail])
+    kept = {k: form[k] for k in KEPT_FIELDS if form.get(k)}
     return render_template(
         "errors/error.html", status=status, code=code, message=message, kept=kept,
-        fields=dict(request.form), action=request.path,
+        fields=form, action=request.path,
     ), status
+
+
+def _typed() -> dict[str, str]:
+    """The submitted form, or nothing when it cannot be read (e.g. over the size limit)."""
+    try:
+        return dict(request.form)
+    except HTTPException:
+        return {}
 
 
 def register(app: Flask) -> None:

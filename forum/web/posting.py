@@ -11,6 +11,7 @@ from forum import queries
 from forum.errors import InvalidInput
 from forum.handlers import reading, threads
 from forum.web import context
+from forum.web.auth import safe_next
 from forum.web.pages import readable_conference, readable_post, readable_thread
 
 bp = Blueprint("posting", __name__)
@@ -80,7 +81,8 @@ def delete(post_id: str) -> Any:
 def mark_read(thread_id: str) -> Any:
     thread, _, _ = readable_thread(thread_id)
     context.send(reading.mark_thread_read, cmd.MarkThreadRead(thread.id))
-    return redirect(request.form.get("next") or url_for("pages.thread", thread_id=thread.id))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("pages.thread", thread_id=thread.id)))
 
 
 @bp.post("/t/<thread_id>/unread")

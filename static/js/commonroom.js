@@ -39,8 +39,12 @@
     form.querySelector("input[name='parent_post_id']").value = link.dataset.post;
     var area = form.querySelector("textarea");
     area.id = "reply-body-" + link.dataset.post;
-    form.querySelector("label").setAttribute("for", area.id);
-    form.querySelector("label").textContent = "Reply to " + post.querySelector("h2").textContent.trim();
+    var label = form.querySelector("label");
+    var author = post.querySelector("h2 a:not(.num)");
+    label.setAttribute("for", area.id);
+    // "Reply to #3 by Jonas Berg" (not the heading's whole text, which ends in "new").
+    label.textContent = "Reply to " + post.querySelector("h2 a.num").textContent.trim() +
+      (author ? " by " + author.textContent.trim() : "");
     area.value = "";
     post.appendChild(form);
     area.focus();

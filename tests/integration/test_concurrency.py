@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import random
 import time
 from collections import Counter
 from multiprocessing.synchronize import Event as MpEvent
@@ -23,6 +24,7 @@ from forum.backend import Backend
 from forum.db import events, make_engine
 from forum.errors import ConcurrencyConflict
 from forum.eventstore import EventStore, Recorded
+from forum.projections.registry import Projection, Projections
 
 WRITERS = 4
 APPENDS = 50  # per writer: every other one to the shared stream
@@ -35,10 +37,20 @@ def _event(worker: int, append: int, k: int = 0) -> ev.Event:
     return ev.ThreadLocked(f"thread-{worker}", f"w{worker}", f"{worker}:{append}:{k}")
 
 
+def _dawdle(_conn: Any, _rec: Recorded, _event: Any) -> None:
+    # Like a real inline projection, take a moment between taking a position and
+    # committing: that is the window in which a later position can commit first.
+    time.sleep(random.random() * 0.003)
+
+
 def _writer(url: str, worker: int, start: MpEvent, results: Any) -> None:
     """Runs in a spawned process: APPENDS appends, half to the shared stream."""
     engine = make_engine(url)
-    store = EventStore(engine)
+    projections = None
+    if url.startswith("postgresql"):  # SQLite writers queue for the lock: no window there
+        projections = Projections([Projection("dawdle", [])])
+        projections.items[0].on(ev.ThreadLocked)(_dawdle)
+    store = EventStore(engine, projections)
     conflicts = 0
     own_version = 0
     try:
@@ -97,6 +109,7 @@ def _run_with(store: EventStore, url: str) -> None:
     try:
         start.set()
         deadline = time.monotonic() + 120
+        idle_since = time.monotonic()
         while len(seen) < len(expected) or any(p.is_alive() for p in processes):
             assert time.monotonic() < deadline, f"follower saw {len(seen)} of {len(expected)}"
             writing = any(p.is_alive() for p in processes)
@@ -106,6 +119,10 @@ def _run_with(store: EventStore, url: str) -> None:
                 checkpoint = (recorded.txid, recorded.position)
             if writing:
                 seen_while_writing += len(batch)
+            if batch or writing:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > 10:
+                break  # the writers are done and nothing more comes: judge below
             if not batch:
                 time.sleep(0.005)
         # Nothing more turns up later, and nothing twice.

@@ -35,6 +35,21 @@ def _positions(records: list[Recorded]) -> list[int]:
     return [r.position for r in records]
 
 
+def committed(store: EventStore, after: tuple[int, int], count: int,
+              limit: int = 500) -> list[Recorded]:
+    """read_committed, waiting (on PostgreSQL) for ``count`` events to become safe.
+
+    Any open transaction in the cluster holds back pg_snapshot_xmin, even one in
+    another database, so a test run beside others may have to wait a moment.
+    """
+    deadline = time.monotonic() + 15
+    while True:
+        found = store.read_committed(after, limit)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
 # --- append and read -------------------------------------------------------
 
 
@@ -264,7 +279,7 @@ def test_read_committed_returns_everything_in_order_and_resumes(store: EventStor
     appended = (store.append("a", [pinned(1), pinned(2)], expected_version=0)
                 + store.append("b", [pinned(3)], expected_version=0)
                 + store.append("a", [pinned(4), pinned(5)], expected_version=2))
-    everything = store.read_committed((0, 0))
+    everything = committed(store, (0, 0), 5)
     assert _positions(everything) == _positions(appended)
     assert [r.event for r in everything] == [r.event for r in appended]
     if store.postgres:
@@ -296,7 +311,7 @@ def test_read_committed_waits_for_an_older_transaction(pg_schema_url: str) -> No
         store = EventStore(engine)
         gate = _Gate()
         store.append("before", [ev.ThreadLocked("t0", "m")], expected_version=0)
-        follower = store.read_committed((0, 0))
+        follower = committed(store, (0, 0), 1)
         assert len(follower) == 1
         slow = threading.Thread(
             target=lambda: gate.store(engine).append("slow", [pinned(1)], expected_version=0))
@@ -312,7 +327,7 @@ def test_read_committed_waits_for_an_older_transaction(pg_schema_url: str) -> No
         finally:
             gate.release.set()
             slow.join(20)
-        rest = store.read_committed(checkpoint)
+        rest = committed(store, checkpoint, 2)
         assert [r.stream_id for r in rest] == ["slow", "fast"]
         assert rest[0].position < fast.position
     finally:

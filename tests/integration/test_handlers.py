@@ -1,0 +1,665 @@
+"""Every handler end to end on a real database: load, decide, append, project, query."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, select
+
+from forum import commands as cmd
+from forum import events as ev
+from forum import queries
+from forum.backend import Backend
+from forum.errors import (
+    CommonroomError,
+    ConcurrencyConflict,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+)
+from forum.handlers import conferences, members, reading, threads
+from forum.passwords import token_hash
+from forum.permissions import ANONYMOUS, Viewer
+from forum.projections.tables import invitations, post_revisions
+from tests.conftest import PASSWORD, People
+
+# --- helpers ---------------------------------------------------------------
+
+
+@contextmanager
+def conn(backend: Backend) -> Iterator[Connection]:
+    with backend.engine.connect() as connection:
+        yield connection
+
+
+def refused(backend: Backend, error: type[CommonroomError], call: Callable[[], Any],
+            match: str | None = None) -> CommonroomError:
+    """The call fails with ``error`` and the log does not grow."""
+    head = backend.store.head()
+    with pytest.raises(error, match=match) as info:
+        call()
+    assert backend.store.head() == head, "a refused command must not write"
+    return info.value
+
+
+def last_event(backend: Backend) -> ev.Event:
+    return backend.store.read_all(backend.store.head() - 1)[-1].event
+
+
+class World:
+    """People, a conference of each visibility and a thread, through the real handlers."""
+
+    def __init__(self, backend: Backend, people: People) -> None:
+        self.backend, self.svc, self.p = backend, backend.services, people
+        self.mod = members.SYSTEM  # replaced below
+        mod_id = members.register_member(self.svc, people.admin, cmd.RegisterMember(
+            "mo", "Mo", "mo@example.org", PASSWORD, "staff"))
+        self.mod = Viewer(mod_id, "staff")
+        self.public = self.conference("open-day", "public")
+        self.internal = self.conference("learning", "internal")
+        self.private = self.conference("board", "private")
+        for cid in (self.public, self.internal, self.private):
+            conferences.set_conference_acl(self.svc, people.admin, cmd.SetConferenceAcl(
+                cid, ((f"member:{mod_id}", "moderator"),)))
+        self.thread, self.first = threads.start_thread(
+            self.svc, people.staff, cmd.StartThread(self.internal, "Study circle", "Who is in?"))
+
+    def conference(self, slug: str, visibility: str) -> str:
+        return conferences.create_conference(self.svc, self.p.admin, cmd.CreateConference(
+            slug, slug.title(), visibility, resume=f"About *{slug}*"))
+
+    def reply(self, actor: Viewer, body: str = "reply", parent: str | None = None,
+              thread_id: str | None = None) -> tuple[str, int]:
+        return threads.post_reply(self.svc, actor, cmd.PostReply(
+            thread_id or self.thread, parent or self.first, body))
+
+
+@pytest.fixture
+def world(backend: Backend, people: People) -> World:
+    return World(backend, people)
+
+
+# --- the list of handlers --------------------------------------------------
+
+TESTED_HANDLERS = {
+    "register_member", "issue_invitation", "accept_invitation", "change_member_role",
+    "deactivate_member", "reactivate_member", "update_profile", "change_password",
+    "issue_api_token", "revoke_api_token", "create_conference", "update_conference",
+    "set_conference_acl", "start_thread", "post_reply", "edit_post", "delete_post",
+    "hide_post", "unhide_post", "lock_thread", "unlock_thread", "pin_thread", "unpin_thread",
+    "move_thread", "mark_thread_read", "mark_unread_from", "mark_conference_read",
+}
+
+
+def test_every_handler_is_covered_here() -> None:
+    """A new handler fails this until it has tests in this module."""
+    public = {
+        name for module in (conferences, members, reading, threads)
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and fn.__module__ == module.__name__
+        and list(inspect.signature(fn).parameters)[:1] == ["svc"]
+    } | {"lock_thread", "unlock_thread", "pin_thread", "unpin_thread"}
+    assert public == TESTED_HANDLERS
+
+
+# --- members ---------------------------------------------------------------
+
+
+def test_admins_register_members(backend: Backend, people: People) -> None:
+    member_id = members.register_member(backend.services, people.admin, cmd.RegisterMember(
+        " Grace ", "Grace H.", "grace@example.org", PASSWORD, "guest"))
+    with conn(backend) as c:
+        row = queries.get_member(c, member_id)
+        assert queries.get_member_by_login(c, "GRACE@example.org") == row
+    assert row is not None
+    assert (row.handle, row.display_name, row.role, row.active) == ("grace", "Grace H.",
+                                                                    "guest", True)
+    assert backend.services.passwords.verify(row.password_hash, PASSWORD)
+    [recorded] = backend.store.read_stream(f"member-{member_id}")
+    assert recorded.event.invited_by == people.admin.member_id  # type: ignore[attr-defined]
+    assert recorded.meta == {"actor": people.admin.member_id}
+
+
+def test_the_system_registers_the_first_admin(backend: Backend) -> None:
+    member_id = members.register_member(backend.services, members.SYSTEM, cmd.RegisterMember(
+        "root", "Root", "root@example.org", PASSWORD, "admin"))
+    [recorded] = backend.store.read_stream(f"member-{member_id}")
+    assert recorded.event.invited_by is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("command", "error"), [
+    (cmd.RegisterMember("SAM", "Sam 2", "s2@example.org", PASSWORD), Conflict),
+    (cmd.RegisterMember("new", "New", "n@example.org", "short"), InvalidInput),
+    (cmd.RegisterMember("-new", "New", "n@example.org", PASSWORD), InvalidInput),
+    (cmd.RegisterMember("new", "New", "not-an-address", PASSWORD), InvalidInput),
+    (cmd.RegisterMember("new", "New", "n@example.org", PASSWORD, "owner"), InvalidInput),
+    (cmd.RegisterMember("new", "", "n@example.org", PASSWORD), InvalidInput),
+])
+def test_bad_registrations_write_nothing(backend: Backend, people: People,
+                                         command: cmd.RegisterMember,
+                                         error: type[CommonroomError]) -> None:
+    refused(backend, error, lambda: members.register_member(backend.services, people.admin,
+                                                            command))
+
+
+@pytest.mark.parametrize("who", ["staff", "guest", "anonymous", "deactivated admin"])
+def test_only_admins_register_members(backend: Backend, people: People, who: str) -> None:
+    actor = {"staff": people.staff, "guest": people.guest, "anonymous": ANONYMOUS,
+             "deactivated admin": Viewer(people.admin.member_id, "admin", active=False)}[who]
+    refused(backend, Forbidden, lambda: members.register_member(
+        backend.services, actor, cmd.RegisterMember("new", "New", "n@example.org", PASSWORD)))
+
+
+def test_an_invitation_is_accepted_once(backend: Backend, people: People) -> None:
+    svc = backend.services
+    token = members.issue_invitation(svc, people.admin, cmd.IssueInvitation("guest", " for Q3 "))
+    with conn(backend) as c:
+        invitation = queries.get_invitation_by_hash(c, token_hash(token))
+    assert invitation is not None
+    assert (invitation.role, invitation.note, invitation.accepted_by) == ("guest", "for Q3", None)
+    assert invitation.token_hash != token  # only the hash is kept
+
+    accept = cmd.AcceptInvitation(token, "vera", "Vera", "vera@example.org", PASSWORD)
+    member_id = members.accept_invitation(svc, accept)
+    with conn(backend) as c:
+        row = queries.get_member(c, member_id)
+        used = queries.get_invitation_by_hash(c, token_hash(token))
+    assert row is not None and row.role == "guest"
+    assert used is not None and used.accepted_by == member_id and used.accepted_at is not None
+    [registered] = backend.store.read_stream(f"member-{member_id}")
+    assert registered.event.invited_by == people.admin.member_id  # type: ignore[attr-defined]
+
+    again = cmd.AcceptInvitation(token, "vera2", "Vera", "vera2@example.org", PASSWORD)
+    refused(backend, Conflict, lambda: members.accept_invitation(svc, again), match="already")
+
+
+def test_a_second_use_racing_the_first_still_conflicts(backend: Backend, people: People,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = backend.services
+    token = members.issue_invitation(svc, people.admin, cmd.IssueInvitation())
+    with conn(backend) as c:
+        stale = queries.get_invitation_by_hash(c, token_hash(token))
+    members.accept_invitation(svc, cmd.AcceptInvitation(token, "one", "One", "1@example.org",
+                                                         PASSWORD))
+    # The second request read the invitation before the first was accepted.
+    monkeypatch.setattr(queries, "get_invitation_by_hash", lambda _c, _h: stale)
+    refused(backend, ConcurrencyConflict, lambda: members.accept_invitation(
+        svc, cmd.AcceptInvitation(token, "two", "Two", "2@example.org", PASSWORD)))
+    with conn(backend) as c:
+        assert queries.get_member_by_handle(c, "two") is None
+
+
+def test_bad_invitations(backend: Backend, people: People) -> None:
+    svc = backend.services
+    refused(backend, NotFound, lambda: members.accept_invitation(svc, cmd.AcceptInvitation(
+        "forged", "x", "X", "x@example.org", PASSWORD)))
+    refused(backend, Forbidden, lambda: members.issue_invitation(svc, people.staff,
+                                                                 cmd.IssueInvitation()))
+    refused(backend, InvalidInput, lambda: members.issue_invitation(
+        svc, people.admin, cmd.IssueInvitation("owner")))
+    refused(backend, InvalidInput, lambda: members.issue_invitation(
+        svc, people.admin, cmd.IssueInvitation("staff", "bell\x07")))
+    token = members.issue_invitation(svc, people.admin, cmd.IssueInvitation())
+    # A taken handle or a bad password does not use the invitation up.
+    refused(backend, Conflict, lambda: members.accept_invitation(svc, cmd.AcceptInvitation(
+        token, "sam", "Sam", "s@example.org", PASSWORD)))
+    refused(backend, InvalidInput, lambda: members.accept_invitation(svc, cmd.AcceptInvitation(
+        token, "newbie", "New", "s@example.org", "short")))
+    assert members.accept_invitation(svc, cmd.AcceptInvitation(
+        token, "newbie", "New", "s@example.org", PASSWORD))
+    with conn(backend) as c:
+        [invitation] = c.execute(select(invitations)).all()  # the refused ones left no trace
+    assert invitation.accepted_by is not None
+
+
+def test_roles_and_activation(backend: Backend, people: People) -> None:
+    svc, admin, sam = backend.services, people.admin, people.staff
+    assert sam.member_id is not None
+    members.change_member_role(svc, admin, cmd.ChangeMemberRole(sam.member_id, "guest"))
+    members.deactivate_member(svc, admin, cmd.DeactivateMember(sam.member_id))
+    with conn(backend) as c:
+        row = queries.get_member(c, sam.member_id)
+    assert row is not None and (row.role, row.active) == ("guest", False)
+    assert queries.viewer_from_row(row) == Viewer(sam.member_id, "guest", active=False)
+    members.reactivate_member(svc, admin, cmd.ReactivateMember(sam.member_id))
+    with conn(backend) as c:
+        assert queries.get_member(c, sam.member_id).active  # type: ignore[union-attr]
+    # Doing what is already so writes nothing.
+    head = backend.store.head()
+    members.reactivate_member(svc, admin, cmd.ReactivateMember(sam.member_id))
+    members.change_member_role(svc, admin, cmd.ChangeMemberRole(sam.member_id, "guest"))
+    assert backend.store.head() == head
+
+    refused(backend, Forbidden, lambda: members.change_member_role(
+        svc, people.other, cmd.ChangeMemberRole(sam.member_id or "", "admin")))
+    refused(backend, Forbidden, lambda: members.deactivate_member(
+        svc, people.other, cmd.DeactivateMember(sam.member_id or "")))
+    refused(backend, Conflict, lambda: members.change_member_role(
+        svc, admin, cmd.ChangeMemberRole(admin.member_id or "", "staff")))
+    refused(backend, Conflict, lambda: members.deactivate_member(
+        svc, admin, cmd.DeactivateMember(admin.member_id or "")))
+    refused(backend, NotFound, lambda: members.deactivate_member(
+        svc, admin, cmd.DeactivateMember("nobody")))
+
+
+def test_profiles(backend: Backend, people: People) -> None:
+    svc, sam = backend.services, people.staff
+    members.update_profile(svc, sam, cmd.UpdateProfile(
+        "Sam S.", bio="I teach SQL", skills=("SQL", "sql", "Go"), can_teach=("SQL",),
+        share_read_history=False))
+    with conn(backend) as c:
+        row = queries.get_member(c, sam.member_id or "")
+    assert row is not None
+    assert (row.display_name, row.bio, row.share_read_history) == ("Sam S.", "I teach SQL", False)
+    assert queries.tags(row.skills) == ["SQL", "Go"] and queries.tags(row.interests) == []
+    refused(backend, Forbidden, lambda: members.update_profile(svc, ANONYMOUS,
+                                                               cmd.UpdateProfile("X")))
+    refused(backend, InvalidInput, lambda: members.update_profile(svc, sam,
+                                                                  cmd.UpdateProfile("")))
+
+
+def test_change_password(backend: Backend, people: People) -> None:
+    svc, sam = backend.services, people.staff
+    refused(backend, Forbidden, lambda: members.change_password(
+        svc, sam, cmd.ChangePassword("wrong password", "new password 123")))
+    refused(backend, InvalidInput, lambda: members.change_password(
+        svc, sam, cmd.ChangePassword(PASSWORD, "short")))
+    refused(backend, Forbidden, lambda: members.change_password(
+        svc, ANONYMOUS, cmd.ChangePassword(PASSWORD, "new password 123")))
+    members.change_password(svc, sam, cmd.ChangePassword(PASSWORD, "new password 123"))
+    with conn(backend) as c:
+        row = queries.get_member(c, sam.member_id or "")
+    assert row is not None
+    assert svc.passwords.verify(row.password_hash, "new password 123")
+    assert not svc.passwords.verify(row.password_hash, PASSWORD)
+    assert isinstance(last_event(backend), ev.PasswordChanged)
+
+
+def test_api_tokens_are_issued_and_revoked(backend: Backend, people: People) -> None:
+    svc, sam = backend.services, people.staff
+    token = members.issue_api_token(svc, sam, cmd.IssueApiToken(" my script "))
+    with conn(backend) as c:
+        assert queries.get_member_by_token_hash(c, token_hash(token)).id == sam.member_id  # type: ignore[union-attr]
+        assert queries.get_member_by_token_hash(c, token) is None  # the hash, not the token
+        [row] = queries.list_api_tokens(c, sam.member_id or "")
+    assert row.name == "my script" and row.revoked_at is None
+    # Someone else cannot revoke it: it is not among their tokens.
+    refused(backend, NotFound, lambda: members.revoke_api_token(
+        svc, people.other, cmd.RevokeApiToken(row.id)))
+    members.revoke_api_token(svc, sam, cmd.RevokeApiToken(row.id))
+    with conn(backend) as c:
+        assert queries.get_member_by_token_hash(c, token_hash(token)) is None
+        [revoked] = queries.list_api_tokens(c, sam.member_id or "")
+    assert revoked.revoked_at is not None
+    refused(backend, NotFound, lambda: members.revoke_api_token(svc, sam,
+                                                                cmd.RevokeApiToken(row.id)))
+    refused(backend, InvalidInput, lambda: members.issue_api_token(svc, sam,
+                                                                   cmd.IssueApiToken("")))
+
+
+def test_a_deactivated_member_gets_no_token(backend: Backend, people: People) -> None:
+    svc, sam = backend.services, people.staff
+    members.deactivate_member(svc, people.admin, cmd.DeactivateMember(sam.member_id or ""))
+    # Even with a session from before the deactivation.
+    refused(backend, Forbidden, lambda: members.issue_api_token(svc, sam,
+                                                                cmd.IssueApiToken("x")))
+    refused(backend, Forbidden, lambda: members.issue_api_token(
+        svc, Viewer(sam.member_id, "staff", active=False), cmd.IssueApiToken("x")))
+
+
+# --- conferences -----------------------------------------------------------
+
+
+def test_conferences_are_created_updated_and_listed(backend: Backend, people: People) -> None:
+    svc, admin = backend.services, people.admin
+    parent = conferences.create_conference(svc, admin, cmd.CreateConference(
+        "Learning", "Learning", "internal", resume="How *we* learn"))
+    child = conferences.create_conference(svc, admin, cmd.CreateConference(
+        "talks", "Talks", "internal", parent_id=parent))
+    with conn(backend) as c:
+        row = queries.get_conference(c, parent)
+        assert queries.get_conference_by_slug(c, "learning") == row
+        listed = [(s.row.id, s.depth) for s in queries.list_conferences(c, people.staff)]
+    assert row is not None and row.slug == "learning" and "<em>we</em>" in row.resume_html
+    assert listed == [(parent, 0), (child, 1)]
+
+    conferences.update_conference(svc, admin, cmd.UpdateConference(
+        parent, "Learning together", "New", "private", expected_version=1))
+    with conn(backend) as c:
+        row = queries.get_conference(c, parent)
+        assert [s.row.id for s in queries.list_conferences(c, people.staff)] == [child]
+    assert row is not None
+    assert (row.name, row.resume, row.visibility, row.version) == (
+        "Learning together", "New", "private", 2)
+    error = refused(backend, ConcurrencyConflict, lambda: conferences.update_conference(
+        svc, admin, cmd.UpdateConference(parent, "X", "", "private", expected_version=1)))
+    assert error.details["current_version"] == 2
+
+
+def test_bad_conferences_write_nothing(backend: Backend, people: People) -> None:
+    svc, admin = backend.services, people.admin
+    conferences.create_conference(svc, admin, cmd.CreateConference("taken", "T", "public"))
+    refused(backend, Conflict, lambda: conferences.create_conference(
+        svc, admin, cmd.CreateConference(" TAKEN ", "T", "public")))
+    refused(backend, NotFound, lambda: conferences.create_conference(
+        svc, admin, cmd.CreateConference("sub", "S", "public", parent_id="nope")))
+    refused(backend, Forbidden, lambda: conferences.create_conference(
+        svc, people.staff, cmd.CreateConference("mine", "M", "public")))
+    refused(backend, InvalidInput, lambda: conferences.create_conference(
+        svc, admin, cmd.CreateConference("ok", "O", "secret")))
+    refused(backend, NotFound, lambda: conferences.update_conference(
+        svc, admin, cmd.UpdateConference("nope", "X", "", "public")))
+
+
+def test_access_lists(world: World) -> None:
+    svc, p, backend = world.svc, world.p, world.backend
+    entries = (("member:" + (p.guest.member_id or ""), "contributor"),
+               ("member:" + (world.mod.member_id or ""), "moderator"))
+    conferences.set_conference_acl(svc, world.mod, cmd.SetConferenceAcl(world.private, entries))
+    with conn(backend) as c:
+        access = queries.conference_access(c, world.private)
+        row = queries.get_conference(c, world.private)
+        assert world.private in queries.readable_ids(c, p.guest)
+        assert world.private not in queries.readable_ids(c, p.staff)
+        assert world.private in queries.moderated_ids(c, world.mod)
+    assert access is not None and access.acl == entries
+    assert row is not None and json.loads(row.acl) == [list(e) for e in entries]
+
+    refused(backend, Conflict, lambda: conferences.set_conference_acl(
+        svc, world.mod, cmd.SetConferenceAcl(world.private, entries[:1])), match="your own")
+    refused(backend, Forbidden, lambda: conferences.set_conference_acl(
+        svc, p.guest, cmd.SetConferenceAcl(world.private, entries)))
+    refused(backend, InvalidInput, lambda: conferences.set_conference_acl(
+        svc, p.admin, cmd.SetConferenceAcl(world.private, (("user:x", "reader"),))))
+    refused(backend, ConcurrencyConflict, lambda: conferences.set_conference_acl(
+        svc, p.admin, cmd.SetConferenceAcl(world.private, (), expected_version=1)))
+    # A moderator may rename but not change the visibility.
+    conferences.update_conference(svc, world.mod, cmd.UpdateConference(
+        world.private, "Board room", "", "private"))
+    refused(backend, Forbidden, lambda: conferences.update_conference(
+        svc, world.mod, cmd.UpdateConference(world.private, "Board", "", "public")))
+
+
+# --- threads and posts -----------------------------------------------------
+
+
+def test_start_and_reply(world: World) -> None:
+    p, backend = world.p, world.backend
+    post_id, seq = world.reply(p.other, "Me!")
+    reply_id, reply_seq = world.reply(p.staff, "Great", parent=post_id)
+    assert (seq, reply_seq) == (2, 3)
+    with conn(backend) as c:
+        row = queries.get_thread(c, world.thread)
+        posts = queries.list_posts(c, world.thread)
+        tree = queries.list_reply_tree(c, world.thread)
+    assert row is not None
+    assert (row.subject, row.post_count, row.last_seq, row.author_id) == (
+        "Study circle", 3, 3, p.staff.member_id)
+    assert [(r.seq, r.body, r.parent_seq, r.author_handle) for r in posts] == [
+        (1, "Who is in?", None, "sam"), (2, "Me!", 1, "oli"), (3, "Great", 2, "sam")]
+    assert tree == [(1, 0), (2, 1), (3, 2)]
+    assert posts[0].html == "<p>Who is in?</p>\n" or "Who is in?" in posts[0].html
+    assert world.first and reply_id
+
+
+def test_bad_threads_and_replies_write_nothing(world: World) -> None:
+    svc, p, backend = world.svc, world.p, world.backend
+    refused(backend, NotFound, lambda: threads.start_thread(
+        svc, p.staff, cmd.StartThread("nope", "S", "B")))
+    refused(backend, NotFound, lambda: threads.start_thread(
+        svc, p.guest, cmd.StartThread(world.internal, "S", "B")))
+    refused(backend, NotFound, lambda: threads.start_thread(
+        svc, p.staff, cmd.StartThread(world.private, "S", "B")))
+    refused(backend, Forbidden, lambda: threads.start_thread(
+        svc, p.guest, cmd.StartThread(world.public, "S", "B")))
+    refused(backend, InvalidInput, lambda: threads.start_thread(
+        svc, p.staff, cmd.StartThread(world.internal, "", "B")))
+    refused(backend, InvalidInput, lambda: threads.start_thread(
+        svc, p.staff, cmd.StartThread(world.internal, "S", "x" * 50_001)))
+    refused(backend, NotFound, lambda: world.reply(p.staff, thread_id="nope"))
+    refused(backend, NotFound, lambda: world.reply(p.staff, parent="nope"))
+    refused(backend, NotFound, lambda: world.reply(p.guest))
+    refused(backend, InvalidInput, lambda: world.reply(p.staff, "\x00"))
+
+
+def test_edit_and_delete(world: World) -> None:
+    svc, p, backend = world.svc, world.p, world.backend
+    post_id, _ = world.reply(p.other, "v1")
+    threads.edit_post(svc, p.other, cmd.EditPost(world.thread, post_id, "v2"))
+    threads.edit_post(svc, world.mod, cmd.EditPost(world.thread, post_id, "v3",
+                                                   expected_revision=2))
+    with conn(backend) as c:
+        post = queries.get_post(c, post_id)
+        history = queries.list_revisions(c, post_id)
+    assert post is not None and (post.body, post.revision) == ("v3", 3)
+    assert post.edited_at is not None
+    assert [(r.revision, r.body, r.editor_id) for r in history] == [
+        (1, "v1", p.other.member_id), (2, "v2", p.other.member_id), (3, "v3", world.mod.member_id)]
+
+    error = refused(backend, Conflict, lambda: threads.edit_post(
+        svc, p.other, cmd.EditPost(world.thread, post_id, "v4", expected_revision=2)))
+    assert error.details == {"current_revision": 3}
+    refused(backend, Forbidden, lambda: threads.edit_post(
+        svc, p.staff, cmd.EditPost(world.thread, post_id, "mine")))
+    refused(backend, Forbidden, lambda: threads.delete_post(
+        svc, p.staff, cmd.DeletePost(world.thread, post_id)))
+
+    threads.delete_post(svc, p.other, cmd.DeletePost(world.thread, post_id))
+    with conn(backend) as c:
+        post = queries.get_post(c, post_id)
+        kept = c.execute(select(post_revisions.c.body)
+                         .where(post_revisions.c.post_id == post_id)).scalars().all()
+    assert post is not None and (post.body, post.html, post.deleted_by) == ("", "",
+                                                                            p.other.member_id)
+    assert kept == ["v1", "v2", "v3"]  # the revisions stay for moderators
+    refused(backend, Conflict, lambda: threads.delete_post(
+        svc, world.mod, cmd.DeletePost(world.thread, post_id)))
+    refused(backend, Conflict, lambda: threads.edit_post(
+        svc, world.mod, cmd.EditPost(world.thread, post_id, "back")))
+    refused(backend, Conflict, lambda: world.reply(p.staff, parent=post_id), match="removed")
+    refused(backend, NotFound, lambda: threads.edit_post(
+        svc, p.staff, cmd.EditPost("nope", post_id, "x")))
+
+
+def test_moderation(world: World) -> None:
+    svc, p, backend, tid = world.svc, world.p, world.backend, world.thread
+    post_id, _ = world.reply(p.other, "spam")
+    threads.hide_post(svc, world.mod, cmd.HidePost(tid, post_id, "off topic"))
+    with conn(backend) as c:
+        post = queries.get_post(c, post_id)
+    assert post is not None
+    assert (post.hidden_by, post.hidden_reason) == (world.mod.member_id, "off topic")
+    refused(backend, Conflict, lambda: threads.hide_post(
+        svc, world.mod, cmd.HidePost(tid, post_id, "again")))
+    threads.unhide_post(svc, world.mod, cmd.UnhidePost(tid, post_id))
+    with conn(backend) as c:
+        post = queries.get_post(c, post_id)
+    assert post is not None and (post.hidden_by, post.hidden_reason) == (None, None)
+    refused(backend, Conflict, lambda: threads.unhide_post(svc, world.mod,
+                                                           cmd.UnhidePost(tid, post_id)))
+
+    threads.lock_thread(svc, world.mod, cmd.LockThread(tid, "cooling off"))
+    threads.pin_thread(svc, world.mod, cmd.PinThread(tid))
+    with conn(backend) as c:
+        row = queries.get_thread(c, tid)
+    assert row is not None and (row.locked, row.pinned) == (True, True)
+    refused(backend, Forbidden, lambda: world.reply(p.staff, "but"), match="locked")
+    world.reply(world.mod, "Closing this.")
+    threads.unlock_thread(svc, p.admin, cmd.UnlockThread(tid))
+    threads.unpin_thread(svc, p.admin, cmd.UnpinThread(tid))
+    with conn(backend) as c:
+        row = queries.get_thread(c, tid)
+    assert row is not None and (row.locked, row.pinned) == (False, False)
+    world.reply(p.staff, "thanks")
+
+    for call in (
+        lambda: threads.hide_post(svc, p.staff, cmd.HidePost(tid, post_id, "x")),
+        lambda: threads.unhide_post(svc, p.staff, cmd.UnhidePost(tid, post_id)),
+        lambda: threads.lock_thread(svc, p.staff, cmd.LockThread(tid)),
+        lambda: threads.unlock_thread(svc, p.staff, cmd.UnlockThread(tid)),
+        lambda: threads.pin_thread(svc, p.staff, cmd.PinThread(tid)),
+        lambda: threads.unpin_thread(svc, p.staff, cmd.UnpinThread(tid)),
+        lambda: threads.move_thread(svc, p.staff, cmd.MoveThread(tid, world.public)),
+    ):
+        refused(backend, Forbidden, call)
+    refused(backend, NotFound, lambda: threads.lock_thread(svc, p.admin,
+                                                           cmd.LockThread("nope")))
+
+
+def test_move_thread(world: World) -> None:
+    svc, p, backend, tid = world.svc, world.p, world.backend, world.thread
+    refused(backend, NotFound, lambda: threads.move_thread(svc, p.admin,
+                                                           cmd.MoveThread(tid, "nope")))
+    refused(backend, Conflict, lambda: threads.move_thread(
+        svc, p.admin, cmd.MoveThread(tid, world.internal)))
+    threads.move_thread(svc, world.mod, cmd.MoveThread(tid, world.private))
+    with conn(backend) as c:
+        row = queries.get_thread(c, tid)
+        assert [r.id for r in queries.list_threads(c, world.private)] == [tid]
+        assert queries.count_threads(c, world.internal) == 0
+    assert row is not None and row.conference_id == world.private
+    # Now it answers to the private conference's rules.
+    refused(backend, NotFound, lambda: world.reply(p.other))
+    assert world.reply(world.mod)
+
+
+# --- reading ---------------------------------------------------------------
+
+
+def unread(backend: Backend, viewer: Viewer, world: World) -> tuple[int, int]:
+    with conn(backend) as c:
+        by_thread = queries.unread_by_thread(c, viewer, [world.thread])
+        by_conference = queries.unread_by_conference(c, viewer, [world.internal])
+    return by_thread.get(world.thread, 0), by_conference.get(world.internal, 0)
+
+
+def test_unread_counts_and_markers(world: World) -> None:
+    svc, p, backend, tid = world.svc, world.p, world.backend, world.thread
+    oli = p.other
+    assert unread(backend, oli, world) == (1, 1)
+    assert unread(backend, p.staff, world) == (0, 0)  # own posts never count
+    for n in range(2, 7):
+        world.reply(p.staff if n % 2 else p.admin, f"post {n}")
+    mine, _ = world.reply(oli, "my own")
+    assert unread(backend, oli, world) == (6, 6)
+
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(tid, up_to_seq=3))
+    assert unread(backend, oli, world) == (3, 3)
+    with conn(backend) as c:
+        assert queries.get_read_marker(c, oli.member_id, tid) == 3
+
+    reading.mark_unread_from(svc, oli, cmd.MarkUnreadFrom(tid, 2))
+    assert unread(backend, oli, world) == (5, 5)
+    head = backend.store.head()
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(tid, up_to_seq=1))  # never backwards
+    reading.mark_unread_from(svc, oli, cmd.MarkUnreadFrom(tid, 4))  # already unread there
+    assert backend.store.head() == head
+
+    # Removed and hidden posts are not waiting to be read.
+    with conn(backend) as c:
+        fourth, fifth = [r.id for r in queries.list_posts(c, tid, seqs=[4, 5])]
+    threads.delete_post(svc, world.mod, cmd.DeletePost(tid, fourth))
+    threads.hide_post(svc, world.mod, cmd.HidePost(tid, fifth, "spam"))
+    assert unread(backend, oli, world) == (3, 3)
+
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(tid))
+    assert unread(backend, oli, world) == (0, 0)
+    with conn(backend) as c:
+        assert queries.get_read_marker(c, oli.member_id, tid) == 7
+        assert queries.get_next_unread(c, oli) is None
+    assert mine
+
+    refused(backend, InvalidInput, lambda: reading.mark_unread_from(
+        svc, oli, cmd.MarkUnreadFrom(tid, 99)))
+    refused(backend, Forbidden, lambda: reading.mark_thread_read(
+        svc, ANONYMOUS, cmd.MarkThreadRead(tid)))
+    refused(backend, NotFound, lambda: reading.mark_thread_read(
+        svc, p.guest, cmd.MarkThreadRead(tid)))
+    refused(backend, NotFound, lambda: reading.mark_thread_read(
+        svc, oli, cmd.MarkThreadRead("nope")))
+
+
+def test_next_unread_goes_across_conferences_in_log_order(world: World) -> None:
+    svc, p, backend = world.svc, world.p, world.backend
+    oli = p.other
+    public_thread, public_first = threads.start_thread(
+        svc, p.staff, cmd.StartThread(world.public, "Open day", "Come"))
+    private_thread, _ = threads.start_thread(
+        svc, p.admin, cmd.StartThread(world.private, "Secret", "Hush"))
+
+    def next_unread() -> tuple[str, int] | None:
+        with conn(backend) as c:
+            row = queries.get_next_unread(c, oli)
+        return None if row is None else (row.thread_id, row.seq)
+
+    assert next_unread() == (world.thread, 1)
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(world.thread))
+    assert next_unread() == (public_thread, 1)
+    world.reply(p.staff, "later")  # a newer post in the first thread
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(public_thread))
+    assert next_unread() == (world.thread, 2)
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(world.thread))
+    assert next_unread() is None  # the private thread is not oli's to read
+    with conn(backend) as c:
+        assert queries.get_next_unread(c, world.mod) is not None
+        assert queries.get_next_unread(c, ANONYMOUS) is None
+        assert queries.unread_by_thread(c, ANONYMOUS, [world.thread]) == {}
+    assert private_thread and public_first
+
+
+def test_mark_conference_read(world: World) -> None:
+    svc, p, backend = world.svc, world.p, world.backend
+    oli = p.other
+    second, _ = threads.start_thread(svc, p.admin, cmd.StartThread(world.internal, "Two", "2"))
+    world.reply(p.admin, "more")
+    threads.start_thread(svc, oli, cmd.StartThread(world.internal, "Mine", "mine"))
+    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(world.thread, up_to_seq=1))
+    with conn(backend) as c:
+        summary = {s.row.id: s for s in queries.list_conferences(c, oli)}[world.internal]
+    assert (summary.threads, summary.posts, summary.unread) == (3, 4, 2)
+
+    # Three threads: one partly read, one unread, and oli's own (which moves too).
+    assert reading.mark_conference_read(svc, oli, cmd.MarkConferenceRead(world.internal)) == 3
+    assert unread(backend, oli, world) == (0, 0)
+    with conn(backend) as c:
+        assert queries.get_read_marker(c, oli.member_id, second) == 1
+    head = backend.store.head()
+    assert reading.mark_conference_read(svc, oli, cmd.MarkConferenceRead(world.internal)) == 0
+    assert backend.store.head() == head
+    refused(backend, NotFound, lambda: reading.mark_conference_read(
+        svc, oli, cmd.MarkConferenceRead(world.private)))
+    refused(backend, Forbidden, lambda: reading.mark_conference_read(
+        svc, ANONYMOUS, cmd.MarkConferenceRead(world.public)))
+
+
+def test_who_read_a_post_respects_share_read_history(world: World) -> None:
+    svc, p, backend, tid = world.svc, world.p, world.backend, world.thread
+    world.reply(p.staff, "second")
+    world.reply(p.staff, "third")
+    reading.mark_thread_read(svc, p.other, cmd.MarkThreadRead(tid, up_to_seq=2))
+    reading.mark_thread_read(svc, p.admin, cmd.MarkThreadRead(tid))
+    reading.mark_thread_read(svc, world.mod, cmd.MarkThreadRead(tid))
+
+    def readers(seq: int) -> list[str]:
+        with conn(backend) as c:
+            return sorted(r.handle for r in queries.list_readers(c, tid, seq))
+
+    assert readers(2) == ["ada", "mo", "oli"]
+    assert readers(3) == ["ada", "mo"]
+    members.update_profile(svc, world.mod, cmd.UpdateProfile("Mo", share_read_history=False))
+    assert readers(2) == ["ada", "oli"]
+    # Marking unread and reading again does not list anyone twice; the first read counts.
+    with conn(backend) as c:
+        first_read = {r.handle: r.read_at for r in queries.list_readers(c, tid, 2)}
+    reading.mark_unread_from(svc, p.other, cmd.MarkUnreadFrom(tid, 1))
+    reading.mark_thread_read(svc, p.other, cmd.MarkThreadRead(tid))
+    assert readers(2) == ["ada", "oli"] and readers(3) == ["ada", "oli"]
+    with conn(backend) as c:
+        again = {r.handle: r.read_at for r in queries.list_readers(c, tid, 2)}
+    assert again["oli"] == first_read["oli"]

@@ -1,0 +1,153 @@
+"""The OpenAPI document at /api/v1/openapi.json: valid, complete, and kept by the app.
+
+Schemathesis generates requests from the document, in-process against the WSGI
+app, and checks each response against it: no 5xx, documented status codes,
+content types, headers and bodies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from forum import commands as cmd
+from forum.backend import Backend
+from forum.handlers import members
+from tests.conftest import People
+from tests.web.conftest import World
+
+DOCUMENT = "/api/v1/openapi.json"
+OPERATIONS = {
+    "/me": {"get"},
+    "/members/{handle}": {"get"},
+    "/conferences": {"get"},
+    "/conferences/{slug}": {"get"},
+    "/conferences/{slug}/threads": {"get", "post"},
+    "/conferences/{slug}/mark-read": {"post"},
+    "/threads/{thread_id}": {"get"},
+    "/threads/{thread_id}/posts": {"get", "post"},
+    "/threads/{thread_id}/read-marker": {"get", "put"},
+    "/threads/{thread_id}/mark-unread": {"post"},
+    "/posts/{post_id}": {"get", "patch", "delete"},
+    "/posts/{post_id}/revisions": {"get"},
+    "/unread": {"get"},
+}
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def document(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(DOCUMENT)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    result: dict[str, Any] = response.get_json()
+    return result
+
+
+def test_the_document_describes_every_operation(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.0.3"
+    assert (document["info"]["title"], document["info"]["version"]) == ("Commonroom", "v1")
+    methods = {"get", "put", "post", "patch", "delete"}
+    paths = {path.removeprefix("/api/v1"): set(item) & methods
+             for path, item in document["paths"].items()}
+    assert paths == OPERATIONS
+    for path, item in document["paths"].items():
+        for method in set(item) & methods:
+            operation = item[method]
+            responses = operation["responses"]
+            assert any(code.startswith("2") for code in responses), (method, path)
+            assert "401" in responses, (method, path)
+            if method in ("post", "put", "patch"):
+                assert "415" in responses, (method, path)
+            if "requestBody" in operation:
+                assert {"400", "422"} <= set(responses), (method, path)
+
+
+def test_the_document_declares_bearer_tokens(document: dict[str, Any]) -> None:
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert document["security"] == [{"bearerAuth": []}, {}]
+    writes = document["paths"]["/api/v1/posts/{post_id}"]["patch"]
+    assert writes["security"] == [{"bearerAuth": []}]
+
+
+def test_the_document_is_valid_openapi_3(app: Flask) -> None:
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+    schema.validate()
+    assert len(list(schema.get_all_operations())) == sum(map(len, OPERATIONS.values()))
+
+
+def test_every_operation_keeps_to_the_document(
+    app: Flask, backend: Backend, people: People, world: World
+) -> None:
+    svc = backend.services
+    tokens = [members.issue_api_token(svc, who, cmd.IssueApiToken("schemathesis"))
+              for who in (people.admin, people.staff, people.guest)]
+    # Real identifiers half the time, so generated requests reach real resources too.
+    real = {"slug": "public", "handle": "ada", "thread_id": world.thread["public"],
+            "post_id": world.post["public"]}
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
+        operation = result.ok()
+
+        @given(case=operation.as_strategy(), use_real=st.booleans(),
+               token=st.sampled_from([None, *tokens]))
+        @settings(max_examples=10, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        def keeps_to_the_document(case: Any, use_real: bool, token: str | None) -> None:
+            if use_real and case.path_parameters:
+                case.path_parameters = {k: real.get(k, v)
+                                        for k, v in case.path_parameters.items()}
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=CHECKS)
+
+        keeps_to_the_document()
+
+
+def test_each_write_succeeds_as_documented(app: Flask, backend: Backend, people: People,
+                                           world: World) -> None:
+    """Scripted successes (random bodies rarely get past the model's rules)."""
+    token = members.issue_api_token(backend.services, people.admin, cmd.IssueApiToken("doc"))
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+
+    def call(method: str, path: str, status: int, **case: Any) -> Any:
+        made = schema["/api/v1" + path][method].Case(**case)
+        response = made.call(headers={"Authorization": f"Bearer {token}"})
+        made.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+    thread = call("POST", "/conferences/{slug}/threads", 201, path_parameters={
+        "slug": "public"}, body={"subject": "Documented", "body": "Hello"})
+    at_thread = {"thread_id": thread["id"]}
+    post = call("POST", "/threads/{thread_id}/posts", 201, path_parameters=at_thread,
+                body={"body": "A reply"})
+    at_post = {"post_id": post["id"]}
+    call("PATCH", "/posts/{post_id}", 200, path_parameters=at_post,
+         body={"body": "Edited", "expected_revision": 1})
+    call("PUT", "/threads/{thread_id}/read-marker", 200, path_parameters=at_thread,
+         body={"up_to_seq": 2})
+    call("POST", "/threads/{thread_id}/mark-unread", 200, path_parameters=at_thread,
+         body={"seq": 1})
+    call("POST", "/conferences/{slug}/mark-read", 200, path_parameters={"slug": "public"})
+    call("DELETE", "/posts/{post_id}", 204, path_parameters=at_post)
+    tombstone = call("GET", "/posts/{post_id}", 200, path_parameters=at_post)
+    assert tombstone["deleted"] and tombstone["body"] is None
+    call("GET", "/posts/{post_id}/revisions", 200, path_parameters=at_post)
+    call("GET", "/unread", 200)
