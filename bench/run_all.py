@@ -68,13 +68,22 @@ def previous_runs() -> list[str]:
     return ["## " + part.strip() + "\n" for part in text.split("\n## ")[1:]]
 
 
-def write(command: str, results: list[tuple[str, float]], total: float) -> None:
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def write(command: str, results: list[tuple[str, float]], total: float, load_at_start: str
+          ) -> None:
     now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     section = [
         f"## {now}",
         "",
         f"- command: `{command}`",
         f"- machine: {machine()}",
+        f"- load average at start: {load_at_start}; at end: {load()}"
+        " (other work on the machine depresses the absolute rates; the ratios are"
+        " measured in the same rounds)",
         f"- wall time: {total:.0f} s",
         "",
         "```",
@@ -110,6 +119,7 @@ def main() -> int:
     if not todo:
         print("no benchmarks found", file=sys.stderr)
         return 1
+    load_at_start = load()
     start = time.monotonic()
     results: list[tuple[str, float]] = []
     for path in todo:
@@ -123,7 +133,7 @@ def main() -> int:
     if not args.no_write:
         rel = os.path.relpath(sys.argv[0], BENCH.parent)
         command = " ".join([".venv/bin/python", rel, *sys.argv[1:]])
-        write(command, results, total)
+        write(command, results, total, load_at_start)
         print(f"wrote {RESULTS.relative_to(BENCH.parent)} ({total:.0f} s)", file=sys.stderr)
     return 0
 

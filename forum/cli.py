@@ -62,7 +62,8 @@ def run(host: str, port: int) -> None:
     click.echo(f"Commonroom is serving on http://{host}:{port}/")
     try:
         # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple(host, port, app, threaded=True)
     finally:
         if runner is not None:
             runner.stop()

@@ -119,11 +119,14 @@ class EventStore:
             except IntegrityError as exc:
                 if "stream" not in str(exc.orig).lower():
                     raise
-                write = writes[0]
+                # Name the stream that moved (PostgreSQL: a rival committed first).
+                versions = {w.stream_id: self.stream_version(w.stream_id) for w in writes}
+                write = next((w for w in writes if w.expected_version is not None
+                              and w.expected_version != versions[w.stream_id]), writes[0])
                 raise ConcurrencyConflict(
                     write.stream_id,
                     write.expected_version or 0,
-                    self.stream_version(write.stream_id),
+                    versions[write.stream_id],
                 ) from None
         return recorded
 

@@ -68,7 +68,8 @@ def get_member_by_token_hash(conn: Connection, token_hash: str) -> DbRow | None:
     return conn.execute(
         select(members)
         .join(api_tokens, api_tokens.c.member_id == members.c.id)
-        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None))
+        .where(api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None),
+               members.c.active.is_(True))
     ).first()
 
 

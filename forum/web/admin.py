@@ -120,7 +120,10 @@ def conference_settings(slug: str) -> Any:
         return render_template("admin/conference.html", conference=row,
                                acl_text=acl_to_text(row.acl))
     form = request.form
-    version = int(form.get("version", "0") or 0)
+    try:
+        version = int(form.get("version", "0") or 0)
+    except ValueError:
+        raise InvalidInput("version must be a whole number", field="version") from None
     if form.get("section") == "acl":
         entries = acl_from_text(form.get("acl", ""))
         context.send(conferences.set_conference_acl,

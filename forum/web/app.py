@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, abort, g, has_request_context, request
 
 from forum import config as config_module
 from forum import queries
 from forum.backend import open_backend
 from forum.config import Config
+from forum.errors import InvalidInput
 from forum.web import context
 from forum.web.extensions import csrf, limiter, login_manager
 
@@ -91,6 +92,17 @@ def build_app(config: Config | None = None) -> Flask:
     @app.before_request
     def _request_id() -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:16]
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # PostgreSQL cannot store or compare text with NUL in it; no id or word has one.
+        if "\x00" in request.path:
+            abort(404)
+        values = list(request.args.values())
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            raise InvalidInput("the request contains a NUL character")
 
     app.teardown_appcontext(context.close_db)
     app.jinja_env.filters["when"] = when

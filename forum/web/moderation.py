@@ -77,6 +77,8 @@ def audit() -> Any:
     if not moderated:
         abort(404)
     before = request.args.get("before", type=int)
+    if before is not None and not 0 < before < 2**63:
+        before = None  # not a log position; start from the newest
     entries, older = list_audit_entries(context.db(), moderated, before=before,
                                         admin=viewer.role == "admin")
     return render_template("moderation/audit.html", entries=entries, older=older)

@@ -23,9 +23,12 @@ from forum.web import context
 bp = Blueprint("pages", __name__)
 
 
+MAX_PAGE = 1_000_000  # far past any thread's end, and small enough for a database offset
+
+
 def page_number() -> int:
     try:
-        return max(1, int(request.args.get("page", "1")))
+        return min(max(1, int(request.args.get("page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -70,9 +73,9 @@ def home() -> Any:
 
 @bp.get("/next")
 def next_unread() -> Any:
+    """FirstClass's space bar: the oldest unread post, across every conference."""
     if (refused := context.require_member()) is not None:
         return refused
-    """FirstClass's space bar: the oldest unread post, across every conference."""
     found = queries.get_next_unread(context.db(), context.viewer())
     if found is None:
         flash("Nothing unread anywhere. Well read!")

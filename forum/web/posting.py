@@ -8,8 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forum import commands as cmd
 from forum import queries
-from forum.errors import InvalidInput
+from forum.errors import Conflict, Forbidden, InvalidInput
 from forum.handlers import reading, threads
+from forum.permissions import can_edit_post
 from forum.web import context
 from forum.web.auth import safe_next
 from forum.web.pages import readable_conference, readable_post, readable_thread
@@ -49,7 +50,8 @@ def reply(thread_id: str) -> Any:
         parent = queries.get_post(context.db(), request.args.get("to", ""))
         if parent is None or parent.thread_id != thread.id:
             parent = queries.list_posts(context.db(), thread.id, limit=1)[0]
-        quote = request.args.get("quote") == "1" and not parent.deleted_by
+        # Removed and hidden posts are not quoted (that would show what was taken away).
+        quote = request.args.get("quote") == "1" and not (parent.deleted_by or parent.hidden_by)
         return render_template("posting/reply.html", thread=thread, conference=conference,
                                parent=parent, quote=quote)
     _, seq = context.send(threads.post_reply, cmd.PostReply(
@@ -59,8 +61,13 @@ def reply(thread_id: str) -> Any:
 
 @bp.route("/p/<post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: str) -> Any:
-    post, thread, conference, _ = readable_post(post_id)
+    post, thread, conference, access = readable_post(post_id)
     if request.method == "GET":
+        # The form shows the post's text: only to those who may edit it (not hidden text).
+        if post.deleted_by:
+            raise Conflict("that post was removed and cannot be edited")
+        if not can_edit_post(context.viewer(), access, post.author_id, locked=thread.locked):
+            raise Forbidden("only the author or a moderator may edit this post")
         return render_template("posting/edit.html", post=post, thread=thread,
                                conference=conference)
     context.send(threads.edit_post, cmd.EditPost(

@@ -226,6 +226,35 @@ def test_two_writers_racing_for_one_version_one_wins_one_conflicts(store: EventS
     assert [r.event for r in store.read_stream("s")] == [pinned(1)]
 
 
+def test_a_racing_conflict_names_the_stream_that_moved(store: EventStore) -> None:
+    """Two streams in one append; the second one is taken meanwhile: the 409 says which."""
+    gate = _Gate()
+    outcome: dict[str, Any] = {}
+    writer = threading.Thread(
+        target=lambda: gate.store(store.engine).append("b", [pinned(1)], expected_version=0))
+
+    def both() -> None:
+        try:
+            store.append_streams([StreamWrite("a", [ev.ThreadLocked("a", "m")], 0),
+                                  StreamWrite("b", [ev.ThreadLocked("b", "m")], 0)])
+        except ConcurrencyConflict as error:
+            outcome["error"] = error
+
+    rival = threading.Thread(target=both)
+    writer.start()
+    assert gate.entered.wait(10)
+    rival.start()
+    try:
+        _wait_until_blocked_by(store, gate.backend_pid)
+    finally:
+        gate.release.set()
+        writer.join(20)
+        rival.join(20)
+    error = outcome["error"]
+    assert (error.details["stream_id"], error.details["current_version"]) == ("b", 1)
+    assert store.read_stream("a") == []
+
+
 def test_inline_projections_share_the_append_transaction(store: EventStore) -> None:
     broken = Projection("broken", [])
 

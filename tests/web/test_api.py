@@ -4,6 +4,7 @@ the permission matrix, cursor pagination, and bad input that never reaches the l
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,11 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forum import commands as cmd
-from forum import queries
+from forum import create_app, queries
 from forum.backend import Backend
 from forum.handlers import members, threads
 from forum.permissions import Viewer
-from tests.conftest import PASSWORD, People
+from forum.web.api import paging
+from tests.conftest import PASSWORD, People, make_config
 from tests.web.conftest import Auth, World
 
 API = "/api/v1"
@@ -227,29 +229,78 @@ def test_start_a_thread(as_: Any, world: World) -> None:
     assert as_("oli").get(f"/threads/{thread['id']}").get_json()["unread"] == 1
 
 
+def walk(caller: Caller, path: str, key: str = "id",
+         between_pages: Any = lambda: None) -> list[list[Any]]:
+    """Every page of a listing, two items at a time, following next_cursor."""
+    pages: list[list[Any]] = []
+    cursor = None
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = caller.get(path, query_string=query).get_json()
+        pages.append([item[key] for item in page["items"]])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return pages
+        between_pages()
+
+
+def busy_conference(backend: Backend, people: People, conference_id: str) -> list[str]:
+    """Six more threads, one pinned and one bumped by a reply; their listing order."""
+    started = [threads.start_thread(backend.services, people.staff, cmd.StartThread(
+        conference_id, f"Thread {n}", "body")) for n in range(6)]
+    threads.pin_thread(backend.services, people.admin, cmd.PinThread(started[4][0]))
+    reply(backend, people.admin, started[1][0], started[1][1], "bump")
+    with backend.engine.connect() as conn:
+        order = [t.id for t in queries.list_threads(conn, conference_id)]
+    assert order[:2] == [started[4][0], started[1][0]]
+    return order
+
+
 def test_thread_pages_walk_every_thread_once_pinned_first(
     as_: Any, world: World, backend: Backend, people: People
 ) -> None:
-    cid = world.conference["public"]
-    started = [threads.start_thread(backend.services, people.staff, cmd.StartThread(
-        cid, f"Thread {n}", "body"))[0] for n in range(6)]
-    threads.pin_thread(backend.services, people.admin, cmd.PinThread(started[2]))
-    with backend.engine.connect() as conn:
-        expected = [t.id for t in queries.list_threads(conn, cid)]
-    seen: list[str] = []
-    cursor = None
-    pages = 0
-    while True:
-        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = as_("gus").get("/conferences/public/threads", query_string=query).get_json()
-        pages += 1
-        assert len(page["items"]) <= 2
-        seen += [t["id"] for t in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert seen == expected and len(seen) == 7 and pages == 4
-    assert seen[0] == started[2]
+    expected = busy_conference(backend, people, world.conference["public"])
+    pages = walk(as_("gus"), "/conferences/public/threads")
+    assert [len(p) for p in pages] == [2, 2, 2, 1]
+    assert sum(pages, []) == expected
+
+
+def test_a_thread_bumped_during_a_walk_is_not_seen_twice(
+    as_: Any, world: World, backend: Backend, people: People
+) -> None:
+    expected = busy_conference(backend, people, world.conference["public"])
+    last = expected[-1]
+    bumped: list[str] = []
+
+    def bump_the_last_thread() -> None:
+        if not bumped:  # it jumps ahead of the cursor: newer than anything still to come
+            first = as_(None).get(f"/threads/{last}/posts").get_json()["items"][0]["id"]
+            bumped.append(reply(backend, people.staff, last, first, "late news"))
+
+    seen = sum(walk(as_("gus"), "/conferences/public/threads",
+                    between_pages=bump_the_last_thread), [])
+    assert seen == expected[:-1]
+
+
+def test_thread_pages_on_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
+    """The cursor's key (a boolean and a time zone-aware time) on the other database."""
+    app = create_app(make_config(tmp_path, pg_schema_url))
+    backend: Backend = app.extensions["commonroom"]
+    try:
+        people = People(backend)
+        world = World(backend, people)
+        expected = busy_conference(backend, people, world.conference["public"])
+        caller = Caller(app.test_client(), issue_token(backend, people.guest))
+        assert sum(walk(caller, "/conferences/public/threads"), []) == expected
+        listed = caller.get("/conferences/public/threads").get_json()["items"]
+        assert listed[0]["last_post_at"].endswith("+00:00")
+        for path in NUL_PATHS:
+            assert caller.get(path).status_code == 404, path
+        forged = paging.encode("threads", False, "2024-01-01T00:00:00+00:00", "a\x00b")
+        assert caller.get("/conferences/public/threads",
+                          query_string={"cursor": forged}).status_code == 422
+    finally:
+        backend.dispose()
 
 
 def test_post_pages_walk_every_post_once_in_order(as_: Any, world: World,
@@ -257,16 +308,8 @@ def test_post_pages_walk_every_post_once_in_order(as_: Any, world: World,
     tid, first = world.thread["public"], world.post["public"]
     for n in range(6):
         reply(backend, people.staff, tid, first, f"reply {n}")
-    seen: list[int] = []
-    cursor = None
-    while True:
-        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = as_(None).get(f"/threads/{tid}/posts", query_string=query).get_json()
-        seen += [p["seq"] for p in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert seen == list(range(1, 8))
+    pages = walk(as_(None), f"/threads/{tid}/posts", key="seq")
+    assert pages == [[1, 2], [3, 4], [5, 6], [7]]
 
 
 def test_a_thread_and_its_marker_are_not_moved_by_reading(
@@ -453,6 +496,8 @@ BAD_BODIES = [
      "invalid_input", "the limit is 50,000"),
     ("application/json", b'{"subject": "x\\u0007", "body": "y"}', 400, "invalid_input",
      "control characters"),
+    ("application/json", b'{"subject": "x", "body": "%s"}' % (b"b" * 1024 * 1024), 413,
+     "request_entity_too_large", "the limit is 1 MiB"),
 ]
 
 
@@ -512,9 +557,17 @@ def test_bad_requests_elsewhere_change_nothing(
         assert backend.store.head() == head
 
 
+def test_a_post_cursor_past_any_database_integer_is_refused(as_: Any, world: World) -> None:
+    cursor = paging.encode("posts", 2**63)
+    response = as_(None).get(f"/threads/{world.thread['public']}/posts",
+                             query_string={"cursor": cursor})
+    assert problem(response)[:2] == (422, "invalid_input")
+
+
 @pytest.mark.parametrize("query", [
     {"limit": "0"}, {"limit": "101"}, {"limit": "ten"}, {"cursor": "%%%"},
     {"cursor": "bm90IGpzb24"}, {"cursor": "WyJwb3N0cyIsM10"},  # "not json"; a posts cursor
+    {"cursor": paging.encode("threads", False, "yesterday", "x")},
 ])
 def test_bad_paging_is_refused(as_: Any, world: World, query: dict[str, str]) -> None:
     status, code, message = problem(as_(None).get("/conferences/public/threads",
@@ -523,10 +576,15 @@ def test_bad_paging_is_refused(as_: Any, world: World, query: dict[str, str]) ->
     assert message.startswith(next(iter(query)) + ": ")
 
 
+# PostgreSQL refuses to compare text with a NUL in it; these must still be plain 404s.
+NUL_PATHS = ("/threads/a%00b", "/members/a%00", "/conferences/%00/threads", "/posts/%00")
+
+
 def test_unknown_ids_are_404(as_: Any, world: World) -> None:
     for path in ("/threads/nope", "/threads/nope/posts", "/posts/nope",
                  "/posts/nope/revisions", "/conferences/nope", "/conferences/nope/threads",
-                 "/threads/nope/read-marker", "/members/nope", "/nothing-here"):
+                 "/threads/nope/read-marker", "/members/nope", "/nothing-here",
+                 *NUL_PATHS):
         assert problem(as_("ada").get(path))[:2] == (404, "not_found"), path
 
 

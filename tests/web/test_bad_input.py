@@ -493,3 +493,35 @@ def test_admin_cannot_demote_or_deactivate_themself(ada: FlaskClient, people: Pe
         response = ada.post("/admin/members/nobody/deactivate")
         assert response.status_code == 404
         assert alert(response) == "No such member."
+
+
+# --- odd numbers in addresses and forms ------------------------------------
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("query", [f"page={HUGE}", "page=-3", "page=x", f"view=tree&page={HUGE}"])
+def test_odd_page_numbers(sam: FlaskClient, world: World, query: str) -> None:
+    for url in (f"/c/public?{query}", f"/t/{world.thread['public']}?{query}"):
+        response = sam.get(url)
+        assert response.status_code == 200, url
+
+
+def test_odd_audit_position(client: FlaskClient, auth: Auth, world: World) -> None:
+    auth.login("ada")
+    for before in (HUGE, "-1", "x"):
+        response = client.get(f"/audit?before={before}")
+        assert response.status_code == 200, before
+        assert "changed the access list" in html(response)
+
+
+def test_conference_version_that_is_not_a_number(client: FlaskClient, auth: Auth,
+                                                 world: World, unchanged: Any) -> None:
+    auth.login("ada")
+    with unchanged():
+        response = client.post("/c/public/settings", data={
+            "section": "settings", "version": "abc", "name": "Public", "resume": "kept",
+            "visibility": "public"})
+    assert response.status_code == 400
+    assert alert(response) == "Version must be a whole number."
+    assert kept(response, "resume") == "kept"

@@ -291,3 +291,37 @@ def test_audit_pages_back_through_older_entries(oli: FlaskClient, world: World,
     oli, sam = people.other.member_id, people.staff.member_id
     assert rest[-1].endswith(f"changed the access list (member:{oli} → moderator, "
                              f"member:{sam} → contributor) Private")
+
+
+def test_a_hidden_post_cannot_be_read_by_quoting_it(
+    client: FlaskClient, auth: Auth, world: World, backend: Backend, people: People
+) -> None:
+    tid, pid = world.thread["internal"], world.post["internal"]
+    threads.hide_post(backend.services, people.admin, cmd.HidePost(tid, pid, "not for now"))
+    auth.login("sam")
+    for url in (f"/t/{tid}", f"/t/{tid}/reply?to={pid}", f"/t/{tid}/reply?to={pid}&quote=1",
+                f"/p/{pid}/history", "/members/ada"):
+        assert "secret-internal-words" not in html(client.get(url)), url
+
+
+def test_the_edit_form_is_only_for_those_who_may_edit(
+    client: FlaskClient, auth: Auth, world: World, backend: Backend, people: People
+) -> None:
+    tid, pid = world.thread["internal"], world.post["internal"]
+    threads.hide_post(backend.services, people.admin, cmd.HidePost(tid, pid, "not for now"))
+    gone, _ = threads.post_reply(backend.services, people.staff,
+                                 cmd.PostReply(tid, pid, "soon removed"))
+    threads.delete_post(backend.services, people.staff, cmd.DeletePost(tid, gone))
+    auth.login("sam")
+    response = client.get(f"/p/{pid}/edit")  # Ada's hidden post
+    assert response.status_code == 403
+    assert alert(response) == "Only the author or a moderator may edit this post."
+    assert "secret-internal-words" not in html(response)
+    response = client.get(f"/p/{gone}/edit")  # Sam's own, removed
+    assert response.status_code == 409
+    assert alert(response) == "That post was removed and cannot be edited."
+    auth.logout()
+    auth.login("ada")  # a moderator may still edit the hidden post
+    response = client.get(f"/p/{pid}/edit")
+    assert response.status_code == 200
+    assert "secret-internal-words" in html(response)

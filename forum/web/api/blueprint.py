@@ -19,7 +19,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 from forum import queries
-from forum.errors import CommonroomError, InvalidInput, NotAuthenticated
+from forum.errors import CommonroomError, InvalidInput, NotAuthenticated, NotFound
 from forum.passwords import token_hash
 from forum.permissions import ANONYMOUS, Viewer
 from forum.web import context
@@ -93,6 +93,13 @@ class RequestParser(FlaskParser):
         raise InvalidFields(cast(Mapping[str, Any], error.messages))
 
 
+def refuse_impossible_ids() -> None:
+    """No slug, handle or id holds a NUL, and PostgreSQL refuses to even compare one."""
+    if any("\x00" in value for value in (request.view_args or {}).values()
+           if isinstance(value, str)):
+        raise NotFound("there is nothing at this address")
+
+
 def authenticate() -> None:
     """Who is asking, from the bearer token alone (never the session cookie)."""
     g.api_viewer = ANONYMOUS
@@ -115,6 +122,14 @@ def refuse_other_media_types() -> None:
         raise UnsupportedMediaType("send the request body as application/json")
 
 
+def member() -> Viewer:
+    """The signed-in caller; 401 for an anonymous one."""
+    viewer = context.viewer()
+    if not viewer.signed_in:
+        raise NotAuthenticated("sign in: send 'Authorization: Bearer <token>'")
+    return viewer
+
+
 def require_member_for_writes() -> None:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         member()
@@ -126,14 +141,6 @@ def add_challenge(response: flask.Response) -> flask.Response:
     return response
 
 
-def member() -> Viewer:
-    """The signed-in caller; 401 for an anonymous one."""
-    viewer = context.viewer()
-    if not viewer.signed_in:
-        raise NotAuthenticated("sign in: send 'Authorization: Bearer <token>'")
-    return viewer
-
-
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     """flask-smorest's blueprint with our parser, token sign-in, and typed decorators."""
 
@@ -141,6 +148,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
     def __init__(self, name: str, description: str) -> None:
         super().__init__(name, __name__, url_prefix=PREFIX, description=description)
+        self.before_request(refuse_impossible_ids)
         self.before_request(authenticate)
         self.before_request(require_member_for_writes)
         self.before_request(refuse_other_media_types)

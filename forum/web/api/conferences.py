@@ -75,7 +75,7 @@ class ConferenceThreads(MethodView):
             "next_cursor": paging.thread_cursor(page[-1]) if len(rows) > limit else None,
         }
 
-    @blp.errors(400, 403, 404, 415, member_only=True)
+    @blp.errors(400, 403, 404, 413, 415, member_only=True)
     @blp.arguments(NewThreadSchema)
     @blp.response(201, ThreadDetailSchema, headers=LOCATION)
     def post(self, args: dict[str, Any], slug: str) -> Any:

@@ -56,11 +56,12 @@ class Cursor(fields.String):
             kind, *key = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
             if kind == self.kind == "threads":
                 pinned, when, thread_id = key
-                if isinstance(pinned, bool) and isinstance(thread_id, str):
+                if isinstance(pinned, bool) and isinstance(thread_id, str) and (
+                        "\x00" not in thread_id):
                     return ThreadKey(pinned, datetime.fromisoformat(when), thread_id)
             if kind == self.kind == "posts":
                 (seq,) = key
-                if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0:
+                if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**31:
                     return seq
         except (ValueError, TypeError, binascii.Error):
             pass

@@ -33,7 +33,7 @@ class Post(MethodView):
         """A post; removed ones are tombstones, hidden ones keep their text for moderators."""
         return _document(post_id)
 
-    @blp.errors(400, 403, 404, 409, 415, member_only=True)
+    @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
     @blp.arguments(EditPostSchema)
     @blp.response(200, PostSchema)
     def patch(self, args: dict[str, Any], post_id: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class ReadMarker(MethodView):
     def get(self, thread_id: str) -> dict[str, Any]:
         return _marker(thread_id)
 
-    @blp.errors(400, 404, 415, member_only=True)
+    @blp.errors(400, 404, 413, 415, member_only=True)
     @blp.arguments(MarkerUpdateSchema)
     @blp.response(200, MarkerSchema)
     def put(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ class ReadMarker(MethodView):
 
 @blp.route("/threads/<thread_id>/mark-unread")
 class MarkUnread(MethodView):
-    @blp.errors(400, 404, 415, member_only=True)
+    @blp.errors(400, 404, 413, 415, member_only=True)
     @blp.arguments(MarkUnreadSchema)
     @blp.response(200, MarkerSchema)
     def post(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:

@@ -67,7 +67,7 @@ class ThreadPosts(MethodView):
         return {"items": [documents.post(p, moderator=moderator) for p in page],
                 "next_cursor": paging.post_cursor(page[-1].seq) if len(rows) > limit else None}
 
-    @blp.errors(400, 403, 404, 409, 415, member_only=True)
+    @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
     @blp.arguments(NewPostSchema)
     @blp.response(201, PostSchema, headers=LOCATION)
     def post(self, args: dict[str, Any], thread_id: str) -> Any:
