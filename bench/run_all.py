@@ -2,7 +2,8 @@
 
 Runs each ``bench/*.py`` (not this file, not ``_*.py`` helpers) in its own
 process with this interpreter, in name order, passing ``--quick`` through;
-collects each one's summary line (``<name>: ours ..., <peer> ..., ratio ...``)
+collects its summary lines (``<name>: ours ..., <peer> ..., ratio ...``; a
+script may print more than one, all are kept)
 and writes them to ``bench/RESULTS.md`` with the date, the command and the
 machine, newest run first (older runs are kept below, up to HISTORY).
 
@@ -40,6 +41,7 @@ def scripts(only: list[str] | None) -> list[Path]:
 
 
 def run_one(path: Path, quick: bool, timeout: float) -> tuple[str, float]:
+    """The script's summary lines (all of them, in its order) and its wall time."""
     cmd = [sys.executable, str(path)] + (["--quick"] if quick else [])
     start = time.monotonic()
     try:
@@ -53,7 +55,7 @@ def run_one(path: Path, quick: bool, timeout: float) -> tuple[str, float]:
     if proc.returncode != 0 or not lines:
         sys.stderr.write(proc.stderr[-3000:])
         return f"{path.stem}: FAILED (exit {proc.returncode})", elapsed
-    return lines[-1].strip(), elapsed
+    return "\n".join(line.strip() for line in lines), elapsed
 
 
 def machine() -> str:
@@ -73,8 +75,10 @@ def load() -> str:
     return f"{one:.1f} (1 min), {five:.1f} (5 min)"
 
 
-def write(command: str, results: list[tuple[str, float]], total: float, load_at_start: str
-          ) -> None:
+Result = tuple[str, str, float]  # (script, summary lines, seconds)
+
+
+def write(command: str, results: list[Result], total: float, load_at_start: str) -> None:
     now = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     section = [
         f"## {now}",
@@ -87,11 +91,11 @@ def write(command: str, results: list[tuple[str, float]], total: float, load_at_
         f"- wall time: {total:.0f} s",
         "",
         "```",
-        *(line for line, _ in results),
+        *(lines for _, lines, _ in results),
         "```",
         "",
         "Seconds per script: " + ", ".join(
-            f"{line.split(':', 1)[0]} {secs:.0f}" for line, secs in results),
+            f"{name} {secs:.0f}" for name, _, secs in results) + ".",
         "",
     ]
     header = [
@@ -121,14 +125,15 @@ def main() -> int:
         return 1
     load_at_start = load()
     start = time.monotonic()
-    results: list[tuple[str, float]] = []
+    results: list[Result] = []
     for path in todo:
         left = budget - (time.monotonic() - start)
         if left <= 1:
-            results.append((f"{path.stem}: SKIPPED (budget of {budget:.0f} s spent)", 0.0))
+            results.append((path.stem, f"{path.stem}: SKIPPED (budget of {budget:.0f} s spent)",
+                            0.0))
         else:
-            results.append(run_one(path, args.quick, left))
-        print(results[-1][0], flush=True)
+            results.append((path.stem, *run_one(path, args.quick, left)))
+        print(results[-1][1], flush=True)
     total = time.monotonic() - start
     if not args.no_write:
         rel = os.path.relpath(sys.argv[0], BENCH.parent)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import serialization
 from forum.db import events, is_postgres, write_connection
-from forum.errors import ConcurrencyConflict
+from forum.errors import ConcurrencyConflict, Conflict
 from forum.events import Event
 
 if TYPE_CHECKING:
@@ -117,8 +117,12 @@ class EventStore:
                     if self.projections is not None:
                         self.projections.apply(conn, recorded)
             except IntegrityError as exc:
-                if "stream" not in str(exc.orig).lower():
-                    raise
+                if not _is_version_clash(exc):
+                    # A read model's unique key (a handle, a slug) was taken by a
+                    # writer that committed between our check and our append.
+                    raise Conflict(
+                        "that name was taken a moment ago by someone else; try another"
+                    ) from None
                 # Name the stream that moved (PostgreSQL: a rival committed first).
                 versions = {w.stream_id: self.stream_version(w.stream_id) for w in writes}
                 write = next((w for w in writes if w.expected_version is not None
@@ -235,6 +239,13 @@ class EventStore:
                 {"txid": str(txid), "position": position, "limit": limit},
             )
             return [row_to_recorded(row, txid=row[8]) for row in rows]
+
+
+def _is_version_clash(exc: IntegrityError) -> bool:
+    """True when the events table's (stream_id, stream_version) key was violated."""
+    message = str(exc.orig)
+    return ("uq_events_stream_version" in message  # PostgreSQL names the constraint
+            or "events.stream_id, events.stream_version" in message)  # SQLite the columns
 
 
 def read_batch(conn: Connection, after_position: int, limit: int) -> list[Recorded]:

@@ -59,15 +59,19 @@ class SubscriberRunner:
         self._thread: threading.Thread | None = None
 
     def checkpoint(self, name: str) -> tuple[int, int]:
-        with write_connection(self.store.engine) as conn, conn.begin():
-            row = conn.execute(
-                select(subscriber_checkpoints.c.txid, subscriber_checkpoints.c.position)
-                .where(subscriber_checkpoints.c.name == name)
-            ).first()
-            if row is None:
-                conn.execute(subscriber_checkpoints.insert().values(name=name, position=0, txid=0))
-                return (0, 0)
-            return (int(row[0]), int(row[1]))
+        """Where ``name`` stands in the log as (txid, position); created at (0, 0)."""
+        query = (select(subscriber_checkpoints.c.txid, subscriber_checkpoints.c.position)
+                 .where(subscriber_checkpoints.c.name == name))
+        # Read first, without the write lock: an idle poll must not queue behind writers.
+        with self.store.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            with write_connection(self.store.engine) as conn, conn.begin():
+                if conn.execute(query).first() is None:
+                    conn.execute(subscriber_checkpoints.insert()
+                                 .values(name=name, position=0, txid=0))
+            return (0, 0)
+        return (int(row[0]), int(row[1]))
 
     def _save(self, name: str, recorded: Recorded) -> None:
         with write_connection(self.store.engine) as conn, conn.begin():
@@ -110,8 +114,20 @@ class SubscriberRunner:
         return handled
 
     def run_forever(self) -> None:
+        failures = 0
         while not self._stop.is_set():
-            if self.run_once() == 0:
+            try:
+                handled = self.run_once()
+                failures = 0
+            except Exception:
+                # The database itself failed (a restart, a network blip): keep the
+                # thread alive and try again later rather than dying silently.
+                failures += 1
+                delay = min(self.max_backoff, self.poll_interval * 2 ** failures)
+                log.exception("reading the log failed; retrying in %.1fs", delay)
+                self._stop.wait(delay)
+                continue
+            if handled == 0:
                 self._stop.wait(self.poll_interval)
 
     def start(self) -> threading.Thread:

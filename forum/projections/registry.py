@@ -59,10 +59,13 @@ class Projections:
         for item in self.items:
             for rec in recorded:
                 item.apply(conn, rec)
+        # Never backwards: on PostgreSQL a later transaction may hold a lower position.
+        position = recorded[-1].position
         conn.execute(
             update(projection_checkpoints)
-            .where(projection_checkpoints.c.name.in_(list(self.by_name)))
-            .values(position=recorded[-1].position)
+            .where(projection_checkpoints.c.name.in_(list(self.by_name)),
+                   projection_checkpoints.c.position < position)
+            .values(position=position)
         )
 
     def ensure_checkpoints(self, conn: Connection) -> None:
