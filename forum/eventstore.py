@@ -11,13 +11,14 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from forum import serialization
-from forum.db import events, is_postgres, write_connection
+from forum.db import is_postgres, write_connection
 from forum.errors import ConcurrencyConflict, Conflict
 from forum.events import Event
 
@@ -51,20 +52,27 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-_COLUMNS = (
-    events.c.position,
-    events.c.stream_id,
-    events.c.stream_version,
-    events.c.type,
-    events.c.schema_version,
-    events.c.data,
-    events.c.meta,
-    events.c.occurred_at,
-)
+_SELECT = "position, stream_id, stream_version, type, schema_version, data, meta, occurred_at"
+_INSERT = ("INSERT INTO events (stream_id, stream_version, type, schema_version, data, meta, "
+           "occurred_at)")
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # the format SQLAlchemy uses, so both read it
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _when(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite hands back the stored text
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return _aware(value)
+
+
+@lru_cache(maxsize=4096)
+def _meta(text: str) -> dict[str, Any]:
+    # Many events share a request's meta; parse each distinct text once.
+    result: dict[str, Any] = json.loads(text)
+    return result
 
 
 def row_to_recorded(row: Any, txid: int = 0) -> Recorded:
@@ -73,8 +81,8 @@ def row_to_recorded(row: Any, txid: int = 0) -> Recorded:
         stream_id=row[1],
         stream_version=row[2],
         event=serialization.decode(row[3], row[4], row[5]),
-        meta=json.loads(row[6]),
-        occurred_at=_aware(row[7]),
+        meta=_meta(row[6]),
+        occurred_at=_when(row[7]),
         txid=txid,
     )
 
@@ -140,59 +148,56 @@ class EventStore:
         # Stored as UTC: SQLite keeps no offset, and reads treat a bare time as UTC.
         now = _aware(self.clock()).astimezone(UTC)
         meta_json = serialization.dumps(meta)
-        rows: list[dict[str, Any]] = []
+        stored_at: Any = now if self.postgres else now.strftime(_SQLITE_TIME)
+        current = _versions(conn, [w.stream_id for w in writes], self.postgres)
+        rows: list[tuple[Any, ...]] = []
         pending: list[tuple[str, int, Event]] = []
         for write in writes:
-            current = self._version(conn, write.stream_id)
-            if write.expected_version is not None and write.expected_version != current:
-                raise ConcurrencyConflict(write.stream_id, write.expected_version, current)
-            for offset, new_event in enumerate(write.events, start=1):
+            version = current.get(write.stream_id, 0)
+            if write.expected_version is not None and write.expected_version != version:
+                raise ConcurrencyConflict(write.stream_id, write.expected_version, version)
+            for new_event in write.events:
+                version += 1
                 event_type, schema_version, data = serialization.encode(new_event)
-                rows.append(
-                    {
-                        "stream_id": write.stream_id,
-                        "stream_version": current + offset,
-                        "type": event_type,
-                        "schema_version": schema_version,
-                        "data": data,
-                        "meta": meta_json,
-                        "occurred_at": now,
-                    }
-                )
-                pending.append((write.stream_id, current + offset, new_event))
+                rows.append((write.stream_id, version, event_type, schema_version, data,
+                             meta_json, stored_at))
+                pending.append((write.stream_id, version, new_event))
+            current[write.stream_id] = version
         if not rows:
             return []
-        result = conn.execute(
-            events.insert().returning(events.c.position, sort_by_parameter_order=True), rows
-        )
-        positions = [r[0] for r in result]
+        positions = self._insert_rows(conn, rows)
         return [
             Recorded(pos, stream_id, version, new_event, now, meta)
             for pos, (stream_id, version, new_event) in zip(positions, pending, strict=True)
         ]
 
-    # --- reading -----------------------------------------------------------
+    def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert at the driver level: this is the hottest path, so no SQL is built."""
+        if self.postgres:
+            values = ",".join(["(%s,%s,%s,%s,%s,%s,%s)"] * len(rows))
+            params = [value for row in rows for value in row]
+            result = conn.exec_driver_sql(f"{_INSERT} VALUES {values} RETURNING position",
+                                          tuple(params))
+            return sorted(r[0] for r in result)
+        conn.exec_driver_sql(f"{_INSERT} VALUES (?,?,?,?,?,?,?)", rows)
+        # We hold SQLite's write lock, so the rows took the next consecutive rowids.
+        last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar() or 0)
+        return list(range(last - len(rows) + 1, last + 1))
 
-    @staticmethod
-    def _version(conn: Connection, stream_id: str) -> int:
-        value = conn.execute(
-            select(func.max(events.c.stream_version)).where(events.c.stream_id == stream_id)
-        ).scalar()
-        return int(value or 0)
+    # --- reading -----------------------------------------------------------
 
     def stream_version(self, stream_id: str) -> int:
         with self.engine.connect() as conn:
-            return self._version(conn, stream_id)
+            return _versions(conn, [stream_id], self.postgres).get(stream_id, 0)
 
     def read_stream(self, stream_id: str, after_version: int = 0) -> list[Recorded]:
         """Every event of one stream, oldest first."""
-        query = (
-            select(*_COLUMNS)
-            .where(events.c.stream_id == stream_id, events.c.stream_version > after_version)
-            .order_by(events.c.stream_version)
-        )
+        p = "%s" if self.postgres else "?"
         with self.engine.connect() as conn:
-            return [row_to_recorded(row) for row in conn.execute(query)]
+            rows = conn.exec_driver_sql(
+                f"SELECT {_SELECT} FROM events WHERE stream_id = {p} AND stream_version > {p} "
+                "ORDER BY stream_version", (stream_id, after_version))
+            return [row_to_recorded(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Recorded]:
         """Events in position order, for replays of a quiet log."""
@@ -211,7 +216,7 @@ class EventStore:
     def head(self) -> int:
         """The highest position in the log (0 when empty)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(events.c.position))).scalar() or 0)
+            return int(conn.exec_driver_sql("SELECT MAX(position) FROM events").scalar() or 0)
 
     def read_committed(
         self, after: tuple[int, int], limit: int = 500
@@ -249,10 +254,17 @@ def _is_version_clash(exc: IntegrityError) -> bool:
 
 
 def read_batch(conn: Connection, after_position: int, limit: int) -> list[Recorded]:
-    query = (
-        select(*_COLUMNS)
-        .where(events.c.position > after_position)
-        .order_by(events.c.position)
-        .limit(limit)
-    )
-    return [row_to_recorded(row) for row in conn.execute(query)]
+    p = "%s" if conn.dialect.name == "postgresql" else "?"
+    rows = conn.exec_driver_sql(
+        f"SELECT {_SELECT} FROM events WHERE position > {p} ORDER BY position LIMIT {p}",
+        (after_position, limit))
+    return [row_to_recorded(row) for row in rows]
+
+
+def _versions(conn: Connection, stream_ids: Sequence[str], postgres: bool) -> dict[str, int]:
+    """The current version of each stream (absent when it has no events yet)."""
+    marks = ",".join(["%s" if postgres else "?"] * len(stream_ids))
+    rows = conn.exec_driver_sql(
+        f"SELECT stream_id, MAX(stream_version) FROM events WHERE stream_id IN ({marks}) "
+        "GROUP BY stream_id", tuple(stream_ids))
+    return {stream_id: int(version) for stream_id, version in rows}

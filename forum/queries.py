@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, literal, or_, select
 
+from forum.db import projection_checkpoints
 from forum.permissions import (
     ConferenceAccess,
     Viewer,
@@ -123,8 +124,32 @@ def readable_ids(conn: Connection, viewer: Viewer) -> set[str]:
     return readable_conference_ids(viewer, list_conference_access(conn))
 
 
+# The thread page's statements are built once: building a select costs more
+# than running it on SQLite, and that page is the one people read most.
+_CONFERENCE = select(conferences).where(conferences.c.id == bindparam("conference_id"))
+_THREAD = select(threads).where(threads.c.id == bindparam("thread_id"))
+_PARENT = posts.alias("parent")
+_POSTS = (
+    select(posts, members.c.display_name.label("author_name"),
+           members.c.handle.label("author_handle"), _PARENT.c.seq.label("parent_seq"))
+    .join(members, members.c.id == posts.c.author_id)
+    .outerjoin(_PARENT, _PARENT.c.id == posts.c.parent_id)
+    .where(posts.c.thread_id == bindparam("thread_id"))
+)
+_POSTS_FROM = (_POSTS.where(posts.c.seq >= bindparam("first_seq"))
+               .order_by(posts.c.seq).limit(bindparam("limit")))
+_POSTS_AT = _POSTS.where(posts.c.seq.in_(bindparam("seqs", expanding=True)))
+_GENERATION = (select(projection_checkpoints.c.position)
+               .where(projection_checkpoints.c.name == bindparam("name")))
+
+
 def get_conference(conn: Connection, conference_id: str) -> DbRow | None:
-    return conn.execute(select(conferences).where(conferences.c.id == conference_id)).first()
+    return conn.execute(_CONFERENCE, {"conference_id": conference_id}).first()
+
+
+def get_generation(conn: Connection, projection: str) -> int:
+    """The position of the last event that changed a read model (its generation)."""
+    return int(conn.execute(_GENERATION, {"name": projection}).scalar() or 0)
 
 
 def get_conference_by_slug(conn: Connection, slug: str) -> DbRow | None:
@@ -221,7 +246,7 @@ def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary
 
 
 def get_thread(conn: Connection, thread_id: str) -> DbRow | None:
-    return conn.execute(select(threads).where(threads.c.id == thread_id)).first()
+    return conn.execute(_THREAD, {"thread_id": thread_id}).first()
 
 
 def list_threads(conn: Connection, conference_id: str, *, offset: int = 0,
@@ -246,19 +271,10 @@ def count_threads(conn: Connection, conference_id: str) -> int:
 def list_posts(conn: Connection, thread_id: str, *, first_seq: int = 1,
                limit: int = PAGE_SIZE, seqs: Sequence[int] | None = None) -> Sequence[DbRow]:
     """Posts of a thread from ``first_seq`` (or exactly ``seqs``), with author and parent."""
-    parent = posts.alias("parent")
-    query = (
-        select(posts, members.c.display_name.label("author_name"),
-               members.c.handle.label("author_handle"),
-               parent.c.seq.label("parent_seq"))
-        .join(members, members.c.id == posts.c.author_id)
-        .outerjoin(parent, parent.c.id == posts.c.parent_id)
-        .where(posts.c.thread_id == thread_id)
-    )
     if seqs is not None:
-        return conn.execute(query.where(posts.c.seq.in_(list(seqs)))).all()
+        return conn.execute(_POSTS_AT, {"thread_id": thread_id, "seqs": list(seqs)}).all()
     return conn.execute(
-        query.where(posts.c.seq >= first_seq).order_by(posts.c.seq).limit(limit)
+        _POSTS_FROM, {"thread_id": thread_id, "first_seq": first_seq, "limit": limit}
     ).all()
 
 

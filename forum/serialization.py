@@ -57,4 +57,5 @@ def decode(event_type: str, schema_version: int, data: str | Data) -> Event:
     while version < cls.schema_version:
         payload = UPCASTERS[(event_type, version)](payload)
         version += 1
-    return cls(**{key: _tuples(value) for key, value in payload.items()})
+    return cls(**{key: _tuples(value) if type(value) is list else value
+                  for key, value in payload.items()})

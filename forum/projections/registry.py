@@ -36,10 +36,13 @@ class Projection:
 
         return register
 
-    def apply(self, conn: Connection, recorded: Recorded) -> None:
+    def apply(self, conn: Connection, recorded: Recorded) -> bool:
+        """Apply one event; True if this projection cares about its type."""
         handler = self.handlers.get(recorded.event.type)
-        if handler is not None:
-            handler(conn, recorded, recorded.event)
+        if handler is None:
+            return False
+        handler(conn, recorded, recorded.event)
+        return True
 
     def clear(self, conn: Connection) -> None:
         for table in reversed(self.tables):
@@ -54,16 +57,18 @@ class Projections:
         self.by_name = {p.name: p for p in self.items}
 
     def apply(self, conn: Connection, recorded: Sequence[Recorded]) -> None:
-        if not recorded:
+        touched = [item.name for item in self.items
+                   if [item.apply(conn, rec) for rec in recorded].count(True)]
+        if not touched:
             return
-        for item in self.items:
-            for rec in recorded:
-                item.apply(conn, rec)
-        # Never backwards: on PostgreSQL a later transaction may hold a lower position.
+        # A checkpoint moves only when its projection changed, so it doubles as
+        # that read model's generation (the page cache keys on it), and writers
+        # of unrelated events do not queue on its row. Never backwards: on
+        # PostgreSQL a later transaction may hold a lower position.
         position = recorded[-1].position
         conn.execute(
             update(projection_checkpoints)
-            .where(projection_checkpoints.c.name.in_(list(self.by_name)),
+            .where(projection_checkpoints.c.name.in_(touched),
                    projection_checkpoints.c.position < position)
             .values(position=position)
         )
@@ -94,6 +99,7 @@ class Projections:
         """
         chosen = [self.by_name[n] for n in names] if names else self.items
         replayed = 0
+        last = {item.name: 0 for item in chosen}
         with write_connection(engine) as conn, conn.begin():
             self.ensure_checkpoints(conn)
             for item in reversed(chosen):
@@ -105,14 +111,14 @@ class Projections:
                     break
                 for rec in chunk:
                     for item in chosen:
-                        item.apply(conn, rec)
+                        if item.apply(conn, rec):
+                            last[item.name] = rec.position
                 position = chunk[-1].position
                 replayed += len(chunk)
                 if progress is not None:
                     progress(len(chunk))
-            conn.execute(
-                update(projection_checkpoints)
-                .where(projection_checkpoints.c.name.in_([p.name for p in chosen]))
-                .values(position=position)
-            )
+            for name, handled in last.items():
+                conn.execute(update(projection_checkpoints)
+                             .where(projection_checkpoints.c.name == name)
+                             .values(position=handled))
         return replayed

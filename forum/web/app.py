@@ -16,6 +16,7 @@ from forum.config import Config
 from forum.errors import InvalidInput
 from forum.web import context
 from forum.web.extensions import csrf, limiter, login_manager
+from forum.web.page_cache import PageCache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,6 +82,7 @@ def build_app(config: Config | None = None) -> Flask:
     backend = open_backend(config)
     backend.services.request_meta = _request_meta
     app.extensions["commonroom"] = backend
+    app.extensions["commonroom_pages"] = PageCache()
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

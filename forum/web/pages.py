@@ -5,7 +5,17 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from forum import commands as cmd
 from forum import queries
@@ -19,6 +29,7 @@ from forum.permissions import (
     can_see_read_history,
 )
 from forum.web import context
+from forum.web.page_cache import PageCache
 
 bp = Blueprint("pages", __name__)
 
@@ -131,6 +142,21 @@ def thread(thread_id: str) -> Any:
     viewer = context.viewer()
     view = "tree" if request.args.get("view") == "tree" else "flat"
     page = page_number()
+    if viewer.signed_in or session.get("_flashes"):
+        return _render_thread(thread, conference, access, view, page)
+    key = (thread.id, thread.version, conference.id, conference.version,
+           queries.get_generation(context.db(), "members"), view, page)
+    cache: PageCache = current_app.extensions["commonroom_pages"]
+    html = cache.get(key)
+    if html is None:
+        html = _render_thread(thread, conference, access, view, page)
+        cache.put(key, html)
+    return html
+
+
+def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view: str,
+                   page: int) -> str:
+    viewer = context.viewer()
     posts, depth, total = _thread_posts(thread, view, page)
     marker = queries.get_read_marker(context.db(), viewer.member_id, thread.id)
     page_html = render_template(
