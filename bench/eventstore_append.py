@@ -71,6 +71,12 @@ def thread_starts(txs: list[Tx]) -> list[tuple[str, int, Event]]:
             for s in streams]
 
 
+def tx_meta(txs: list[Tx]) -> list[dict[str, str]]:
+    """Each transaction's meta, as the web app writes it: its own request id and actor."""
+    return [{"request_id": f"{i:032x}", "actor": tx[0][2].author_id}  # type: ignore[attr-defined]
+            for i, tx in enumerate(txs)]
+
+
 def run_ours(path, txs: list[Tx]) -> float:
     config = Config(data_dir=path, database_url=f"sqlite:///{path / 'ours.db'}",
                     secret_key="bench")
@@ -78,10 +84,10 @@ def run_ours(path, txs: list[Tx]) -> float:
     store = EventStore(backend.engine, projections=None)
     # Streams start at version 1 (their ThreadStarted), as in make_transactions.
     store.append_streams([StreamWrite(s, [e], 0) for s, _, e in thread_starts(txs)])
-    meta = {"request_id": "0123456789abcdef", "actor": "bench"}
+    metas = tx_meta(txs)
 
     def go() -> None:
-        for tx in txs:
+        for tx, meta in zip(txs, metas, strict=True):
             writes: list[StreamWrite] = []
             for stream, version, event in tx:
                 if writes and writes[-1].stream_id == stream:

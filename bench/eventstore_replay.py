@@ -23,7 +23,7 @@ import sys
 
 import _common as c
 from _peer import JSONTranscoder, StoredEvent, close_peer, get_topic, open_peer, resolve_topic
-from eventstore_append import make_transactions, thread_starts
+from eventstore_append import make_transactions, thread_starts, tx_meta
 
 from forum import serialization
 from forum.backend import open_backend
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> str:
         backend = open_backend(config)
         store = EventStore(backend.engine, projections=None)
         recorder = open_peer(path / "peer.db")
-        meta = {"request_id": "0123456789abcdef", "actor": "bench"}
-        for tx in [thread_starts(txs), *txs]:
+        all_txs = [thread_starts(txs), *txs]
+        for tx, meta in zip(all_txs, tx_meta(all_txs), strict=True):
             store.append_streams([StreamWrite(s, [e], v - 1) for s, v, e in tx], meta)
             recorder.insert_events([
                 StoredEvent(s, v, get_topic(type(e)), serialization.encode(e)[2].encode())

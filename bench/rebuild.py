@@ -295,7 +295,9 @@ def check(backend: Backend, path: Path) -> None:
         assert one("SELECT count(*) FROM posts WHERE deleted_by IS NOT NULL") == (
             types.get("PostDeleted", 0))
         assert one("SELECT count(*) FROM members") == types.get("MemberRegistered", 0)
-        assert one("SELECT min(position) FROM projection_checkpoints") == one(
+        # Each checkpoint stands at the last event its projection handled.
+        assert one("SELECT min(position) FROM projection_checkpoints") > 0
+        assert one("SELECT max(position) FROM projection_checkpoints") == one(
             "SELECT max(position) FROM events")
     finally:
         con.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from forum.events import EVENT_TYPES, Event
@@ -34,13 +35,21 @@ def _profile_v1_to_v2(data: Data) -> Data:
     return {**data, "share_read_history": True}
 
 
+# We write this JSON ourselves (no surrounding white space), so the public
+# raw_decode is enough, without json.loads' wrapper and white-space scans.
+_DECODER = json.JSONDecoder()
+# One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def encode(event: Event) -> tuple[str, int, str]:
     """The stored (type, schema_version, data) of an event."""
-    return event.type, event.schema_version, dumps(event.to_data())
+    # An event's fields are plain JSON types (tuples encode as arrays).
+    return event.type, event.schema_version, _ENCODER.encode(event.__dict__)
 
 
 def _tuples(value: Any) -> Any:
@@ -49,13 +58,27 @@ def _tuples(value: Any) -> Any:
     return value
 
 
+_TUPLE_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+def _tuple_fields(cls: type[Event]) -> tuple[str, ...]:
+    """The fields stored as JSON arrays that the dataclass holds as tuples."""
+    names = _TUPLE_FIELDS.get(cls.type)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if str(f.type).startswith("tuple"))
+        _TUPLE_FIELDS[cls.type] = names
+    return names
+
+
 def decode(event_type: str, schema_version: int, data: str | Data) -> Event:
     """Rebuild an event from its stored form, upcasting old versions first."""
     cls = EVENT_TYPES[event_type]
-    payload: Data = json.loads(data) if isinstance(data, str) else dict(data)
+    payload: Data = _DECODER.raw_decode(data)[0] if isinstance(data, str) else dict(data)
     version = schema_version
     while version < cls.schema_version:
         payload = UPCASTERS[(event_type, version)](payload)
         version += 1
-    return cls(**{key: _tuples(value) if type(value) is list else value
-                  for key, value in payload.items()})
+    for name in _tuple_fields(cls):
+        if name in payload:
+            payload[name] = _tuples(payload[name])
+    return cls(**payload)
