@@ -62,6 +62,17 @@ subscriber_checkpoints = Table(
 )
 
 
+# A memo of markup.render, keyed by the renderer's version and the source's
+# digest. Not a read model: it is a pure function's cache, so rebuilds keep it
+# and only re-render what they have never seen (or what a new renderer changes).
+rendered_markup = Table(
+    "rendered_markup",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("html", Text, nullable=False),
+)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:

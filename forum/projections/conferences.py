@@ -7,8 +7,8 @@ import json
 from sqlalchemy import Connection, update
 
 from forum import events as ev
-from forum import markup
 from forum.eventstore import Recorded
+from forum.projections import rendering
 from forum.projections.registry import Projection
 from forum.projections.tables import conferences
 
@@ -23,7 +23,7 @@ def _created(conn: Connection, rec: Recorded, e: ev.ConferenceCreated) -> None:
             slug=e.slug,
             name=e.name,
             resume=e.resume,
-            resume_html=markup.render(e.resume),
+            resume_html=rendering.render(conn, e.resume),
             visibility=e.visibility,
             parent_id=e.parent_id,
             acl="[]",
@@ -42,7 +42,7 @@ def _updated(conn: Connection, rec: Recorded, e: ev.ConferenceUpdated) -> None:
         .values(
             name=e.name,
             resume=e.resume,
-            resume_html=markup.render(e.resume),
+            resume_html=rendering.render(conn, e.resume),
             visibility=e.visibility,
             version=rec.stream_version,
         )

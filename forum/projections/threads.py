@@ -5,34 +5,49 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, update
 
 from forum import events as ev
-from forum import markup
 from forum.eventstore import Recorded
+from forum.projections import rendering
 from forum.projections.registry import Projection
+from forum.projections.sql import Statement, stamp
 from forum.projections.tables import post_revisions, posts, threads
 
 projection = Projection("threads", [threads, posts, post_revisions])
+
+
+_INSERT_POST = Statement("""
+    INSERT INTO posts (id, thread_id, seq, parent_id, author_id, body, html, created_at,
+                       revision, position)
+    VALUES (:id, :thread_id, :seq, :parent_id, :author_id, :body, :html, :at, 1, :position)""")
+_INSERT_REVISION = Statement("""
+    INSERT INTO post_revisions (post_id, revision, body, editor_id, edited_at)
+    VALUES (:post_id, :revision, :body, :editor_id, :at)""")
+_NEW_REPLY = Statement("""
+    UPDATE threads SET version = :v, last_post_at = :at, post_count = post_count + 1,
+                       last_seq = :seq
+    WHERE id = :t""")
+_EDIT = Statement("""
+    UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""")
+_VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t")
 
 
 def _insert_post(
     conn: Connection, rec: Recorded, thread_id: str, post_id: str, seq: int,
     parent_id: str | None, author_id: str, body: str,
 ) -> None:
-    conn.execute(
-        posts.insert().values(
-            id=post_id, thread_id=thread_id, seq=seq, parent_id=parent_id,
-            author_id=author_id, body=body, html=markup.render(body),
-            created_at=rec.occurred_at, revision=1, position=rec.position,
-        )
-    )
-    conn.execute(
-        post_revisions.insert().values(
-            post_id=post_id, revision=1, body=body, editor_id=author_id,
-            edited_at=rec.occurred_at,
-        )
-    )
+    at = stamp(conn, rec.occurred_at)
+    _INSERT_POST.run(conn, {
+        "id": post_id, "thread_id": thread_id, "seq": seq, "parent_id": parent_id,
+        "author_id": author_id, "body": body, "html": rendering.render(conn, body),
+        "at": at, "position": rec.position,
+    })
+    _INSERT_REVISION.run(conn, {"post_id": post_id, "revision": 1, "body": body,
+                                "editor_id": author_id, "at": at})
 
 
 def _thread(conn: Connection, rec: Recorded, thread_id: str, **values: object) -> None:
+    if not values:
+        _VERSION.run(conn, {"t": thread_id, "v": rec.stream_version})
+        return
     conn.execute(
         update(threads).where(threads.c.id == thread_id)
         .values(version=rec.stream_version, **values)
@@ -55,24 +70,17 @@ def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
 @projection.on(ev.ReplyPosted)
 def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
     _insert_post(conn, rec, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id, e.body)
-    _thread(conn, rec, e.thread_id, last_post_at=rec.occurred_at,
-            post_count=threads.c.post_count + 1, last_seq=e.seq)
+    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version,
+                          "at": stamp(conn, rec.occurred_at), "seq": e.seq})
 
 
 @projection.on(ev.PostEdited)
 def _edited(conn: Connection, rec: Recorded, e: ev.PostEdited) -> None:
-    conn.execute(
-        update(posts).where(posts.c.id == e.post_id).values(
-            body=e.body, html=markup.render(e.body), revision=e.revision,
-            edited_at=rec.occurred_at,
-        )
-    )
-    conn.execute(
-        post_revisions.insert().values(
-            post_id=e.post_id, revision=e.revision, body=e.body, editor_id=e.editor_id,
-            edited_at=rec.occurred_at,
-        )
-    )
+    at = stamp(conn, rec.occurred_at)
+    _EDIT.run(conn, {"p": e.post_id, "body": e.body, "html": rendering.render(conn, e.body),
+                     "r": e.revision, "at": at})
+    _INSERT_REVISION.run(conn, {"post_id": e.post_id, "revision": e.revision, "body": e.body,
+                                "editor_id": e.editor_id, "at": at})
     _thread(conn, rec, e.thread_id)
 
 
