@@ -116,17 +116,25 @@ def sentence(rng: random.Random, low: int = 6, high: int = 18) -> str:
 _HANDLES = [f"user{i}" for i in range(50)]
 
 
-def body(rng: random.Random, size: int = 500) -> str:
-    """A Markdown post body of about ``size`` characters, in short paragraphs."""
+def paragraph(rng: random.Random) -> str:
+    """One Markdown paragraph: mostly prose, sometimes a list or a quote."""
+    if rng.random() < 0.08:
+        return "\n".join(f"- {sentence(rng, 3, 8)}" for _ in range(rng.randint(2, 4)))
+    if rng.random() < 0.06:
+        return "> " + sentence(rng)
+    return " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
+
+
+def body(rng: random.Random, size: int = 500, pool: list[str] | None = None) -> str:
+    """A Markdown post body of about ``size`` characters, in short paragraphs.
+
+    With ``pool``, paragraphs are drawn from it (fast, for millions of posts);
+    the bodies still differ from one another, as real posts do.
+    """
     paragraphs: list[str] = []
     length = 0
     while length < size:
-        if rng.random() < 0.08:
-            para = "\n".join(f"- {sentence(rng, 3, 8)}" for _ in range(rng.randint(2, 4)))
-        elif rng.random() < 0.06:
-            para = "> " + sentence(rng)
-        else:
-            para = " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
+        para = rng.choice(pool) if pool else paragraph(rng)
         paragraphs.append(para)
         length += len(para) + 2
     return "\n\n".join(paragraphs)[: size + 60]

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, has_request_context, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
 from forum import config as config_module
 from forum import queries
@@ -15,7 +17,7 @@ from forum.backend import open_backend
 from forum.config import Config
 from forum.errors import InvalidInput
 from forum.web import context
-from forum.web.extensions import csrf, limiter, login_manager
+from forum.web.extensions import csrf, login_manager
 from forum.web.page_cache import PageCache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,9 +66,6 @@ def build_app(config: Config | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI=config.redis_url or "memory://",
-        RATELIMIT_KEY_PREFIX=config.rate_limit_prefix,
         API_TITLE="Commonroom",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -89,7 +88,6 @@ def build_app(config: Config | None = None) -> Flask:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.user_loader(_load_user)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     @app.before_request
     def _request_id() -> None:
@@ -117,4 +115,16 @@ def build_app(config: Config | None = None) -> Flask:
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)
+    _limit_sign_in(app, config)
     return app
+
+
+def _limit_sign_in(app: Flask, config: Config) -> Limiter:
+    """Rate-limit sign-in attempts; counts live in Redis when configured (shared by
+    every process), otherwise in this process."""
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      key_prefix=config.rate_limit_prefix,
+                      storage_uri=config.redis_url or "memory://")
+    limited: Any = limiter.limit(config.login_rate_limit, methods=["POST"])
+    app.view_functions["auth.login"] = limited(app.view_functions["auth.login"])
+    return limiter

@@ -12,7 +12,6 @@ from forum import queries
 from forum.handlers import members
 from forum.passwords import token_hash
 from forum.web import context
-from forum.web.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -24,12 +23,7 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     return default or url_for("pages.home")
 
 
-def _login_limit() -> str:
-    return str(context.backend().config.login_rate_limit)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login() -> Any:
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next", ""))
