@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,18 @@ class World:
 @pytest.fixture
 def world(backend: Backend, people: People) -> World:
     return World(backend, people)
+
+
+def html(response: Any) -> str:
+    """A test response's body as text."""
+    return str(response.get_data(as_text=True))
+
+
+def alert(response: Any) -> str:
+    """The message a refused request shows in its role="alert" element."""
+    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
+    assert match, f"no role=alert message in a {response.status_code} page"
+    return unescape(match.group(1).strip())
 
 
 def csrf_from(html: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,19 +16,10 @@ from forum import create_app, queries
 from forum.backend import Backend
 from forum.passwords import token_hash
 from tests.conftest import PASSWORD, People, make_config, sqlite_backend
-from tests.web.conftest import Auth, World
+from tests.web.conftest import Auth, World, alert, html
 
 NEW_PASSWORD = "a much better passphrase"
 
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
 
 
 def member(backend: Backend, handle: str) -> Any:

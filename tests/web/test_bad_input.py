@@ -17,17 +17,7 @@ from forum.backend import Backend
 from forum.handlers import members, threads
 from forum.model.text import BODY_MAX, SUBJECT_MAX
 from tests.conftest import People
-from tests.web.conftest import Auth, World
-
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
+from tests.web.conftest import Auth, World, alert, html
 
 
 def kept(response: Any, name: str) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,7 +13,7 @@ from flask.testing import FlaskClient
 from forum import create_app, queries
 from forum.backend import Backend
 from tests.conftest import PASSWORD, make_config, sqlite_backend
-from tests.web.conftest import World, csrf_from
+from tests.web.conftest import World, alert, csrf_from, html
 
 REFUSED = "The form had expired or came from elsewhere; please send it again."
 
@@ -29,15 +27,6 @@ def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fl
     yield application
     application.extensions["commonroom"].dispose()
 
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
 
 
 def sign_in(client: FlaskClient, handle: str) -> None:

@@ -14,17 +14,7 @@ from forum import queries
 from forum.backend import Backend
 from forum.handlers import members, threads
 from tests.conftest import PASSWORD, People
-from tests.web.conftest import Auth, World
-
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
+from tests.web.conftest import Auth, World, alert, html
 
 
 def audit_rows(page: str) -> list[str]:

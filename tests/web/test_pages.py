@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import unescape
 from typing import Any
 
 import pytest
@@ -22,19 +21,10 @@ from forum.events import ReplyPosted
 from forum.handlers import reading, threads
 from forum.permissions import Viewer
 from tests.conftest import People
-from tests.web.conftest import Auth, World
+from tests.web.conftest import Auth, World, alert, html
 
 # --- helpers ---------------------------------------------------------------
 
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
 
 
 def location(response: Any) -> str:

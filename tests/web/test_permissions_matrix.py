@@ -7,10 +7,7 @@ words appear on no surface for anyone outside its access list.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html import unescape
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -20,7 +17,7 @@ from forum.backend import Backend
 from forum.handlers import conferences, members, threads
 from forum.permissions import Viewer
 from tests.conftest import PASSWORD, People
-from tests.web.conftest import Auth, World
+from tests.web.conftest import Auth, World, alert, html
 
 VISIBILITIES = ("public", "internal", "private")
 # Who is asking, and the handle they sign in with (None: an anonymous visitor).
@@ -44,15 +41,6 @@ LEVEL = {
 OUTSIDERS = ("anonymous", "guest", "outsider")
 SECRETS = ("secret-private-words", "private subject")
 
-
-def html(response: Any) -> str:
-    return str(response.get_data(as_text=True))
-
-
-def alert(response: Any) -> str:
-    match = re.search(r'role="alert">(.*?)</p>', html(response), re.S)
-    assert match, f"no role=alert message in a {response.status_code} page"
-    return unescape(match.group(1).strip())
 
 
 @dataclass
