@@ -21,7 +21,7 @@ _FIRST = Statement("""
     VALUES (:m, :t, :seq, :at)""")
 _LOG = Statement("""
     INSERT INTO read_log (position, member_id, thread_id, from_seq, to_seq, read_at)
-    VALUES (:position, :m, :t, :from_seq, :seq, :at)""")
+    VALUES (:position, :m, :t, :from_seq, :seq, :at)""", deferrable=True)
 
 
 @projection.on(ev.ThreadRead)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from forum.db import projection_checkpoints, write_connection
 from forum.events import Event
 from forum.eventstore import Recorded, read_batch
+from forum.projections.sql import batched
 
 E = TypeVar("E", bound=Event)
 Apply = Callable[[Connection, Recorded, Any], None]
@@ -109,10 +110,11 @@ class Projections:
                 chunk = read_batch(conn, position, batch)
                 if not chunk:
                     break
-                for rec in chunk:
-                    for item in chosen:
-                        if item.apply(conn, rec):
-                            last[item.name] = rec.position
+                with batched(conn):
+                    for rec in chunk:
+                        for item in chosen:
+                            if item.apply(conn, rec):
+                                last[item.name] = rec.position
                 position = chunk[-1].position
                 replayed += len(chunk)
                 if progress is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from forum import events as ev
 from forum.eventstore import Recorded
@@ -17,10 +17,11 @@ projection = Projection("threads", [threads, posts, post_revisions])
 _INSERT_POST = Statement("""
     INSERT INTO posts (id, thread_id, seq, parent_id, author_id, body, html, created_at,
                        revision, position)
-    VALUES (:id, :thread_id, :seq, :parent_id, :author_id, :body, :html, :at, 1, :position)""")
+    VALUES (:id, :thread_id, :seq, :parent_id, :author_id, :body, :html, :at, 1, :position)""",
+    deferrable=True)
 _INSERT_REVISION = Statement("""
     INSERT INTO post_revisions (post_id, revision, body, editor_id, edited_at)
-    VALUES (:post_id, :revision, :body, :editor_id, :at)""")
+    VALUES (:post_id, :revision, :body, :editor_id, :at)""", deferrable=True)
 _NEW_REPLY = Statement("""
     UPDATE threads SET version = :v, last_post_at = :at, post_count = post_count + 1,
                        last_seq = :seq
@@ -44,26 +45,37 @@ def _insert_post(
                                 "editor_id": author_id, "at": at})
 
 
-def _thread(conn: Connection, rec: Recorded, thread_id: str, **values: object) -> None:
-    if not values:
-        _VERSION.run(conn, {"t": thread_id, "v": rec.stream_version})
-        return
-    conn.execute(
-        update(threads).where(threads.c.id == thread_id)
-        .values(version=rec.stream_version, **values)
-    )
+_START = Statement("""
+    INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
+                         post_count, last_seq, locked, pinned, version)
+    VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""")
+_DELETE = Statement("""
+    UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""")
+_HIDE = Statement("""
+    UPDATE posts SET hidden_by = :by, hidden_reason = :reason WHERE id = :p""")
+_FLAG = {
+    name: Statement(f"UPDATE threads SET version = :v, {name} = :value WHERE id = :t")
+    for name in ("locked", "pinned", "conference_id")
+}
+
+
+def _thread(conn: Connection, rec: Recorded, thread_id: str, flag: str | None = None,
+            value: object = None) -> None:
+    """Bump the thread's version (its pages' cache key), setting one column if named."""
+    params = {"t": thread_id, "v": rec.stream_version}
+    if flag is None:
+        _VERSION.run(conn, params)
+    else:
+        _FLAG[flag].run(conn, {**params, "value": value})
 
 
 @projection.on(ev.ThreadStarted)
 def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
-    conn.execute(
-        threads.insert().values(
-            id=e.thread_id, conference_id=e.conference_id, subject=e.subject,
-            author_id=e.author_id, created_at=rec.occurred_at,
-            last_post_at=rec.occurred_at, post_count=1, last_seq=1,
-            locked=False, pinned=False, version=rec.stream_version,
-        )
-    )
+    _START.run(conn, {
+        "id": e.thread_id, "conference_id": e.conference_id, "subject": e.subject,
+        "author_id": e.author_id, "at": stamp(conn, rec.occurred_at), "no": False,
+        "v": rec.stream_version,
+    })
     _insert_post(conn, rec, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
 
 
@@ -87,38 +99,29 @@ def _edited(conn: Connection, rec: Recorded, e: ev.PostEdited) -> None:
 @projection.on(ev.PostDeleted)
 def _deleted(conn: Connection, rec: Recorded, e: ev.PostDeleted) -> None:
     # A tombstone: the words go from the page; the revisions stay for moderators.
-    conn.execute(
-        update(posts).where(posts.c.id == e.post_id).values(deleted_by=e.by, body="", html="")
-    )
+    _DELETE.run(conn, {"p": e.post_id, "by": e.by})
     _thread(conn, rec, e.thread_id)
 
 
 @projection.on(ev.PostHidden, ev.PostUnhidden)
 def _hidden(conn: Connection, rec: Recorded, e: ev.PostHidden | ev.PostUnhidden) -> None:
-    hidden = isinstance(e, ev.PostHidden)
-    conn.execute(
-        update(posts).where(posts.c.id == e.post_id).values(
-            hidden_by=e.by if hidden else None,
-            hidden_reason=e.reason if isinstance(e, ev.PostHidden) else None,
-        )
-    )
+    if isinstance(e, ev.PostHidden):
+        _HIDE.run(conn, {"p": e.post_id, "by": e.by, "reason": e.reason})
+    else:
+        _HIDE.run(conn, {"p": e.post_id, "by": None, "reason": None})
     _thread(conn, rec, e.thread_id)
 
 
 @projection.on(ev.ThreadLocked, ev.ThreadUnlocked)
 def _locked(conn: Connection, rec: Recorded, e: ev.ThreadLocked | ev.ThreadUnlocked) -> None:
-    _thread(conn, rec, e.thread_id, locked=isinstance(e, ev.ThreadLocked))
+    _thread(conn, rec, e.thread_id, "locked", isinstance(e, ev.ThreadLocked))
 
 
 @projection.on(ev.ThreadPinned, ev.ThreadUnpinned)
 def _pinned(conn: Connection, rec: Recorded, e: ev.ThreadPinned | ev.ThreadUnpinned) -> None:
-    _thread(conn, rec, e.thread_id, pinned=isinstance(e, ev.ThreadPinned))
+    _thread(conn, rec, e.thread_id, "pinned", isinstance(e, ev.ThreadPinned))
 
 
 @projection.on(ev.ThreadMoved)
 def _moved(conn: Connection, rec: Recorded, e: ev.ThreadMoved) -> None:
-    _thread(conn, rec, e.thread_id, conference_id=e.to_conference_id)
-
-
-def post_seq(conn: Connection, post_id: str) -> int | None:
-    return conn.execute(select(posts.c.seq).where(posts.c.id == post_id)).scalar()
+    _thread(conn, rec, e.thread_id, "conference_id", e.to_conference_id)
