@@ -28,6 +28,7 @@ class Projection:
         self.name = name
         self.tables = tuple(tables)
         self.handlers: dict[str, Apply] = {}
+        self.preparers: list[Callable[[Connection, Sequence[Recorded]], None]] = []
 
     def on(self, *event_types: type[Event]) -> Callable[[Apply], Apply]:
         def register(fn: Apply) -> Apply:
@@ -36,6 +37,13 @@ class Projection:
             return fn
 
         return register
+
+    def before_chunk(
+        self, fn: Callable[[Connection, Sequence[Recorded]], None]
+    ) -> Callable[[Connection, Sequence[Recorded]], None]:
+        """Register a look-ahead over a rebuild's chunk (e.g. one query instead of many)."""
+        self.preparers.append(fn)
+        return fn
 
     def apply(self, conn: Connection, recorded: Recorded) -> bool:
         """Apply one event; True if this projection cares about its type."""
@@ -111,6 +119,9 @@ class Projections:
                 if not chunk:
                     break
                 with batched(conn):
+                    for item in chosen:
+                        for prepare in item.preparers:
+                            prepare(conn, chunk)
                     for rec in chunk:
                         for item in chosen:
                             if item.apply(conn, rec):

@@ -9,23 +9,48 @@ every source renders afresh.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from sqlalchemy import Connection
 
 from forum import markup
-from forum.projections.sql import Statement
+from forum.projections.sql import Statement, current_batch
 
 RENDERER = "1"
 _LOOKUP = Statement("SELECT html FROM rendered_markup WHERE digest = :d")
 _REMEMBER = Statement("INSERT INTO rendered_markup (digest, html) VALUES (:d, :html)")
+_PREFETCH = 500  # digests per query, under SQLite's limit on parameters
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(f"{RENDERER}\n{source}".encode()).hexdigest()
 
 
 def render(conn: Connection, source: str) -> str:
     """The safe HTML of ``source``, from the memo or rendered and remembered now."""
-    digest = hashlib.sha256(f"{RENDERER}\n{source}".encode()).hexdigest()
+    digest = _digest(source)
+    batch = current_batch(conn)
+    if batch is not None and digest in batch.found:
+        return str(batch.found[digest])
     found = _LOOKUP.run(conn, {"d": digest}).fetchone()
     if found is not None:
         return str(found[0])
     html = markup.render(source)
     _REMEMBER.run(conn, {"d": digest, "html": html})
+    if batch is not None:
+        batch.found[digest] = html
     return html
+
+
+def prefetch(conn: Connection, sources: Iterable[str]) -> None:
+    """During a rebuild, look up a whole chunk's sources in a few queries."""
+    batch = current_batch(conn)
+    if batch is None:
+        return
+    digests = list({_digest(source) for source in sources})
+    for start in range(0, len(digests), _PREFETCH):
+        part = digests[start:start + _PREFETCH]
+        marks = ",".join(f":d{i}" for i in range(len(part)))
+        query = Statement(f"SELECT digest, html FROM rendered_markup WHERE digest IN ({marks})")
+        rows = query.run(conn, {f"d{i}": d for i, d in enumerate(part)}).fetchall()
+        batch.found.update(rows)

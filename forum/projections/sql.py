@@ -63,9 +63,16 @@ class Batch:
 
     def __init__(self) -> None:
         self.pending: dict[Statement, list[dict[str, Any]]] = {}
+        self.found: dict[str, Any] = {}  # what a projection looked up for the whole chunk
 
     def add(self, statement: Statement, params: dict[str, Any]) -> None:
-        self.pending.setdefault(statement, []).append(params)
+        # Rows of one table must reach it in the order they were written, so a
+        # table has at most one deferrable statement; any other flushes it first.
+        rows = self.pending.get(statement)
+        if rows is None:
+            assert all(s.table != statement.table for s in self.pending), statement.table
+            rows = self.pending[statement] = []
+        rows.append(params)
 
     def flush(self, conn: Connection, table: str | None = None) -> None:
         """Write the buffered rows of ``table`` (of every table when None)."""
@@ -95,6 +102,11 @@ def batched(conn: Connection) -> Iterator[Batch]:
     finally:
         event.remove(conn, "before_execute", flush_first)
         del conn.info[BATCH_KEY]
+
+
+def current_batch(conn: Connection) -> Batch | None:
+    batch: Batch | None = conn.info.get(BATCH_KEY)
+    return batch
 
 
 def stamp(conn: Connection, moment: datetime) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Connection
 
 from forum import events as ev
@@ -25,7 +27,7 @@ _INSERT_REVISION = Statement("""
 _NEW_REPLY = Statement("""
     UPDATE threads SET version = :v, last_post_at = :at, post_count = post_count + 1,
                        last_seq = :seq
-    WHERE id = :t""")
+    WHERE id = :t""", deferrable=True)
 _EDIT = Statement("""
     UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""")
 _VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t")
@@ -67,6 +69,13 @@ def _thread(conn: Connection, rec: Recorded, thread_id: str, flag: str | None = 
         _VERSION.run(conn, params)
     else:
         _FLAG[flag].run(conn, {**params, "value": value})
+
+
+@projection.before_chunk
+def _look_up_renderings(conn: Connection, chunk: Sequence[Recorded]) -> None:
+    rendering.prefetch(conn, (
+        rec.event.body for rec in chunk
+        if isinstance(rec.event, ev.ThreadStarted | ev.ReplyPosted | ev.PostEdited)))
 
 
 @projection.on(ev.ThreadStarted)
