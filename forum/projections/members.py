@@ -10,17 +10,24 @@ from sqlalchemy import Connection, update
 from forum import events as ev
 from forum.eventstore import Recorded
 from forum.projections.registry import Projection
+from forum.projections.sql import Statement
 from forum.projections.tables import api_tokens, invitations, members
 
 projection = Projection("members", [members, api_tokens, invitations])
 
 
+_UPDATES: dict[tuple[str, ...], Statement] = {}
+
+
 def _member(conn: Connection, rec: Recorded, member_id: str, **values: Any) -> None:
-    conn.execute(
-        update(members)
-        .where(members.c.id == member_id)
-        .values(version=rec.stream_version, **values)
-    )
+    """Update some of a member's columns and their stream version."""
+    columns = tuple(sorted(values))
+    statement = _UPDATES.get(columns)
+    if statement is None:
+        sets = "".join(f", {name} = :{name}" for name in columns)
+        statement = _UPDATES[columns] = Statement(
+            f"UPDATE members SET version = :version{sets} WHERE id = :member_id")
+    statement.run(conn, {**values, "version": rec.stream_version, "member_id": member_id})
 
 
 @projection.on(ev.MemberRegistered)
