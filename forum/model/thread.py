@@ -171,6 +171,8 @@ def hide_post(
 ) -> list[ev.Event]:
     by = _moderator(state, actor, conference)
     post = _post(state, command.post_id)
+    if post.deleted:
+        raise Conflict("that post was removed; there is nothing to hide")
     if post.hidden:
         raise Conflict("that post is already hidden")
     reason = clean_text(command.reason, "reason", maximum=REASON_MAX)

@@ -477,3 +477,9 @@ def test_the_state_follows_the_events() -> None:
     assert [(p.author_id, p.seq) for p in state.posts.values()] == [
         ("sam", 1), ("oli", 2), ("sam", 3)]
     assert not given().exists and state.exists
+
+
+def test_a_removed_post_cannot_be_hidden() -> None:
+    state = given(STARTED, OLI_REPLIED, ev.PostDeleted("t1", "p2", "oli"))
+    then_raises(Conflict, lambda: thread.hide_post(
+        state, cmd.HidePost("t1", "p2", "spam"), MOD, INTERNAL))
