@@ -127,7 +127,11 @@ def readable_ids(conn: Connection, viewer: Viewer) -> set[str]:
 # The thread page's statements are built once: building a select costs more
 # than running it on SQLite, and that page is the one people read most.
 _CONFERENCE = select(conferences).where(conferences.c.id == bindparam("conference_id"))
-_THREAD = select(threads).where(threads.c.id == bindparam("thread_id"))
+_MEMBERS_GENERATION = (select(projection_checkpoints.c.position)
+                       .where(projection_checkpoints.c.name == "members").scalar_subquery())
+# With the members read model's generation: the anonymous page cache keys on it.
+_THREAD = (select(threads, _MEMBERS_GENERATION.label("members_generation"))
+           .where(threads.c.id == bindparam("thread_id")))
 _PARENT = posts.alias("parent")
 _POSTS = (
     select(posts, members.c.display_name.label("author_name"),
@@ -139,17 +143,11 @@ _POSTS = (
 _POSTS_FROM = (_POSTS.where(posts.c.seq >= bindparam("first_seq"))
                .order_by(posts.c.seq).limit(bindparam("limit")))
 _POSTS_AT = _POSTS.where(posts.c.seq.in_(bindparam("seqs", expanding=True)))
-_GENERATION = (select(projection_checkpoints.c.position)
-               .where(projection_checkpoints.c.name == bindparam("name")))
 
 
 def get_conference(conn: Connection, conference_id: str) -> DbRow | None:
     return conn.execute(_CONFERENCE, {"conference_id": conference_id}).first()
 
-
-def get_generation(conn: Connection, projection: str) -> int:
-    """The position of the last event that changed a read model (its generation)."""
-    return int(conn.execute(_GENERATION, {"name": projection}).scalar() or 0)
 
 
 def get_conference_by_slug(conn: Connection, slug: str) -> DbRow | None:

@@ -125,6 +125,8 @@ def _limit_sign_in(app: Flask, config: Config) -> Limiter:
     limiter = Limiter(get_remote_address, app=app, default_limits=[],
                       key_prefix=config.rate_limit_prefix,
                       storage_uri=config.redis_url or "memory://")
+    # Only sign-in is limited: let every other request skip the limiter's work.
+    limiter.request_filter(lambda: request.endpoint != "auth.login")
     limited: Any = limiter.limit(config.login_rate_limit, methods=["POST"])
     app.view_functions["auth.login"] = limited(app.view_functions["auth.login"])
     return limiter

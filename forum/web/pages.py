@@ -145,7 +145,7 @@ def thread(thread_id: str) -> Any:
     if viewer.signed_in or session.get("_flashes"):
         return _render_thread(thread, conference, access, view, page)
     key = (thread.id, thread.version, conference.id, conference.version,
-           queries.get_generation(context.db(), "members"), view, page)
+           thread.members_generation, view, page)
     cache: PageCache = current_app.extensions["commonroom_pages"]
     html = cache.get(key)
     if html is None:
