@@ -18,6 +18,7 @@ from forum.eventstore import Recorded, read_batch
 from forum.projections.sql import batched
 
 E = TypeVar("E", bound=Event)
+REBUILD_CACHE_KIB = 512 * 1024
 Apply = Callable[[Connection, Recorded, Any], None]
 
 
@@ -110,6 +111,10 @@ class Projections:
         replayed = 0
         last = {item.name: 0 for item in chosen}
         with write_connection(engine) as conn, conn.begin():
+            if conn.dialect.name == "sqlite":
+                # A replay touches every index page; SQLite's default 2 MB page
+                # cache would send most of those reads to the file system.
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
             self.ensure_checkpoints(conn)
             for item in reversed(chosen):
                 item.clear(conn)
@@ -130,6 +135,8 @@ class Projections:
                 replayed += len(chunk)
                 if progress is not None:
                     progress(len(chunk))
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA cache_size = -2000")  # back to the default
             for name, handled in last.items():
                 conn.execute(update(projection_checkpoints)
                              .where(projection_checkpoints.c.name == name)
