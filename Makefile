@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= instance
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint types pytest bench clean deps
+.PHONY: run test lint types pytest bench clean deps browser
 
 $(BIN)/commonroom: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ run: deps
 	COMMONROOM_DATA_DIR=$(DATA_DIR) $(BIN)/commonroom run --host 127.0.0.1 --port 5000
 
 ## Lint, type-check and run the whole test suite (unit, integration, web, e2e in Chromium).
-test: deps lint types pytest
+test: deps browser lint types pytest
+
+# Debian's Chromium for the browser tests (a browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+		else echo "Chromium not found: the browser tests will skip (install chromium)"; fi; }
 
 lint:
 	$(BIN)/ruff check forum search federation tests bench
@@ -38,7 +45,11 @@ lint:
 types:
 	$(BIN)/mypy
 
+# The PostgreSQL and Redis tests use the local services when they answer and
+# no URL is set; .ci/run sets the URLs and makes a missing service a failure.
 pytest:
+	COMMONROOM_TEST_DATABASE_URL="$${COMMONROOM_TEST_DATABASE_URL:-$$(pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgresql+psycopg://postgres@127.0.0.1:5432/test)}" \
+	COMMONROOM_TEST_REDIS_URL="$${COMMONROOM_TEST_REDIS_URL:-$$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG && echo redis://127.0.0.1:6379/0)}" \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 ## Benchmarks against named peers; results go to bench/RESULTS.md.
