@@ -316,7 +316,7 @@ def test_wrong_method_is_a_405_page(sam: FlaskClient, world: World) -> None:
 
 def test_unexpected_error_shows_a_page_without_a_traceback(app: Flask) -> None:
     def explode() -> str:
-        raise RuntimeError("kaboom: internal detail /work/main/forum")
+        raise RuntimeError("kaboom: internal detail /srv/app/forum")
 
     app.add_url_rule("/explode", "explode", explode)
     response = app.test_client().get("/explode")
@@ -324,7 +324,7 @@ def test_unexpected_error_shows_a_page_without_a_traceback(app: Flask) -> None:
     page = html(response)
     assert "Something went wrong" in page
     assert "it has been logged" in alert(response)
-    for leak in ("Traceback", "kaboom", "RuntimeError", "/work/main"):
+    for leak in ("Traceback", "kaboom", "RuntimeError", "/srv/app"):
         assert leak not in page
 
 
