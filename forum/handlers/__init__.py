@@ -46,7 +46,6 @@ def run(
     decide: Callable[[S], Sequence[Event]],
     *,
     expected_version: int | None = None,
-    also: Callable[[S], Sequence[StreamWrite]] = lambda _s: (),
 ) -> list[Recorded]:
     """Load a stream, decide, and append at the version we decided on.
 
@@ -63,7 +62,7 @@ def run(
         new_events = decide(state)
         if not new_events:
             return []
-        writes = [StreamWrite(stream_id, new_events, version), *also(state)]
+        writes = [StreamWrite(stream_id, new_events, version)]
         try:
             return svc.store.append_streams(writes, svc.meta(actor))
         except ConcurrencyConflict:

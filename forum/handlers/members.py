@@ -5,7 +5,7 @@ from __future__ import annotations
 from forum import commands as cmd
 from forum import queries
 from forum.errors import Conflict, Forbidden, InvalidInput, NotFound
-from forum.events import Event, InvitationAccepted, InvitationIssued
+from forum.events import Event, InvitationAccepted, InvitationIssued, PasswordChanged
 from forum.eventstore import StreamWrite
 from forum.handlers import Services, run
 from forum.model import member
@@ -120,8 +120,6 @@ def change_password(svc: Services, actor: Viewer, command: cmd.ChangePassword) -
     if row is None or not svc.passwords.verify(row.password_hash, command.current_password):
         raise Forbidden("the current password is not right", field="current_password")
     new_hash = svc.passwords.hash(member.check_password(command.new_password))
-    from forum.events import PasswordChanged
-
     _member_run(svc, actor, member_id, lambda s: [PasswordChanged(member_id, new_hash)])
 
 

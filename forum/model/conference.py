@@ -85,7 +85,7 @@ def create(command: cmd.CreateConference, actor: Viewer, conference_id: str,
     )]
 
 
-def _manage(state: ConferenceState, actor: Viewer, expected: int | None) -> str:
+def _manage(state: ConferenceState, actor: Viewer) -> str:
     if not state.exists:
         raise NotFound("no such conference")
     if not can_moderate(actor, state.access()) or actor.member_id is None:
@@ -95,7 +95,7 @@ def _manage(state: ConferenceState, actor: Viewer, expected: int | None) -> str:
 
 def update(state: ConferenceState, command: cmd.UpdateConference, actor: Viewer
            ) -> list[ev.Event]:
-    by = _manage(state, actor, command.expected_version)
+    by = _manage(state, actor)
     visibility = check_visibility(command.visibility)
     if visibility != state.visibility and not can_administer(actor):
         raise Forbidden("only an administrator may change a conference's visibility")
@@ -108,7 +108,7 @@ def update(state: ConferenceState, command: cmd.UpdateConference, actor: Viewer
 
 def set_acl(state: ConferenceState, command: cmd.SetConferenceAcl, actor: Viewer
             ) -> list[ev.Event]:
-    by = _manage(state, actor, command.expected_version)
+    by = _manage(state, actor)
     if len(command.entries) > ACL_MAX:
         raise InvalidInput(f"an access list has at most {ACL_MAX} entries", field="entries")
     seen: set[str] = set()
