@@ -171,6 +171,20 @@ class _Gate:
     def store(self, engine: Any) -> EventStore:
         return EventStore(engine, Projections([self.projection]))
 
+    def race(self, store: EventStore, first: Any, second: Any) -> None:
+        """Run ``first`` until it holds the gate, then ``second`` until it blocks on it."""
+        writer = threading.Thread(target=first)
+        rival = threading.Thread(target=second)
+        writer.start()
+        assert self.entered.wait(10)
+        rival.start()
+        try:
+            _wait_until_blocked_by(store, self.backend_pid)
+        finally:
+            self.release.set()
+            writer.join(20)
+            rival.join(20)
+
 
 def _wait_until_blocked_by(store: EventStore, pid: int | None) -> None:
     """On PostgreSQL, wait until some backend waits on ``pid``'s transaction."""
@@ -208,17 +222,7 @@ def test_two_writers_racing_for_one_version_one_wins_one_conflicts(store: EventS
         except ConcurrencyConflict as error:
             outcome["second"] = error
 
-    writer = threading.Thread(target=first)
-    writer.start()
-    assert gate.entered.wait(10)
-    rival = threading.Thread(target=second)
-    rival.start()
-    try:
-        _wait_until_blocked_by(store, gate.backend_pid)
-    finally:
-        gate.release.set()
-        writer.join(20)
-        rival.join(20)
+    gate.race(store, first, second)
     assert [r.stream_version for r in outcome["first"]] == [1]
     error = outcome["second"]
     assert isinstance(error, ConcurrencyConflict), error
@@ -230,8 +234,9 @@ def test_a_racing_conflict_names_the_stream_that_moved(store: EventStore) -> Non
     """Two streams in one append; the second one is taken meanwhile: the 409 says which."""
     gate = _Gate()
     outcome: dict[str, Any] = {}
-    writer = threading.Thread(
-        target=lambda: gate.store(store.engine).append("b", [pinned(1)], expected_version=0))
+
+    def writer() -> None:
+        gate.store(store.engine).append("b", [pinned(1)], expected_version=0)
 
     def both() -> None:
         try:
@@ -240,16 +245,7 @@ def test_a_racing_conflict_names_the_stream_that_moved(store: EventStore) -> Non
         except ConcurrencyConflict as error:
             outcome["error"] = error
 
-    rival = threading.Thread(target=both)
-    writer.start()
-    assert gate.entered.wait(10)
-    rival.start()
-    try:
-        _wait_until_blocked_by(store, gate.backend_pid)
-    finally:
-        gate.release.set()
-        writer.join(20)
-        rival.join(20)
+    gate.race(store, writer, both)
     error = outcome["error"]
     assert (error.details["stream_id"], error.details["current_version"]) == ("b", 1)
     assert store.read_stream("a") == []
