@@ -296,3 +296,128 @@ MODERATION_EVENTS = frozenset(
         "MemberReactivated",
     }
 )
+
+
+# --- rooms and messages ------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class RoomCreated(Event):
+    """A chat room. ``visibility`` is ``internal`` (every staff member may
+    join), ``private`` (its members only), ``direct`` (a conversation between
+    ``members``; nobody else, admins included) or ``conference`` (the
+    conference's access list, ``conference_id``)."""
+
+    room_id: str
+    slug: str
+    name: str
+    topic: str
+    visibility: str
+    conference_id: str | None
+    created_by: str
+    members: tuple[str, ...]
+
+
+@event
+@dataclass(frozen=True)
+class RoomRenamed(Event):
+    room_id: str
+    name: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomTopicChanged(Event):
+    room_id: str
+    topic: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomArchived(Event):
+    room_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomUnarchived(Event):
+    room_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomJoined(Event):
+    room_id: str
+    member_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomLeft(Event):
+    room_id: str
+    member_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class MessagePosted(Event):
+    room_id: str
+    message_id: str
+    seq: int
+    author_id: str
+    body: str
+    reply_to: str | None = None
+
+
+@event
+@dataclass(frozen=True)
+class MessageEdited(Event):
+    room_id: str
+    message_id: str
+    body: str
+    revision: int
+    editor_id: str
+
+
+@event
+@dataclass(frozen=True)
+class MessageDeleted(Event):
+    room_id: str
+    message_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class ReactionAdded(Event):
+    room_id: str
+    message_id: str
+    member_id: str
+    emoji: str
+
+
+@event
+@dataclass(frozen=True)
+class ReactionRemoved(Event):
+    room_id: str
+    message_id: str
+    member_id: str
+    emoji: str
+
+
+@event
+@dataclass(frozen=True)
+class RoomRead(Event):
+    """The member's read marker in a room moved from ``from_seq`` to ``up_to_seq``."""
+
+    member_id: str
+    room_id: str
+    from_seq: int
+    up_to_seq: int

@@ -8,7 +8,13 @@ as in FirstClass. Principals are ``member:<id>``, ``role:<admin|staff|guest>``
 and ``members`` (anyone signed in). Where no entry matches, the conference's
 visibility decides: public and internal conferences let staff contribute,
 public ones let everybody read, private ones nobody. An admin moderates
-everywhere. A public conference can never be made unreadable by its list.
+everywhere but in direct conversations. A public conference can never be made
+unreadable by its list.
+
+Chat rooms go through the same rule (:func:`room_access`): a room attached to
+a conference is that conference; a standalone room is an ``internal`` or
+``private`` space whose members are on its list; a ``direct`` room is its
+participants' alone.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 VISIBILITIES = ("public", "internal", "private")
+ROOM_VISIBILITIES = ("internal", "private", "conference")
 MEMBER_ROLES = ("admin", "staff", "guest")
 
 
@@ -84,7 +91,7 @@ def _default_access(visibility: str, viewer: Viewer) -> Access:
 
 def access_for(viewer: Viewer, conference: ConferenceAccess) -> Access:
     """The viewer's effective access level in one conference."""
-    if viewer.signed_in and viewer.role == "admin":
+    if viewer.signed_in and viewer.role == "admin" and conference.visibility != "direct":
         return Access.MODERATOR
     level = _default_access(conference.visibility, viewer)
     for principal, name in conference.acl:
@@ -128,6 +135,26 @@ def can_see_read_history(viewer: Viewer, conference: ConferenceAccess, author_id
 
 def can_administer(viewer: Viewer) -> bool:
     return viewer.signed_in and viewer.role == "admin"
+
+
+def room_access(
+    room_id: str, visibility: str, created_by: str, members: Iterable[str],
+    conference: ConferenceAccess | None,
+) -> ConferenceAccess:
+    """A room as a space under the one rule.
+
+    Attached to a conference, it is that conference (same list, same levels).
+    Otherwise its members contribute, and in an ``internal`` or ``private``
+    room its creator moderates while still a member.
+    """
+    if visibility == "conference":
+        return conference if conference is not None else ConferenceAccess(room_id, "private")
+    members = tuple(members)
+    entries: list[tuple[str, str]] = []
+    if visibility != "direct" and created_by in members:
+        entries.append((f"member:{created_by}", "moderator"))
+    entries += [(f"member:{m}", "contributor") for m in members]
+    return ConferenceAccess(room_id, visibility, tuple(entries))
 
 
 def readable_conference_ids(viewer: Viewer, conferences: Iterable[ConferenceAccess]) -> set[str]:

@@ -21,7 +21,7 @@ def _stream(member_id: str) -> str:
     return f"reading-{member_id}"
 
 
-def _member(actor: Viewer) -> str:
+def member_of(actor: Viewer) -> str:
     if not actor.signed_in or actor.member_id is None:
         raise Forbidden("sign in to keep track of what you have read")
     return actor.member_id
@@ -37,7 +37,7 @@ def _thread(svc: Services, actor: Viewer, member_id: str, thread_id: str) -> tup
         return int(row.last_seq), queries.get_read_marker(conn, member_id, thread_id)
 
 
-def _append(svc: Services, actor: Viewer, member_id: str, new_events: list[Event]) -> None:
+def append_marker(svc: Services, actor: Viewer, member_id: str, new_events: list[Event]) -> None:
     for attempt in range(RETRIES):
         try:
             if new_events:
@@ -50,22 +50,22 @@ def _append(svc: Services, actor: Viewer, member_id: str, new_events: list[Event
 
 
 def mark_thread_read(svc: Services, actor: Viewer, command: cmd.MarkThreadRead) -> None:
-    member_id = _member(actor)
+    member_id = member_of(actor)
     last_seq, marker = _thread(svc, actor, member_id, command.thread_id)
-    _append(svc, actor, member_id,
+    append_marker(svc, actor, member_id,
             thread.mark_read(command.thread_id, last_seq, member_id, marker, command.up_to_seq))
 
 
 def mark_unread_from(svc: Services, actor: Viewer, command: cmd.MarkUnreadFrom) -> None:
-    member_id = _member(actor)
+    member_id = member_of(actor)
     last_seq, marker = _thread(svc, actor, member_id, command.thread_id)
-    _append(svc, actor, member_id,
+    append_marker(svc, actor, member_id,
             thread.mark_unread_from(command.thread_id, last_seq, member_id, marker, command.seq))
 
 
 def mark_conference_read(svc: Services, actor: Viewer, command: cmd.MarkConferenceRead) -> int:
     """Mark every thread of a conference read; returns how many threads moved."""
-    member_id = _member(actor)
+    member_id = member_of(actor)
     with svc.engine.connect() as conn:
         access = queries.conference_access(conn, command.conference_id)
         if access is None or not can_read(actor, access):
@@ -74,5 +74,5 @@ def mark_conference_read(svc: Services, actor: Viewer, command: cmd.MarkConferen
     new_events: list[Event] = [
         ThreadRead(member_id, tid, marker, last) for tid, marker, last in markers if last > marker
     ]
-    _append(svc, actor, member_id, new_events)
+    append_marker(svc, actor, member_id, new_events)
     return len(new_events)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.projections import conferences, members, reading, threads
+from forum.projections import conferences, members, reading, rooms, threads
 from forum.projections.registry import Projection, Projections
 
 
@@ -12,5 +12,6 @@ def all_projections() -> Projections:
         conferences.projection,
         threads.projection,
         reading.projection,
+        rooms.projection,
     ]
     return Projections(items)

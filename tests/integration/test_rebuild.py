@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.db import metadata, write_connection
-from forum.handlers import conferences, members, reading, threads
+from forum.handlers import conferences, members, reading, rooms, threads
 from forum.permissions import Viewer
 from forum.projections.tables import members as members_table
 from forum.projections.tables import posts, read_markers
@@ -106,6 +106,37 @@ def live_a_little(backend: Backend, people: People) -> None:
     reading.mark_conference_read(svc, sam, cmd.MarkConferenceRead(internal))
     reading.mark_conference_read(svc, sam, cmd.MarkConferenceRead(talks))
     reading.mark_unread_from(svc, sam, cmd.MarkUnreadFrom(t2, 1))
+
+    # Rooms: standalone, private, attached to a conference, direct; messages with
+    # replies, edits, deletions and reactions; members coming and going; markers.
+    lounge = rooms.create_room(svc, sam, cmd.CreateRoom("Lounge", "lounge", topic="Coffee"))
+    rooms.join_room(svc, oli, cmd.JoinRoom(lounge))
+    m1, _ = rooms.post_message(svc, sam, cmd.PostMessage(lounge, "Morning **all**"))
+    m2, _ = rooms.post_message(svc, oli, cmd.PostMessage(lounge, "Hi @sam", reply_to=m1))
+    rooms.edit_message(svc, oli, cmd.EditMessage(lounge, m2, "Hello @sam"))
+    rooms.react(svc, sam, cmd.React(lounge, m2, "👍"))
+    rooms.react(svc, oli, cmd.React(lounge, m1, "🎉"))
+    rooms.react(svc, oli, cmd.React(lounge, m1, "🎉"))  # taken back
+    rooms.react(svc, oli, cmd.React(lounge, m1, "👀"))
+    m3, _ = rooms.post_message(svc, oli, cmd.PostMessage(lounge, "oops"))
+    rooms.delete_message(svc, oli, cmd.DeleteMessage(lounge, m3))
+    rooms.set_room_topic(svc, oli, cmd.SetRoomTopic(lounge, "Coffee and code"))
+    rooms.rename_room(svc, sam, cmd.RenameRoom(lounge, "The lounge"))
+    rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge, up_to_seq=1))
+    rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge))
+    rooms.leave_room(svc, oli, cmd.LeaveRoom(lounge))
+    secret = rooms.create_room(svc, sam, cmd.CreateRoom(
+        "Hiring", "hiring", visibility="private", members=(vera.member_id or "",)))
+    rooms.add_room_member(svc, sam, cmd.AddRoomMember(secret, oli.member_id or ""))
+    rooms.post_message(svc, oli, cmd.PostMessage(secret, "Candidate notes"))
+    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(secret, oli.member_id or ""))
+    rooms.archive_room(svc, sam, cmd.ArchiveRoom(secret))
+    talk_room = rooms.create_room(svc, sam, cmd.CreateRoom(
+        "Learning live", "learning-live", visibility="conference", conference_id=internal))
+    rooms.post_message(svc, vera, cmd.PostMessage(talk_room, "Live!"))
+    dm = rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom((oli.member_id or "",)))
+    rooms.post_message(svc, oli, cmd.PostMessage(dm, "Psst"))
+    rooms.mark_room_read(svc, sam, cmd.MarkRoomRead(dm))
 
 
 def spoil(backend: Backend) -> None:

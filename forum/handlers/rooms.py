@@ -1,0 +1,156 @@
+"""Handlers for chat rooms, direct conversations and their messages.
+
+A room is decided from its read model (see :mod:`forum.model.room`) and
+appended at the version the read model shows; when someone else wrote first,
+the handler reads again and decides again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from forum import commands as cmd
+from forum import queries
+from forum.errors import ConcurrencyConflict, NotFound
+from forum.events import Event
+from forum.eventstore import StreamWrite
+from forum.handlers import RETRIES, Services
+from forum.handlers.reading import append_marker, member_of
+from forum.model import room
+from forum.model.room import RoomState
+from forum.permissions import ConferenceAccess, Viewer, can_read
+
+Decide = Callable[[RoomState, ConferenceAccess | None], Sequence[Event]]
+
+
+def stream(room_id: str) -> str:
+    return f"room-{room_id}"
+
+
+def _on_room(svc: Services, actor: Viewer, room_id: str, decide: Decide,
+             message_ids: Sequence[str | None] = ()) -> None:
+    for attempt in range(RETRIES):
+        with svc.engine.connect() as conn:
+            state, conference = queries.room_state(
+                conn, room_id, [m for m in message_ids if m is not None])
+        if not state.exists:
+            raise NotFound("no such room")
+        new_events = decide(state, conference)
+        if not new_events:
+            return
+        try:
+            svc.store.append_streams([StreamWrite(stream(room_id), new_events, state.version)],
+                                     svc.meta(actor))
+            return
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+
+
+def create_room(svc: Services, actor: Viewer, command: cmd.CreateRoom) -> str:
+    """Returns the new room's id."""
+    with svc.engine.connect() as conn:
+        taken = queries.get_room_by_slug(conn, command.slug) is not None
+        conference = (queries.conference_access(conn, command.conference_id)
+                      if command.conference_id else None)
+        known = {m for m in command.members if queries.get_member(conn, m) is not None}
+    if set(command.members) - known:
+        raise NotFound("no such member")
+    room_id = svc.new_id()
+    new_events = room.create_room(command, actor, conference, room_id, taken)
+    svc.store.append(stream(room_id), new_events, expected_version=0, meta=svc.meta(actor))
+    return room_id
+
+
+def open_direct_room(svc: Services, actor: Viewer, command: cmd.OpenDirectRoom) -> str:
+    """The conversation between the actor and these members: found, or started now."""
+    with svc.engine.connect() as conn:
+        known = {m for m in command.member_ids
+                 if (row := queries.get_member(conn, m)) is not None and row.active}
+        everyone = {*command.member_ids, actor.member_id or ""}
+        existing = queries.find_direct_room(conn, everyone) if actor.signed_in else None
+    room_id = existing or svc.new_id()
+    new_events = room.open_direct_room(command, actor, room_id, known)
+    if existing is None:
+        svc.store.append(stream(room_id), new_events, expected_version=0, meta=svc.meta(actor))
+    return room_id
+
+
+def rename_room(svc: Services, actor: Viewer, command: cmd.RenameRoom) -> None:
+    _on_room(svc, actor, command.room_id, lambda s, c: room.rename_room(s, command, actor, c))
+
+
+def set_room_topic(svc: Services, actor: Viewer, command: cmd.SetRoomTopic) -> None:
+    _on_room(svc, actor, command.room_id, lambda s, c: room.set_topic(s, command, actor, c))
+
+
+def archive_room(svc: Services, actor: Viewer, command: cmd.ArchiveRoom) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.archive_room(s, actor, c, archived=True))
+
+
+def unarchive_room(svc: Services, actor: Viewer, command: cmd.UnarchiveRoom) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.archive_room(s, actor, c, archived=False))
+
+
+def join_room(svc: Services, actor: Viewer, command: cmd.JoinRoom) -> None:
+    _on_room(svc, actor, command.room_id, lambda s, c: room.join_room(s, actor, c))
+
+
+def leave_room(svc: Services, actor: Viewer, command: cmd.LeaveRoom) -> None:
+    _on_room(svc, actor, command.room_id, lambda s, c: room.leave_room(s, actor, c))
+
+
+def add_room_member(svc: Services, actor: Viewer, command: cmd.AddRoomMember) -> None:
+    with svc.engine.connect() as conn:
+        row = queries.get_member(conn, command.member_id)
+    known = row is not None and bool(row.active)
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.add_member(s, command, actor, c, known=known))
+
+
+def remove_room_member(svc: Services, actor: Viewer, command: cmd.RemoveRoomMember) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.remove_member(s, command, actor, c))
+
+
+def post_message(svc: Services, actor: Viewer, command: cmd.PostMessage) -> tuple[str, int]:
+    """Returns the message's id and its number in the room."""
+    message_id = svc.new_id()
+    seqs: list[int] = []
+
+    def decide(state: RoomState, conference: ConferenceAccess | None) -> Sequence[Event]:
+        seqs.append(state.last_seq + 1)
+        return room.post_message(state, command, actor, conference, message_id)
+
+    _on_room(svc, actor, command.room_id, decide, [command.reply_to])
+    return message_id, seqs[-1]
+
+
+def edit_message(svc: Services, actor: Viewer, command: cmd.EditMessage) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.edit_message(s, command, actor, c), [command.message_id])
+
+
+def delete_message(svc: Services, actor: Viewer, command: cmd.DeleteMessage) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.delete_message(s, command, actor, c), [command.message_id])
+
+
+def react(svc: Services, actor: Viewer, command: cmd.React) -> None:
+    _on_room(svc, actor, command.room_id,
+             lambda s, c: room.react(s, command, actor, c), [command.message_id])
+
+
+def mark_room_read(svc: Services, actor: Viewer, command: cmd.MarkRoomRead) -> None:
+    member_id = member_of(actor)
+    with svc.engine.connect() as conn:
+        row = queries.get_room(conn, command.room_id)
+        access = queries.room_access_of(conn, command.room_id)
+        if row is None or access is None or not can_read(actor, access):
+            raise NotFound("no such room")
+        marker = queries.get_room_marker(conn, member_id, command.room_id)
+    append_marker(svc, actor, member_id,
+                  room.mark_read(command.room_id, int(row.last_seq), member_id, marker,
+                                 command.up_to_seq))

@@ -1,0 +1,224 @@
+"""The room aggregate: given events, when a command, then events (or an error)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from forum import commands as cmd
+from forum import events as ev
+from forum.errors import CommonroomError, Conflict, Forbidden, InvalidInput, NotFound
+from forum.model import room
+from forum.model.room import MESSAGE_MAX, REACTIONS, RoomState
+from forum.permissions import ANONYMOUS, ConferenceAccess, Viewer, can_read
+
+SAM = Viewer("sam", "staff")  # creates the rooms
+OLI = Viewer("oli", "staff")
+GUS = Viewer("gus", "guest")
+ADA = Viewer("ada", "admin")
+VAL = Viewer("val", "staff")  # moderates the conference through its list
+
+LOUNGE = ev.RoomCreated("r1", "lounge", "Lounge", "", "internal", None, "sam", ("sam",))
+SECRET = ev.RoomCreated("r1", "hiring", "Hiring", "", "private", None, "sam", ("sam", "oli"))
+DIRECT = ev.RoomCreated("r1", "dm-r1", "", "", "direct", None, "sam", ("sam", "oli"))
+ATTACHED = ev.RoomCreated("r1", "live", "Live", "", "conference", "c1", "val", ("val",))
+CONFERENCE = ConferenceAccess("c1", "private", (("member:val", "moderator"),
+                                                ("member:oli", "reader")))
+SAID = ev.MessagePosted("r1", "m1", 1, "sam", "Morning")
+
+
+def given(*history: ev.Event) -> RoomState:
+    return room.load("r1", history)
+
+
+def then_raises(error: type[CommonroomError], decide: Callable[[], Sequence[ev.Event]],
+                match: str | None = None) -> None:
+    with pytest.raises(error, match=match):
+        decide()
+
+
+# --- who may read: the one rule, for rooms -------------------------------------
+
+
+@pytest.mark.parametrize(("created", "conference", "readers"), [
+    (LOUNGE, None, {"sam", "oli", "val", "ada"}),       # internal: staff and admins
+    (SECRET, None, {"sam", "oli", "ada"}),              # private: members and admins
+    (DIRECT, None, {"sam", "oli"}),                     # direct: its people, admins not
+    (ATTACHED, CONFERENCE, {"val", "oli", "ada"}),      # the conference's own list
+])
+def test_who_may_read_a_room(created: ev.RoomCreated, conference: ConferenceAccess | None,
+                             readers: set[str]) -> None:
+    state = given(created)
+    everyone = [SAM, OLI, GUS, ADA, VAL, ANONYMOUS]
+    assert {v.member_id for v in everyone if can_read(v, state.access(conference))} == readers
+
+
+def test_leaving_a_private_room_takes_away_access() -> None:
+    state = given(SECRET, ev.RoomLeft("r1", "oli", "oli"))
+    assert not can_read(OLI, state.access(None))
+
+
+# --- creating rooms ----------------------------------------------------------
+
+
+def test_staff_create_an_internal_room() -> None:
+    command = cmd.CreateRoom(" Lounge ", "lounge", topic=" Coffee ")
+    assert room.create_room(command, SAM, None, "r1", False) == [
+        ev.RoomCreated("r1", "lounge", "Lounge", "Coffee", "internal", None, "sam", ("sam",))]
+
+
+def test_a_private_room_starts_with_its_members_once() -> None:
+    command = cmd.CreateRoom("Hiring", "hiring", visibility="private", members=("oli", "sam"))
+    [created] = room.create_room(command, SAM, None, "r1", False)
+    assert created.members == ("sam", "oli")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("command", "taken", "error", "match"), [
+    (cmd.CreateRoom("", "x"), False, InvalidInput, "name must not be empty"),
+    (cmd.CreateRoom("X", "Bad Slug"), False, InvalidInput, "address"),
+    (cmd.CreateRoom("X", "-x"), False, InvalidInput, "address"),
+    (cmd.CreateRoom("X", "x", visibility="public"), False, InvalidInput, "visibility"),
+    (cmd.CreateRoom("X", "x"), True, Conflict, "taken"),
+    (cmd.CreateRoom("X", "x", topic="t" * 501), False, InvalidInput, "topic"),
+    (cmd.CreateRoom("X", "x", conference_id="c1"), False, InvalidInput, "conference"),
+])
+def test_bad_rooms_are_refused(command: cmd.CreateRoom, taken: bool,
+                               error: type[CommonroomError], match: str) -> None:
+    then_raises(error, lambda: room.create_room(command, SAM, None, "r1", taken), match)
+
+
+def test_guests_and_visitors_create_no_rooms() -> None:
+    then_raises(Forbidden, lambda: room.create_room(cmd.CreateRoom("X", "x"), GUS, None, "r", False))
+    then_raises(Forbidden, lambda: room.create_room(
+        cmd.CreateRoom("X", "x"), ANONYMOUS, None, "r", False))
+
+
+def test_only_conference_moderators_attach_rooms() -> None:
+    command = cmd.CreateRoom("Live", "live", visibility="conference", conference_id="c1")
+    assert room.create_room(command, VAL, CONFERENCE, "r1", False)[0] == ATTACHED
+    then_raises(Forbidden, lambda: room.create_room(command, OLI, CONFERENCE, "r1", False))
+    then_raises(NotFound, lambda: room.create_room(command, SAM, CONFERENCE, "r1", False))
+    then_raises(NotFound, lambda: room.create_room(command, VAL, None, "r1", False))
+
+
+def test_a_direct_conversation_holds_the_actor_and_known_members() -> None:
+    command = cmd.OpenDirectRoom(("oli", "sam", "oli"))
+    assert room.open_direct_room(command, SAM, "r1", {"oli"}) == [DIRECT]
+    then_raises(InvalidInput, lambda: room.open_direct_room(
+        cmd.OpenDirectRoom(("sam",)), SAM, "r1", set()), "at least one")
+    then_raises(InvalidInput, lambda: room.open_direct_room(
+        cmd.OpenDirectRoom(("zed",)), SAM, "r1", set()), "no such member: zed")
+    crowd = tuple(f"m{i}" for i in range(20))
+    then_raises(InvalidInput, lambda: room.open_direct_room(
+        cmd.OpenDirectRoom(crowd), SAM, "r1", set(crowd)), "at most")
+
+
+# --- running a room ------------------------------------------------------------
+
+
+def test_moderators_rename_and_archive_others_may_not() -> None:
+    state = given(LOUNGE)
+    assert room.rename_room(state, cmd.RenameRoom("r1", "Café"), SAM, None) == [
+        ev.RoomRenamed("r1", "Café", "sam")]
+    assert room.archive_room(state, ADA, None, archived=True) == [ev.RoomArchived("r1", "ada")]
+    then_raises(Forbidden, lambda: room.rename_room(state, cmd.RenameRoom("r1", "X"), OLI, None))
+    then_raises(Forbidden, lambda: room.archive_room(state, OLI, None, archived=True))
+    assert room.archive_room(state, SAM, None, archived=False) == []
+
+
+def test_direct_conversations_keep_their_people() -> None:
+    state = given(DIRECT)
+    then_raises(Conflict, lambda: room.rename_room(state, cmd.RenameRoom("r1", "X"), SAM, None))
+    then_raises(Conflict, lambda: room.add_member(
+        state, cmd.AddRoomMember("r1", "val"), SAM, None, known=True))
+    then_raises(Conflict, lambda: room.leave_room(state, OLI, None), "two people")
+    then_raises(NotFound, lambda: room.post_message(
+        state, cmd.PostMessage("r1", "hi"), ADA, None, "m1"))
+
+
+def test_join_and_leave_are_idempotent() -> None:
+    state = given(LOUNGE)
+    assert room.join_room(state, OLI, None) == [ev.RoomJoined("r1", "oli", "oli")]
+    assert room.join_room(state, SAM, None) == []
+    assert room.leave_room(state, OLI, None) == []
+    then_raises(NotFound, lambda: room.join_room(given(SECRET), VAL, None))
+    then_raises(Forbidden, lambda: room.join_room(state, ANONYMOUS, None))
+
+
+def test_moderators_add_known_members_to_private_rooms() -> None:
+    state = given(SECRET)
+    assert room.add_member(state, cmd.AddRoomMember("r1", "val"), SAM, None, known=True) == [
+        ev.RoomJoined("r1", "val", "sam")]
+    then_raises(InvalidInput, lambda: room.add_member(
+        state, cmd.AddRoomMember("r1", "zed"), SAM, None, known=False))
+    then_raises(Forbidden, lambda: room.add_member(
+        state, cmd.AddRoomMember("r1", "val"), OLI, None, known=True))
+    assert room.remove_member(state, cmd.RemoveRoomMember("r1", "oli"), SAM, None) == [
+        ev.RoomLeft("r1", "oli", "sam")]
+
+
+def test_members_set_the_topic_readers_may_not() -> None:
+    assert room.set_topic(given(LOUNGE), cmd.SetRoomTopic("r1", " Tea "), OLI, None) == [
+        ev.RoomTopicChanged("r1", "Tea", "oli")]
+    then_raises(Forbidden, lambda: room.set_topic(
+        given(ATTACHED), cmd.SetRoomTopic("r1", "x"), OLI, CONFERENCE))
+
+
+# --- messages --------------------------------------------------------------------
+
+
+def test_messages_are_numbered_in_the_room() -> None:
+    state = given(LOUNGE, SAID)
+    assert room.post_message(state, cmd.PostMessage("r1", " Hi \r\n", "m1"), OLI, None,
+                             "m2") == [ev.MessagePosted("r1", "m2", 2, "oli", "Hi", "m1")]
+
+
+@pytest.mark.parametrize(("history", "actor", "command", "error"), [
+    ((LOUNGE,), OLI, cmd.PostMessage("r1", ""), InvalidInput),
+    ((LOUNGE,), OLI, cmd.PostMessage("r1", "x" * (MESSAGE_MAX + 1)), InvalidInput),
+    ((LOUNGE,), OLI, cmd.PostMessage("r1", "x", "nope"), NotFound),
+    ((LOUNGE, SAID, ev.MessageDeleted("r1", "m1", "sam")), OLI, cmd.PostMessage("r1", "x", "m1"),
+     Conflict),
+    ((LOUNGE, ev.RoomArchived("r1", "sam")), SAM, cmd.PostMessage("r1", "x"), Conflict),
+    ((LOUNGE,), GUS, cmd.PostMessage("r1", "x"), NotFound),
+    ((ATTACHED,), OLI, cmd.PostMessage("r1", "x"), Forbidden),  # a reader of the conference
+    ((), SAM, cmd.PostMessage("r1", "x"), NotFound),
+])
+def test_bad_messages_are_refused(history: tuple[ev.Event, ...], actor: Viewer,
+                                  command: cmd.PostMessage, error: type[CommonroomError]) -> None:
+    state = given(*history)
+    then_raises(error, lambda: room.post_message(state, command, actor, CONFERENCE, "m9"))
+
+
+def test_authors_and_moderators_edit_and_delete() -> None:
+    state = given(LOUNGE, ev.RoomJoined("r1", "oli", "oli"), SAID)
+    assert room.edit_message(state, cmd.EditMessage("r1", "m1", "Evening"), SAM, None) == [
+        ev.MessageEdited("r1", "m1", "Evening", 2, "sam")]
+    then_raises(Forbidden, lambda: room.edit_message(
+        state, cmd.EditMessage("r1", "m1", "x"), OLI, None))
+    then_raises(Forbidden, lambda: room.delete_message(
+        state, cmd.DeleteMessage("r1", "m1"), OLI, None))
+    assert room.delete_message(state, cmd.DeleteMessage("r1", "m1"), ADA, None) == [
+        ev.MessageDeleted("r1", "m1", "ada")]
+    gone = given(LOUNGE, SAID, ev.MessageDeleted("r1", "m1", "sam"))
+    assert room.delete_message(gone, cmd.DeleteMessage("r1", "m1"), SAM, None) == []
+    then_raises(Conflict, lambda: room.edit_message(
+        gone, cmd.EditMessage("r1", "m1", "x"), SAM, None))
+
+
+def test_a_reaction_toggles() -> None:
+    state = given(LOUNGE, SAID)
+    assert room.react(state, cmd.React("r1", "m1", "👍"), OLI, None) == [
+        ev.ReactionAdded("r1", "m1", "oli", "👍")]
+    state = given(LOUNGE, SAID, ev.ReactionAdded("r1", "m1", "oli", "👍"))
+    assert room.react(state, cmd.React("r1", "m1", "👍"), OLI, None) == [
+        ev.ReactionRemoved("r1", "m1", "oli", "👍")]
+    then_raises(InvalidInput, lambda: room.react(state, cmd.React("r1", "m1", "<b>"), OLI, None))
+    assert set(REACTIONS) >= {"👍", "🎉"}
+
+
+def test_a_room_marker_only_moves_forward_and_not_past_the_end() -> None:
+    assert room.mark_read("r1", 5, "oli", 2, None) == [ev.RoomRead("oli", "r1", 2, 5)]
+    assert room.mark_read("r1", 5, "oli", 2, 9) == [ev.RoomRead("oli", "r1", 2, 5)]
+    assert room.mark_read("r1", 5, "oli", 4, 3) == []
