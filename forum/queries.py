@@ -350,7 +350,7 @@ def get_next_unread(conn: Connection, viewer: Viewer) -> DbRow | None:
         return None
     ids = readable_ids(conn, viewer)
     return conn.execute(
-        select(posts.c.thread_id, posts.c.seq, posts.c.id)
+        select(posts.c.thread_id, posts.c.seq, posts.c.id, posts.c.position)
         .select_from(_marker_join(viewer).join(threads, threads.c.id == posts.c.thread_id))
         .where(threads.c.conference_id.in_(ids), _unread_filter(viewer))
         .order_by(posts.c.position)
@@ -394,6 +394,11 @@ def moderated_ids(conn: Connection, viewer: Viewer) -> set[str]:
 
 def get_room(conn: Connection, room_id: str) -> DbRow | None:
     return conn.execute(select(rooms).where(rooms.c.id == room_id)).first()
+
+
+def room_slug(conn: Connection, room_id: str) -> str:
+    """The address of a room that exists (its id came from the log or a read model)."""
+    return str(conn.execute(select(rooms.c.slug).where(rooms.c.id == room_id)).scalar_one())
 
 
 def get_room_by_slug(conn: Connection, slug: str) -> DbRow | None:

@@ -109,9 +109,10 @@ def build_app(config: Config | None = None) -> Flask:
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.globals["viewer"] = context.viewer
 
-    from forum.web import account, admin, api, auth, errors, moderation, pages, posting
+    from forum.web import account, admin, api, auth, errors, moderation, pages, posting, rooms
 
-    for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp):
+    for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
+                      rooms.bp):
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)

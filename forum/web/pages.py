@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -78,16 +79,24 @@ def readable_post(post_id: str) -> tuple[Any, Any, Any, ConferenceAccess]:
 def home() -> Any:
     viewer = context.viewer()
     summaries = queries.list_conferences(context.db(), viewer)
-    return render_template("pages/home.html", conferences=summaries,
-                           total_unread=sum(s.unread for s in summaries))
+    rooms = [r for r in queries.list_rooms(context.db(), viewer) if r.joined]
+    return render_template("pages/home.html", conferences=summaries, rooms=rooms,
+                           total_unread=sum(s.unread for s in summaries)
+                           + sum(r.unread for r in rooms))
 
 
 @bp.get("/next")
 def next_unread() -> Any:
-    """FirstClass's space bar: the oldest unread post, across every conference."""
+    """FirstClass's space bar: the oldest unread post or message, across everything."""
     if (refused := context.require_member()) is not None:
         return refused
-    found = queries.get_next_unread(context.db(), context.viewer())
+    conn, viewer = context.db(), context.viewer()
+    found = queries.get_next_unread(conn, viewer)
+    message = queries.get_next_unread_message(conn, viewer)
+    if message is not None and (found is None or message.position < found.position):
+        # Rooms and threads are walked together, oldest first.
+        slug = queries.room_slug(conn, message.room_id)
+        return redirect(url_for("rooms.room", slug=slug) + "#first-unread")
     if found is None:
         flash("Nothing unread anywhere. Well read!")
         return redirect(url_for("pages.home"))
@@ -185,6 +194,14 @@ def post(post_id: str) -> Any:
     return redirect(url_for("pages.thread", thread_id=thread.id, page=page) + f"#p{post.seq}")
 
 
+def revision_diffs(revisions: Sequence[Any]) -> list[tuple[Any, list[str]]]:
+    """Each revision after the first with the unified diff from the one before."""
+    return [(after, list(difflib.unified_diff(
+        before.body.splitlines(), after.body.splitlines(),
+        f"revision {before.revision}", f"revision {after.revision}", lineterm="")))
+        for before, after in zip(revisions, revisions[1:], strict=False)]
+
+
 @bp.get("/p/<post_id>/history")
 def post_history(post_id: str) -> Any:
     post, thread, conference, access = readable_post(post_id)
@@ -192,14 +209,9 @@ def post_history(post_id: str) -> Any:
     if (post.deleted_by or post.hidden_by) and not can_moderate(viewer, access):
         abort(404)
     revisions = queries.list_revisions(context.db(), post.id)
-    diffs = []
-    for before, after in zip(revisions, revisions[1:], strict=False):
-        diffs.append((after, list(difflib.unified_diff(
-            before.body.splitlines(), after.body.splitlines(),
-            f"revision {before.revision}", f"revision {after.revision}", lineterm="",
-        ))))
     return render_template("pages/post_history.html", post=post, thread=thread,
-                           conference=conference, revisions=revisions, diffs=diffs)
+                           conference=conference, revisions=revisions,
+                           diffs=revision_diffs(revisions))
 
 
 @bp.get("/p/<post_id>/readers")

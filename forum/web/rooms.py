@@ -1,0 +1,226 @@
+"""Chat rooms and direct conversations in the browser, without JavaScript.
+
+The live client (static/js/rooms.js) enhances these pages over Socket.IO;
+every action here is also a plain form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from forum import commands as cmd
+from forum import queries
+from forum.errors import InvalidInput
+from forum.handlers import rooms
+from forum.model.room import MESSAGE_MAX, REACTIONS, TOPIC_MAX
+from forum.permissions import ConferenceAccess, can_edit_post, can_moderate, can_post, can_read
+from forum.web import context
+from forum.web.pages import revision_diffs
+
+bp = Blueprint("rooms", __name__)
+bp.before_request(context.require_member)
+
+HISTORY = 50  # messages per page of history
+
+
+def readable_room(slug: str) -> tuple[Any, ConferenceAccess]:
+    """The room at ``slug`` if the viewer may read it; 404 otherwise (never 403)."""
+    row = queries.get_room_by_slug(context.db(), slug)
+    access = queries.room_access_of(context.db(), row.id) if row is not None else None
+    if row is None or access is None or not can_read(context.viewer(), access):
+        abort(404)
+    return row, access
+
+
+def room_url(row: Any, seq: int | None = None) -> str:
+    if seq is None or seq > int(row.last_seq) - HISTORY:
+        return url_for("rooms.room", slug=row.slug) + (f"#m{seq}" if seq else "")
+    return url_for("rooms.room", slug=row.slug, before=seq + HISTORY // 2) + f"#m{seq}"
+
+
+def _seq_arg(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return None
+    try:
+        return max(0, int(value))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number", field=name) from None
+
+
+@bp.get("/rooms")
+def index() -> Any:
+    viewer = context.viewer()
+    summaries = queries.list_rooms(context.db(), viewer,
+                                   include_archived=request.args.get("archived") == "1")
+    return render_template("rooms/index.html", rooms=summaries,
+                           archived=request.args.get("archived") == "1")
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+def new() -> Any:
+    conn = context.db()
+    viewer = context.viewer()
+    moderated = [c for c in queries.list_conferences(conn, viewer)
+                 if c.row.id in queries.moderated_ids(conn, viewer)]
+    if request.method == "GET":
+        return render_template("rooms/new.html", conferences=moderated, topic_max=TOPIC_MAX)
+    conference_id = request.form.get("conference_id") or None
+    visibility = request.form.get("visibility", "internal")
+    if conference_id:
+        visibility = "conference"
+    handles = [h.strip().lstrip("@") for h in request.form.get("members", "").split(",")]
+    member_ids = []
+    for handle in filter(None, handles):
+        row = queries.get_member_by_handle(conn, handle)
+        if row is None:
+            raise InvalidInput(f"no member called @{handle}", field="members")
+        member_ids.append(row.id)
+    room_id = context.send(rooms.create_room, cmd.CreateRoom(
+        request.form.get("name", ""), request.form.get("slug", "").strip(),
+        request.form.get("topic", ""), visibility, conference_id, tuple(member_ids)))
+    return redirect(url_for("rooms.room", slug=queries.room_slug(context.db(), room_id)))
+
+
+@bp.route("/messages/new", methods=["GET", "POST"])
+def new_direct() -> Any:
+    conn = context.db()
+    if request.method == "GET":
+        people = [m for m in queries.list_members(conn)
+                  if m.active and m.id != context.viewer().member_id]
+        return render_template("rooms/direct.html", people=people,
+                               chosen=request.args.get("to", ""))
+    handles = [h.strip().lstrip("@") for h in request.form.get("to", "").split(",")]
+    member_ids = []
+    for handle in filter(None, handles):
+        row = queries.get_member_by_handle(conn, handle)
+        if row is None or not row.active:
+            raise InvalidInput(f"no member called @{handle}", field="to")
+        member_ids.append(row.id)
+    room_id = context.send(rooms.open_direct_room, cmd.OpenDirectRoom(tuple(member_ids)))
+    return redirect(url_for("rooms.room", slug=queries.room_slug(context.db(), room_id)))
+
+
+@bp.get("/rooms/<slug>")
+def room(slug: str) -> Any:
+    row, access = readable_room(slug)
+    viewer = context.viewer()
+    conn = context.db()
+    before = _seq_arg("before")
+    messages = queries.list_messages(conn, row.id, before_seq=before, limit=HISTORY)
+    marker = queries.get_room_marker(conn, viewer.member_id, row.id)
+    member_ids = queries.room_member_ids(conn, row.id)
+    people = [m for m in (queries.get_member(conn, mid) for mid in member_ids) if m is not None]
+    first_unread = next((m.seq for m in messages
+                         if m.seq > marker and m.author_id != viewer.member_id), None)
+    older = messages[0].seq if messages and messages[0].seq > 1 else None
+    newer = (messages[-1].seq + HISTORY + 1 if before is not None and messages
+             and messages[-1].seq < int(row.last_seq) else None)
+    page = render_template(
+        "rooms/room.html", room=row, title=queries.room_title(conn, row, viewer),
+        messages=messages, reactions=queries.reactions_for(conn, [m.id for m in messages]),
+        marker=marker, first_unread=first_unread, people=people,
+        joined=viewer.member_id in member_ids, older=older, newer=newer,
+        latest=not messages or messages[-1].seq >= int(row.last_seq),
+        may_post=can_post(viewer, access) and not row.archived,
+        may_moderate=can_moderate(viewer, access),
+        may_edit={m.id for m in messages if can_edit_post(viewer, access, m.author_id)},
+        conference=(queries.get_conference(conn, row.conference_id)
+                    if row.conference_id else None),
+        palette=REACTIONS, message_max=MESSAGE_MAX, topic_max=TOPIC_MAX,
+    )
+    if messages and messages[-1].seq > marker:
+        # Showing messages reads them, as a thread page does; never backwards.
+        context.send(rooms.mark_room_read, cmd.MarkRoomRead(row.id, up_to_seq=messages[-1].seq))
+    return page
+
+
+@bp.post("/rooms/<slug>/messages")
+def post(slug: str) -> Any:
+    row, _ = readable_room(slug)
+    _, seq = context.send(rooms.post_message, cmd.PostMessage(
+        row.id, request.form.get("body", ""), request.form.get("reply_to") or None))
+    return redirect(room_url(row, seq))
+
+
+def _message(slug: str, message_id: str) -> tuple[Any, Any, ConferenceAccess]:
+    row, access = readable_room(slug)
+    message = queries.get_message(context.db(), message_id)
+    if message is None or message.room_id != row.id:
+        abort(404)
+    return row, message, access
+
+
+@bp.route("/rooms/<slug>/m/<message_id>/edit", methods=["GET", "POST"])
+def edit(slug: str, message_id: str) -> Any:
+    row, message, access = _message(slug, message_id)
+    if request.method == "GET":
+        if message.deleted_by or not can_edit_post(context.viewer(), access, message.author_id):
+            abort(404)
+        return render_template("rooms/edit.html", room=row, message=message,
+                               message_max=MESSAGE_MAX)
+    context.send(rooms.edit_message, cmd.EditMessage(row.id, message.id,
+                                                     request.form.get("body", "")))
+    return redirect(room_url(row, message.seq))
+
+
+@bp.post("/rooms/<slug>/m/<message_id>/delete")
+def delete(slug: str, message_id: str) -> Any:
+    row, message, _ = _message(slug, message_id)
+    context.send(rooms.delete_message, cmd.DeleteMessage(row.id, message.id))
+    return redirect(room_url(row, message.seq))
+
+
+@bp.post("/rooms/<slug>/m/<message_id>/react")
+def react(slug: str, message_id: str) -> Any:
+    row, message, _ = _message(slug, message_id)
+    context.send(rooms.react, cmd.React(row.id, message.id, request.form.get("emoji", "")))
+    return redirect(room_url(row, message.seq))
+
+
+@bp.get("/rooms/<slug>/m/<message_id>/history")
+def history(slug: str, message_id: str) -> Any:
+    row, message, access = _message(slug, message_id)
+    if message.deleted_by and not can_moderate(context.viewer(), access):
+        abort(404)
+    revisions = queries.list_message_revisions(context.db(), message.id)
+    return render_template("rooms/history.html", room=row, message=message,
+                           revisions=revisions, diffs=revision_diffs(revisions))
+
+
+@bp.post("/rooms/<slug>/<action>")
+def act(slug: str, action: str) -> Any:
+    """Join, leave, topic, rename, archive, unarchive: one form each on the room page."""
+    row, _ = readable_room(slug)
+    form = request.form
+    commands: dict[str, Any] = {
+        "join": lambda: (rooms.join_room, cmd.JoinRoom(row.id)),
+        "leave": lambda: (rooms.leave_room, cmd.LeaveRoom(row.id)),
+        "topic": lambda: (rooms.set_room_topic, cmd.SetRoomTopic(row.id, form.get("topic", ""))),
+        "rename": lambda: (rooms.rename_room, cmd.RenameRoom(row.id, form.get("name", ""))),
+        "archive": lambda: (rooms.archive_room, cmd.ArchiveRoom(row.id)),
+        "unarchive": lambda: (rooms.unarchive_room, cmd.UnarchiveRoom(row.id)),
+        "add": lambda: (rooms.add_room_member, cmd.AddRoomMember(row.id, _member_id(
+            form.get("handle", "")))),
+        "remove": lambda: (rooms.remove_room_member, cmd.RemoveRoomMember(
+            row.id, form.get("member_id", ""))),
+    }
+    if action not in commands:
+        abort(404)
+    handler, command = commands[action]()
+    context.send(handler, command)
+    if action == "leave" and queries.get_room(context.db(), row.id) is not None:
+        access = queries.room_access_of(context.db(), row.id)
+        if access is None or not can_read(context.viewer(), access):
+            flash("You left the room.")
+            return redirect(url_for("rooms.index"))
+    return redirect(url_for("rooms.room", slug=row.slug))
+
+
+def _member_id(handle: str) -> str:
+    row = queries.get_member_by_handle(context.db(), handle.strip().lstrip("@"))
+    if row is None:
+        raise InvalidInput(f"no member called {handle!r}", field="handle")
+    return str(row.id)
