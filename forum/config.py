@@ -26,6 +26,8 @@ class Config:
     password_time_cost: int = 3
     password_memory_cost: int = 65536
     login_rate_limit: str = "10 per minute"
+    message_rate_limit: str = "20 per 10 seconds"  # chat messages per member
+    typing_rate_limit: str = "10 per 10 seconds"  # typing notices per member
     rate_limit_prefix: str = "commonroom"
 
     def with_changes(self, **changes: Any) -> Config:

@@ -99,6 +99,8 @@ class EventStore:
         self.projections = projections
         self.clock = clock
         self.postgres = is_postgres(engine)
+        # Called after every commit (live followers wake at once instead of polling).
+        self.on_commit: list[Callable[[], None]] = []
 
     # --- writing -----------------------------------------------------------
 
@@ -139,6 +141,9 @@ class EventStore:
                     write.expected_version or 0,
                     versions[write.stream_id],
                 ) from None
+        if recorded:
+            for wake in self.on_commit:
+                wake()
         return recorded
 
     def _insert(
@@ -204,6 +209,36 @@ class EventStore:
                 "ORDER BY stream_version", (stream_id, after_version))
             return [row_to_recorded(row) for row in rows]
 
+    def read_stream_after(self, stream_id: str, after_position: int,
+                          limit: int = 500) -> list[Recorded] | None:
+        """Events of one stream after one of its positions, oldest first (a live
+        client's catch-up); None when ``after_position`` is not in that stream.
+
+        Within one stream, positions grow in commit order on both databases:
+        writers of a stream are serialised by its expected version.
+        """
+        p = "%s" if self.postgres else "?"
+        with self.engine.connect() as conn:
+            version: Any = 0
+            if after_position:
+                version = conn.exec_driver_sql(
+                    f"SELECT stream_version FROM events WHERE position = {p} AND stream_id = {p}",
+                    (after_position, stream_id)).scalar()
+                if version is None:
+                    return None
+            rows = conn.exec_driver_sql(
+                f"SELECT {_SELECT} FROM events WHERE stream_id = {p} AND stream_version > {p} "
+                f"ORDER BY stream_version LIMIT {p}", (stream_id, version, limit))
+            return [row_to_recorded(row) for row in rows]
+
+    def stream_head(self, stream_id: str) -> int:
+        """The position of a stream's newest event (0 for an empty stream)."""
+        p = "%s" if self.postgres else "?"
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql(
+                f"SELECT position FROM events WHERE stream_id = {p} "
+                "ORDER BY stream_version DESC LIMIT 1", (stream_id,)).scalar() or 0)
+
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Recorded]:
         """Events in position order, for replays of a quiet log."""
         with self.engine.connect() as conn:
@@ -222,6 +257,18 @@ class EventStore:
         """The highest position in the log (0 when empty)."""
         with self.engine.connect() as conn:
             return int(conn.exec_driver_sql("SELECT MAX(position) FROM events").scalar() or 0)
+
+    def committed_head(self) -> tuple[int, int]:
+        """The checkpoint of a follower that has consumed everything committed so far."""
+        with self.engine.connect() as conn:
+            if not self.postgres:
+                return (0, int(conn.exec_driver_sql(
+                    "SELECT MAX(position) FROM events").scalar() or 0))
+            row = conn.exec_driver_sql(
+                "SELECT txid::text::bigint, position FROM events "
+                "WHERE txid < pg_snapshot_xmin(pg_current_snapshot()) "
+                "ORDER BY txid DESC, position DESC LIMIT 1").first()
+            return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def read_committed(
         self, after: tuple[int, int], limit: int = 500

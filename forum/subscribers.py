@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 
 class Subscriber(Protocol):
+    """A follower of the log. A ``live`` one (push to connected clients) starts at the
+    head of the log when its runner starts and keeps its place in memory only:
+    whoever connects later catches up by themselves."""
+
     name: str
 
     def handle(self, recorded: Recorded) -> None: ...
@@ -34,6 +38,11 @@ class _Follower:
     subscriber: Subscriber
     failures: int = 0
     retry_at: float = 0.0
+    live_at: tuple[int, int] | None = None
+
+    @property
+    def live(self) -> bool:
+        return bool(getattr(self.subscriber, "live", False))
 
 
 class SubscriberRunner:
@@ -56,7 +65,9 @@ class SubscriberRunner:
         self.max_backoff = max_backoff
         self.clock = clock
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        store.on_commit.append(self._wake.set)
 
     def checkpoint(self, name: str) -> tuple[int, int]:
         """Where ``name`` stands in the log as (txid, position); created at (0, 0)."""
@@ -73,6 +84,13 @@ class SubscriberRunner:
             return (0, 0)
         return (int(row[0]), int(row[1]))
 
+    def _where(self, follower: _Follower) -> tuple[int, int]:
+        if not follower.live:
+            return self.checkpoint(follower.subscriber.name)
+        if follower.live_at is None:
+            follower.live_at = self.store.committed_head()
+        return follower.live_at
+
     def _save(self, name: str, recorded: Recorded) -> None:
         with write_connection(self.store.engine) as conn, conn.begin():
             conn.execute(
@@ -83,7 +101,7 @@ class SubscriberRunner:
 
     def _follow(self, follower: _Follower) -> int:
         name = follower.subscriber.name
-        batch = self.store.read_committed(self.checkpoint(name), self.batch)
+        batch = self.store.read_committed(self._where(follower), self.batch)
         done: Recorded | None = None
         try:
             for recorded in batch:
@@ -100,7 +118,9 @@ class SubscriberRunner:
                           name, failed_at, follower.failures, delay)
         else:
             follower.failures = 0
-        if done is not None:
+        if done is not None and follower.live:
+            follower.live_at = (done.txid, done.position)
+        elif done is not None:
             self._save(name, done)
         return 0 if done is None else batch.index(done) + 1
 
@@ -116,6 +136,7 @@ class SubscriberRunner:
     def run_forever(self) -> None:
         failures = 0
         while not self._stop.is_set():
+            self._wake.clear()  # before reading, so a commit meanwhile is not missed
             try:
                 handled = self.run_once()
                 failures = 0
@@ -128,7 +149,8 @@ class SubscriberRunner:
                 self._stop.wait(delay)
                 continue
             if handled == 0:
-                self._stop.wait(self.poll_interval)
+                # A commit in this process wakes us at once; others are polled for.
+                self._wake.wait(self.poll_interval)
 
     def start(self) -> threading.Thread:
         self._thread = threading.Thread(target=self.run_forever, name="subscribers", daemon=True)
@@ -137,5 +159,6 @@ class SubscriberRunner:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)

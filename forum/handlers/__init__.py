@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from forum.errors import ConcurrencyConflict
+from forum.errors import ConcurrencyConflict, Forbidden
 from forum.events import Event
 from forum.eventstore import EventStore, Recorded, StreamWrite
 from forum.passwords import Passwords, new_id
@@ -69,3 +69,23 @@ def run(
             if expected_version is not None or attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def member_of(actor: Viewer) -> str:
+    """The acting member's id; visitors keep no read markers."""
+    if not actor.signed_in or actor.member_id is None:
+        raise Forbidden("sign in to keep track of what you have read")
+    return actor.member_id
+
+
+def append_marker(svc: Services, actor: Viewer, member_id: str, new_events: list[Event]) -> None:
+    """Append to the member's own reading stream; markers are theirs, the last writer wins."""
+    for attempt in range(RETRIES):
+        try:
+            if new_events:
+                svc.store.append_streams(
+                    [StreamWrite(f"reading-{member_id}", new_events, None)], svc.meta(actor))
+            return
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise

@@ -9,22 +9,11 @@ from __future__ import annotations
 
 from forum import commands as cmd
 from forum import queries
-from forum.errors import ConcurrencyConflict, Forbidden, NotFound
+from forum.errors import NotFound
 from forum.events import Event, ThreadRead
-from forum.eventstore import StreamWrite
-from forum.handlers import RETRIES, Services
+from forum.handlers import Services, append_marker, member_of
 from forum.model import thread
 from forum.permissions import Viewer, can_read
-
-
-def _stream(member_id: str) -> str:
-    return f"reading-{member_id}"
-
-
-def member_of(actor: Viewer) -> str:
-    if not actor.signed_in or actor.member_id is None:
-        raise Forbidden("sign in to keep track of what you have read")
-    return actor.member_id
 
 
 def _thread(svc: Services, actor: Viewer, member_id: str, thread_id: str) -> tuple[int, int]:
@@ -35,18 +24,6 @@ def _thread(svc: Services, actor: Viewer, member_id: str, thread_id: str) -> tup
         if row is None or access is None or not can_read(actor, access):
             raise NotFound("no such thread")
         return int(row.last_seq), queries.get_read_marker(conn, member_id, thread_id)
-
-
-def append_marker(svc: Services, actor: Viewer, member_id: str, new_events: list[Event]) -> None:
-    for attempt in range(RETRIES):
-        try:
-            if new_events:
-                svc.store.append_streams([StreamWrite(_stream(member_id), new_events, None)],
-                                         svc.meta(actor))
-            return
-        except ConcurrencyConflict:
-            if attempt == RETRIES - 1:
-                raise
 
 
 def mark_thread_read(svc: Services, actor: Viewer, command: cmd.MarkThreadRead) -> None:

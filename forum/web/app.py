@@ -13,10 +13,11 @@ from flask_limiter.util import get_remote_address
 
 from forum import config as config_module
 from forum import queries
-from forum.backend import open_backend
+from forum.backend import Backend, open_backend
 from forum.config import Config
 from forum.errors import InvalidInput
-from forum.web import context
+from forum.realtime import Live
+from forum.web import context, sockets
 from forum.web.extensions import csrf, login_manager
 from forum.web.page_cache import PageCache
 
@@ -117,7 +118,18 @@ def build_app(config: Config | None = None) -> Flask:
     api.register(app)
     errors.register(app)
     _limit_sign_in(app, config)
+    _go_live(app, backend, config)
     return app
+
+
+def _go_live(app: Flask, backend: Backend, config: Config) -> None:
+    """Socket.IO on the same app; its pushes follow the committed log."""
+    live = Live(backend.store)
+    live.init_app(app, config.redis_url)
+    sockets.register(live, backend, config.redis_url, config.message_rate_limit,
+                     config.typing_rate_limit)
+    app.extensions["commonroom_live"] = live
+    backend.subscribers.append(live.subscriber())
 
 
 def _limit_sign_in(app: Flask, config: Config) -> Limiter:

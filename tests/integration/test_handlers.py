@@ -23,7 +23,8 @@ from forum.errors import (
     InvalidInput,
     NotFound,
 )
-from forum.handlers import conferences, members, reading, threads
+from forum.handlers import conferences, members, reading, rooms, threads
+from forum.model import room as room_model
 from forum.passwords import token_hash
 from forum.permissions import ANONYMOUS, Viewer
 from forum.projections.tables import invitations, post_revisions
@@ -93,13 +94,16 @@ TESTED_HANDLERS = {
     "set_conference_acl", "start_thread", "post_reply", "edit_post", "delete_post",
     "hide_post", "unhide_post", "lock_thread", "unlock_thread", "pin_thread", "unpin_thread",
     "move_thread", "mark_thread_read", "mark_unread_from", "mark_conference_read",
+    "create_room", "open_direct_room", "rename_room", "set_room_topic", "archive_room",
+    "unarchive_room", "join_room", "leave_room", "add_room_member", "remove_room_member",
+    "post_message", "edit_message", "delete_message", "react", "mark_room_read",
 }
 
 
 def test_every_handler_is_covered_here() -> None:
     """A new handler fails this until it has tests in this module."""
     public = {
-        name for module in (conferences, members, reading, threads)
+        name for module in (conferences, members, reading, rooms, threads)
         for name, fn in inspect.getmembers(module, inspect.isfunction)
         if not name.startswith("_") and fn.__module__ == module.__name__
         and list(inspect.signature(fn).parameters)[:1] == ["svc"]
@@ -671,3 +675,86 @@ def test_who_read_a_post_respects_share_read_history(world: World) -> None:
     with conn(backend) as c:
         again = {r.handle: r.read_at for r in queries.list_readers(c, tid, 2)}
     assert again["oli"] == first_read["oli"]
+
+
+# --- rooms -----------------------------------------------------------------
+
+
+def test_a_room_lives_through_its_handlers(backend: Backend, people: People) -> None:
+    svc, sam, oli, ada = backend.services, people.staff, people.other, people.admin
+    room_id = rooms.create_room(svc, sam, cmd.CreateRoom("Lounge", "lounge", "Coffee"))
+    rooms.join_room(svc, oli, cmd.JoinRoom(room_id))
+    first, seq = rooms.post_message(svc, sam, cmd.PostMessage(room_id, "Morning"))
+    second, seq2 = rooms.post_message(svc, oli, cmd.PostMessage(room_id, "Hi", first))
+    assert (seq, seq2) == (1, 2)
+    rooms.edit_message(svc, oli, cmd.EditMessage(room_id, second, "Hello"))
+    rooms.react(svc, sam, cmd.React(room_id, second, "👍"))
+    rooms.set_room_topic(svc, oli, cmd.SetRoomTopic(room_id, "Tea"))
+    rooms.rename_room(svc, sam, cmd.RenameRoom(room_id, "Café"))
+    rooms.delete_message(svc, ada, cmd.DeleteMessage(room_id, first))
+    rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(room_id))
+    rooms.leave_room(svc, oli, cmd.LeaveRoom(room_id))
+    rooms.archive_room(svc, sam, cmd.ArchiveRoom(room_id))
+    rooms.unarchive_room(svc, sam, cmd.UnarchiveRoom(room_id))
+    with conn(backend) as c:
+        row = queries.get_room(c, room_id)
+        assert (row.name, row.topic, row.archived, row.last_seq) == ("Café", "Tea", False, 2)
+        shown = queries.list_messages(c, room_id)
+        assert [(m.seq, m.body, m.deleted_by) for m in shown] == [
+            (1, "", ada.member_id), (2, "Hello", None)]
+        assert shown[1].reply_seq == 1
+        assert queries.reactions_for(c, [second]) == {second: [("👍", ["sam"])]}
+        assert queries.get_room_marker(c, oli.member_id, room_id) == 2
+        assert queries.room_member_ids(c, room_id) == [sam.member_id]
+        # The read model's state is the state the events define.
+        state, _ = queries.room_state(c, room_id, [first, second])
+    replayed = room_model.load(room_id, [r.event for r in backend.store.read_stream(
+        f"room-{room_id}")])
+    assert state == replayed
+
+
+def test_private_rooms_and_direct_conversations(backend: Backend, people: People) -> None:
+    svc, sam, oli, gus = backend.services, people.staff, people.other, people.guest
+    secret = rooms.create_room(svc, sam, cmd.CreateRoom("Hiring", "hiring", visibility="private"))
+    with pytest.raises(NotFound):
+        rooms.post_message(svc, oli, cmd.PostMessage(secret, "let me in"))
+    rooms.add_room_member(svc, sam, cmd.AddRoomMember(secret, gus.member_id or ""))
+    rooms.post_message(svc, gus, cmd.PostMessage(secret, "thanks"))
+    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(secret, gus.member_id or ""))
+    with pytest.raises(NotFound):
+        rooms.post_message(svc, gus, cmd.PostMessage(secret, "still here?"))
+    dm = rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom((oli.member_id or "",)))
+    assert rooms.open_direct_room(svc, oli, cmd.OpenDirectRoom((sam.member_id or "",))) == dm
+    with pytest.raises(NotFound):
+        rooms.post_message(svc, people.admin, cmd.PostMessage(dm, "admins read everything?"))
+    with pytest.raises(InvalidInput):
+        rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom(("nobody",)))
+    with pytest.raises(Conflict):
+        rooms.create_room(svc, oli, cmd.CreateRoom("Again", "hiring"))
+
+
+def test_concurrent_messages_in_one_room_all_land_numbered_once(
+        backend: Backend, people: People) -> None:
+    import threading
+
+    svc = backend.services
+    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom("Busy", "busy"))
+    errors: list[BaseException] = []
+
+    def talk(actor: Viewer, n: int) -> None:
+        try:
+            for i in range(n):
+                rooms.post_message(svc, actor, cmd.PostMessage(room_id, f"{actor.member_id} {i}"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=talk, args=(a, 15))
+               for a in (people.staff, people.other, people.admin)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    with conn(backend) as c:
+        seqs = [m.seq for m in queries.list_messages(c, room_id, limit=100)]
+    assert seqs == list(range(1, 46))

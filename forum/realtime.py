@@ -1,0 +1,374 @@
+"""Live Commonroom: the only module that emits Socket.IO events.
+
+What is pushed comes from the committed log: :class:`LivePush` is a
+subscriber, so nothing reaches a client before its transaction committed.
+Every pushed event carries its log ``position``; a client that reconnects
+sends the last position it saw per channel and :func:`catch_up` sends exactly
+what it missed (the client drops any position it already has).
+
+Channels (Socket.IO rooms), each joined only after the one visibility rule
+said yes, and re-checked whenever the log changes who may read what:
+
+* ``room:<id>``: a chat room's messages, edits, reactions, members, typing;
+* ``thread:<id>``: new posts and edits on an open thread page;
+* ``watch:room:<id>`` / ``watch:conference:<id>``: "something new" for unread
+  badges on the home page;
+* ``member:<id>``: one member's own sockets; ``presence``: who is online.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from flask_socketio import SocketIO
+from sqlalchemy import Connection
+
+from forum import events as ev
+from forum import queries
+from forum.eventstore import EventStore, Recorded
+from forum.permissions import Viewer, can_read
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/"
+CATCH_UP_LIMIT = 500  # more missed than this and the client reloads its page instead
+ROOM_EVENTS = (ev.RoomCreated, ev.RoomRenamed, ev.RoomTopicChanged, ev.RoomArchived,
+               ev.RoomUnarchived, ev.RoomJoined, ev.RoomLeft, ev.MessagePosted,
+               ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded, ev.ReactionRemoved)
+THREAD_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.PostEdited, ev.PostDeleted,
+                 ev.PostHidden, ev.PostUnhidden, ev.ThreadLocked, ev.ThreadUnlocked)
+# After these, every connected socket's channels are checked against the rule again.
+ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
+                 ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
+
+
+# --- who is connected ------------------------------------------------------
+
+
+@dataclass
+class Presence:
+    """Sockets per member, in this process: online while one is not away."""
+
+    sockets: dict[str, dict[str, bool]] = field(default_factory=dict)  # member -> sid -> away
+    owners: dict[str, str] = field(default_factory=dict)  # sid -> member
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sid: str, member_id: str) -> bool:
+        """Register a socket; True if the member just came online."""
+        with self.lock:
+            was = self._status(member_id)
+            self.sockets.setdefault(member_id, {})[sid] = False
+            self.owners[sid] = member_id
+            return was != "online"
+
+    def remove(self, sid: str) -> str | None:
+        """Forget a socket; returns its member if their status changed."""
+        with self.lock:
+            member_id = self.owners.pop(sid, None)
+            if member_id is None:
+                return None
+            was = self._status(member_id)
+            self.sockets.get(member_id, {}).pop(sid, None)
+            if not self.sockets.get(member_id):
+                self.sockets.pop(member_id, None)
+            return member_id if self._status(member_id) != was else None
+
+    def set_away(self, sid: str, away: bool) -> str | None:
+        with self.lock:
+            member_id = self.owners.get(sid)
+            if member_id is None:
+                return None
+            was = self._status(member_id)
+            self.sockets[member_id][sid] = away
+            return member_id if self._status(member_id) != was else None
+
+    def member_of(self, sid: str) -> str | None:
+        return self.owners.get(sid)
+
+    def sids(self, member_id: str) -> list[str]:
+        with self.lock:
+            return list(self.sockets.get(member_id, {}))
+
+    def all_sids(self) -> list[str]:
+        with self.lock:
+            return list(self.owners)
+
+    def status(self, member_id: str) -> str:
+        with self.lock:
+            return self._status(member_id)
+
+    def _status(self, member_id: str) -> str:
+        states = self.sockets.get(member_id)
+        if not states:
+            return "offline"
+        return "online" if not all(states.values()) else "away"
+
+    def online(self) -> dict[str, str]:
+        with self.lock:
+            return {m: self._status(m) for m in self.sockets}
+
+
+
+# --- the one rule, per channel -------------------------------------------------
+
+
+def viewer_of(conn: Connection, member_id: str | None) -> Viewer | None:
+    """The member as they are now (a role change or deactivation counts at once)."""
+    if member_id is None:
+        return None
+    viewer = queries.viewer_from_row(queries.get_member(conn, member_id))
+    return viewer if viewer is not None and viewer.signed_in else None
+
+
+def may_join(conn: Connection, viewer: Viewer, channel: str) -> bool:
+    kind, _, rest = channel.partition(":")
+    if kind == "watch":
+        kind, _, rest = rest.partition(":")
+        if kind == "conference":
+            access = queries.conference_access(conn, rest)
+            return access is not None and can_read(viewer, access)
+    if kind == "room":
+        access = queries.room_access_of(conn, rest)
+        return access is not None and can_read(viewer, access)
+    if kind == "thread":
+        thread = queries.get_thread(conn, rest)
+        access = queries.conference_access(conn, thread.conference_id) if thread else None
+        return access is not None and can_read(viewer, access)
+    if kind == "member":
+        return rest == viewer.member_id
+    return channel == "presence"
+
+
+def stream_of(channel: str) -> str | None:
+    """The log stream a channel follows, for catch-up (None for channels that have none)."""
+    kind, _, rest = channel.partition(":")
+    return {"room": f"room-{rest}", "thread": f"thread-{rest}"}.get(kind)
+
+
+# --- payloads ------------------------------------------------------------------
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _attr(event: ev.Event, name: str) -> str:
+    """The room or thread an event of a room's or thread's stream belongs to."""
+    return str(getattr(event, name))
+
+
+def message_payload(conn: Connection, message_id: str) -> dict[str, Any] | None:
+    """A message as the room shows it now (a deleted one keeps no words)."""
+    row = queries.get_message(conn, message_id)
+    if row is None:
+        return None
+    deleted = row.deleted_by is not None
+    return {
+        "id": row.id, "seq": row.seq, "room_id": row.room_id, "author_id": row.author_id,
+        "author_name": row.author_name, "author_handle": row.author_handle,
+        "html": "" if deleted else row.html, "deleted": deleted,
+        "revision": row.revision, "created_at": _iso(row.created_at),
+        "reply_to": row.reply_to, "reply_seq": row.reply_seq,
+        "reply_author_name": row.reply_author_name,
+        "reactions": [] if deleted else queries.reactions_for(conn, [row.id]).get(row.id, []),
+    }
+
+
+def post_payload(conn: Connection, post_id: str) -> dict[str, Any] | None:
+    """A post as anyone who may read its thread sees it (hidden or removed: no words)."""
+    row = queries.get_post(conn, post_id)
+    if row is None:
+        return None
+    withheld = row.deleted_by is not None or row.hidden_by is not None
+    return {
+        "id": row.id, "seq": row.seq, "thread_id": row.thread_id,
+        "author_id": row.author_id, "author_name": row.author_name,
+        "author_handle": row.author_handle, "html": "" if withheld else row.html,
+        "deleted": row.deleted_by is not None, "hidden": row.hidden_by is not None,
+        "revision": row.revision, "created_at": _iso(row.created_at),
+    }
+
+
+def room_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
+    """What a room's clients receive for one event of its stream."""
+    e = recorded.event
+    base: dict[str, Any] = {"position": recorded.position, "room_id": _attr(e, "room_id")}
+    match e:
+        case ev.MessagePosted() | ev.MessageEdited() | ev.MessageDeleted() | \
+                ev.ReactionAdded() | ev.ReactionRemoved():
+            message = message_payload(conn, e.message_id)
+            if message is None:
+                return None
+            kind = "message" if isinstance(e, ev.MessagePosted) else "message_changed"
+            return {**base, "kind": kind, "message": message}
+        case ev.RoomJoined() | ev.RoomLeft():
+            member = queries.get_member(conn, e.member_id)
+            return {**base, "kind": "joined" if isinstance(e, ev.RoomJoined) else "left",
+                    "member": {"id": e.member_id,
+                               "name": member.display_name if member else "",
+                               "handle": member.handle if member else ""}}
+        case _:
+            room = queries.get_room(conn, base["room_id"])
+            if room is None:
+                return None
+            return {**base, "kind": "room", "room": {
+                "name": room.name, "topic": room.topic, "archived": bool(room.archived)}}
+
+
+def thread_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
+    e = recorded.event
+    base: dict[str, Any] = {"position": recorded.position, "thread_id": _attr(e, "thread_id")}
+    post_id = getattr(e, "post_id", None)
+    if post_id is not None:
+        post = post_payload(conn, post_id)
+        if post is None:
+            return None
+        kind = "post" if isinstance(e, ev.ThreadStarted | ev.ReplyPosted) else "post_changed"
+        return {**base, "kind": kind, "post": post}
+    thread = queries.get_thread(conn, base["thread_id"])
+    if thread is None:
+        return None
+    return {**base, "kind": "thread", "thread": {"locked": bool(thread.locked)}}
+
+
+def _event_for(conn: Connection, channel: str, recorded: Recorded
+               ) -> tuple[str, dict[str, Any]] | None:
+    if channel.startswith("room:"):
+        payload = room_event(conn, recorded)
+        return ("room_event", payload) if payload else None
+    payload = thread_event(conn, recorded)
+    return ("thread_event", payload) if payload else None
+
+
+# --- pushing ---------------------------------------------------------------------
+
+
+class Live:
+    """One app's Socket.IO server, the sockets it holds, and every emit."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self.socketio = SocketIO()
+        self.presence = Presence()
+
+    def init_app(self, app: Any, redis_url: str | None) -> None:
+        """Threading mode (simple-websocket); Redis as the message queue when configured,
+        so several web processes deliver to each other's clients. Same origin only."""
+        self.socketio.init_app(app, async_mode="threading", message_queue=redis_url,
+                               manage_session=False, max_http_buffer_size=64 * 1024,
+                               logger=False, engineio_logger=False)
+
+    def emit(self, event: str, data: Any, to: str, skip_sid: str | None = None) -> None:
+        self.socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
+
+    # --- from the log ---
+
+    def subscriber(self) -> LivePush:
+        return LivePush(self)
+
+    def push_room(self, conn: Connection, recorded: Recorded) -> None:
+        e = recorded.event
+        room_id: str = _attr(e, "room_id")
+        payload = room_event(conn, recorded)
+        if payload is None:
+            return
+        self.emit("room_event", payload, f"room:{room_id}")
+        if isinstance(e, ev.MessagePosted):
+            self.emit("activity", {"kind": "room", "id": room_id, "seq": e.seq,
+                                   "author_id": e.author_id, "position": recorded.position},
+                      f"watch:room:{room_id}")
+
+    def push_thread(self, conn: Connection, recorded: Recorded) -> None:
+        e = recorded.event
+        thread_id: str = _attr(e, "thread_id")
+        payload = thread_event(conn, recorded)
+        if payload is None:
+            return
+        self.emit("thread_event", payload, f"thread:{thread_id}")
+        if isinstance(e, ev.ThreadStarted | ev.ReplyPosted):
+            thread = queries.get_thread(conn, thread_id)
+            if thread is not None:
+                self.emit("activity", {
+                    "kind": "conference", "id": thread.conference_id, "thread_id": thread_id,
+                    "seq": payload["post"]["seq"], "author_id": payload["post"]["author_id"],
+                    "position": recorded.position,
+                }, f"watch:conference:{thread.conference_id}")
+
+    def recheck(self, conn: Connection, sids: Iterable[str]) -> None:
+        """Take every socket out of each channel its member may no longer read."""
+        server: Any = cast(Any, self.socketio).server  # python-socketio's Server (untyped)
+        if server is None:
+            return
+        for sid in sids:
+            viewer = viewer_of(conn, self.presence.member_of(sid))
+            if viewer is None:
+                self.emit("revoked", {"channel": "*"}, sid)
+                server.disconnect(sid, namespace=NAMESPACE)
+                continue
+            for channel in list(server.manager.get_rooms(sid, NAMESPACE)):
+                if channel is None or channel == sid or may_join(conn, viewer, channel):
+                    continue
+                server.leave_room(sid, channel, namespace=NAMESPACE)
+                self.emit("revoked", {"channel": channel}, sid)
+
+    # --- to one socket ---
+
+    def catch_up(self, sid: str, conn: Connection, channel: str, after: int | None) -> str:
+        """Send one socket what it missed on a channel; returns "ok", "reset" or "none".
+
+        The socket joined the channel before this runs, so whatever commits from
+        now on reaches it live; this covers what committed before. "reset" asks
+        the client to reload the page (too much missed, or an unknown position).
+        """
+        stream = stream_of(channel)
+        if stream is None or after is None:
+            return "none"
+        missed = self.store.read_stream_after(stream, after, CATCH_UP_LIMIT + 1)
+        if missed is None or len(missed) > CATCH_UP_LIMIT:
+            return "reset"
+        for recorded in missed:
+            found = _event_for(conn, channel, recorded)
+            if found is not None:
+                self.emit(found[0], found[1], sid)
+        return "ok"
+
+    def send_typing(self, room_id: str, member_id: str, name: str, skip_sid: str) -> None:
+        self.emit("typing", {"room_id": room_id, "member_id": member_id, "name": name},
+                  f"room:{room_id}", skip_sid=skip_sid)
+
+    def send_presence(self, member_id: str, status: str) -> None:
+        self.emit("presence", {"member_id": member_id, "status": status}, "presence")
+
+    def send_presence_list(self, sid: str) -> None:
+        self.emit("presence_list", self.presence.online(), sid)
+
+    def send_error(self, sid: str, message: str, code: str = "invalid_input") -> None:
+        self.emit("error_message", {"code": code, "message": message}, sid)
+
+
+class LivePush:
+    """The subscriber that turns committed events into pushes."""
+
+    name = "realtime"
+    live = True
+
+    def __init__(self, hub: Live) -> None:
+        self.hub = hub
+
+    def handle(self, recorded: Recorded) -> None:
+        e = recorded.event
+        with self.hub.store.engine.connect() as conn:
+            if isinstance(e, ACCESS_EVENTS):
+                # Before anything later is pushed: whoever lost access leaves now.
+                self.hub.recheck(conn, self.hub.presence.all_sids())
+            if isinstance(e, ROOM_EVENTS):
+                self.hub.push_room(conn, recorded)
+            elif isinstance(e, THREAD_EVENTS):
+                self.hub.push_thread(conn, recorded)
