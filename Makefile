@@ -17,7 +17,12 @@ node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-deps: $(BIN)/commonroom node_modules/.package-lock.json
+# Third-party browser code comes from npm at build time, never from the repository.
+static/vendor/socket.io.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+deps: $(BIN)/commonroom node_modules/.package-lock.json static/vendor/socket.io.min.js
 
 ## Create the virtualenv, install everything, load the demo organisation once, serve on :5000.
 run: deps

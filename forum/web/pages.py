@@ -177,6 +177,8 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
                                                         locked=thread.locked)},
         may_see_readers={p.id for p in posts
                          if can_see_read_history(viewer, access, p.author_id)},
+        head=(context.backend().store.stream_head(f"thread-{thread.id}")
+              if viewer.signed_in else 0),
     )
     if viewer.signed_in and posts:
         # Opening a page reads it, as in FirstClass; the marker only moves forward.

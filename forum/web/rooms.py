@@ -130,6 +130,7 @@ def room(slug: str) -> Any:
         conference=(queries.get_conference(conn, row.conference_id)
                     if row.conference_id else None),
         palette=REACTIONS, message_max=MESSAGE_MAX, topic_max=TOPIC_MAX,
+        head=context.backend().store.stream_head(rooms.stream(row.id)),
     )
     if messages and messages[-1].seq > marker:
         # Showing messages reads them, as a thread page does; never backwards.

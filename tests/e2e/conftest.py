@@ -1,7 +1,8 @@
 """End-to-end fixtures: the app served over real HTTP, driven by Debian's headless Chromium.
 
 Every test gets a fresh SQLite database behind a werkzeug server thread on
-127.0.0.1 (CSRF on: the browser posts the real forms), a new browser context,
+127.0.0.1 (CSRF on: the browser posts the real forms) with the log's
+subscribers running beside it (live push over Socket.IO), a new browser context,
 and the cast from the web tests (People, World) seeded through the handlers.
 A failing test leaves a screenshot and the page's HTML in tests/e2e/artifacts/.
 """
@@ -97,10 +98,14 @@ def live_server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
+    # The log's subscribers (live push) on a background thread, as `commonroom run` does.
+    runner = app.extensions["commonroom"].runner(poll_interval=0.2)
+    runner.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app,
                          app.extensions["commonroom"])
     finally:
+        runner.stop()
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import threads
+from forum.handlers import rooms, threads
 from tests.conftest import People
 from tests.e2e.conftest import Axe, format_violations, login
 from tests.web.conftest import World
@@ -27,6 +27,13 @@ def test_main_pages_have_no_serious_violations(
     threads.edit_post(svc, people.staff, cmd.EditPost(
         thread_id, first, "Use **plain words**.\n\n- one idea per sentence\n- short lines"))
     threads.lock_thread(svc, people.admin, cmd.LockThread(world.thread["public"], "done"))
+    room_id = rooms.create_room(svc, people.admin, cmd.CreateRoom(
+        "Lounge", "lounge", "Coffee and code", visibility="private",
+        members=(people.staff.member_id or "",)))
+    said, _ = rooms.post_message(svc, people.staff, cmd.PostMessage(room_id, "Hello **all**"))
+    rooms.post_message(svc, people.admin, cmd.PostMessage(room_id, "Hi!", reply_to=said))
+    rooms.react(svc, people.admin, cmd.React(room_id, said, "👍"))
+    rooms.edit_message(svc, people.staff, cmd.EditMessage(room_id, said, "Hello *everyone*"))
 
     found: list[str] = []
 
@@ -56,6 +63,11 @@ def test_main_pages_have_no_serious_violations(
         f"/t/{thread_id}/reply?to={reply_id}&quote=1",
         "/c/internal/new",
         "/account",
+        "/rooms",
+        "/rooms/new",
+        "/rooms/lounge",
+        f"/rooms/lounge/m/{said}/history",
+        "/messages/new",
         "/admin",
         "/c/internal/settings",
         "/audit",
