@@ -59,12 +59,15 @@ def run(host: str, port: int) -> None:
     runner = backend.runner() if backend.config.run_subscribers else None
     if runner is not None:
         runner.start()
+    live = current_app.extensions["commonroom_live"]
+    live.start()
     click.echo(f"Commonroom is serving on http://{host}:{port}/")
     try:
         # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
         run_simple(host, port, app, threaded=True)
     finally:
+        live.stop()
         if runner is not None:
             runner.stop()
 
@@ -73,7 +76,9 @@ def run(host: str, port: int) -> None:
 @click.option("--once", is_flag=True, help="Catch up with the log, then stop.")
 @with_appcontext
 def worker(once: bool) -> None:
-    """Run the log's subscribers (search, live push, federation) in this process."""
+    """Run the log's durable subscribers (search, federation) in this process.
+
+    Live push is not among them: every web process follows the log for its own sockets."""
     runner = _backend().runner()
     if once:
         handled = runner.run_once()

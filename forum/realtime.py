@@ -26,12 +26,14 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask_socketio import SocketIO
+from socketio.manager import Manager
 from sqlalchemy import Connection
 
 from forum import events as ev
 from forum import queries
 from forum.eventstore import EventStore, Recorded
 from forum.permissions import Viewer, can_read
+from forum.subscribers import CommitSignal, SubscriberRunner
 
 log = logging.getLogger(__name__)
 
@@ -257,21 +259,56 @@ class Live:
         self.store = store
         self.socketio = SocketIO()
         self.presence = Presence()
+        self.redis_url: str | None = None
+        self._runner: SubscriberRunner | None = None
+        self._signal: CommitSignal | None = None
 
     def init_app(self, app: Any, redis_url: str | None) -> None:
         """Threading mode (simple-websocket); Redis as the message queue when configured,
         so several web processes deliver to each other's clients. Same origin only."""
+        self.redis_url = redis_url
         self.socketio.init_app(app, async_mode="threading", message_queue=redis_url,
                                manage_session=False, max_http_buffer_size=64 * 1024,
                                logger=False, engineio_logger=False)
 
+    def runner(self, poll_interval: float = 0.25) -> SubscriberRunner:
+        """This process's follower of the log for live push (not a durable subscriber)."""
+        return SubscriberRunner(self.store, [LivePush(self)], poll_interval=poll_interval)
+
+    def start(self, poll_interval: float = 0.25) -> None:
+        """Follow the log on a background thread; with Redis, every process's commits
+        wake it at once (otherwise commits in other processes are polled for)."""
+        self._runner = self.runner(poll_interval)
+        self._runner.start()
+        if self.redis_url:
+            self._signal = CommitSignal(self.redis_url)
+            self.store.on_commit.append(self._signal.publish)
+            self._signal.listen(self._runner.wake)
+
+    def stop(self) -> None:
+        if self._signal is not None:
+            self.store.on_commit.remove(self._signal.publish)
+            self._signal.close()
+        if self._runner is not None:
+            self._runner.stop()
+
     def emit(self, event: str, data: Any, to: str, skip_sid: str | None = None) -> None:
+        """To every process's sockets (through Redis when configured): typing, presence."""
         self.socketio.emit(event, data, to=to, skip_sid=skip_sid, namespace=NAMESPACE)
 
-    # --- from the log ---
+    def deliver(self, event: str, data: Any, to: str) -> None:
+        """To this process's own sockets only.
 
-    def subscriber(self) -> LivePush:
-        return LivePush(self)
+        Every web process follows the committed log itself, so what the log
+        says is delivered once, by the process that holds the socket, in log
+        order and after any change of access before it. (Through the queue,
+        each process would deliver every event once per process.)
+        """
+        server: Any = cast(Any, self.socketio).server
+        if server is not None:
+            Manager.emit(server.manager, event, data, NAMESPACE, room=to)
+
+    # --- from the log ---
 
     def push_room(self, conn: Connection, recorded: Recorded) -> None:
         e = recorded.event
@@ -279,9 +316,9 @@ class Live:
         payload = room_event(conn, recorded)
         if payload is None:
             return
-        self.emit("room_event", payload, f"room:{room_id}")
+        self.deliver("room_event", payload, f"room:{room_id}")
         if isinstance(e, ev.MessagePosted):
-            self.emit("activity", {"kind": "room", "id": room_id, "seq": e.seq,
+            self.deliver("activity", {"kind": "room", "id": room_id, "seq": e.seq,
                                    "author_id": e.author_id, "position": recorded.position},
                       f"watch:room:{room_id}")
 
@@ -291,11 +328,11 @@ class Live:
         payload = thread_event(conn, recorded)
         if payload is None:
             return
-        self.emit("thread_event", payload, f"thread:{thread_id}")
+        self.deliver("thread_event", payload, f"thread:{thread_id}")
         if isinstance(e, ev.ThreadStarted | ev.ReplyPosted):
             thread = queries.get_thread(conn, thread_id)
             if thread is not None:
-                self.emit("activity", {
+                self.deliver("activity", {
                     "kind": "conference", "id": thread.conference_id, "thread_id": thread_id,
                     "seq": payload["post"]["seq"], "author_id": payload["post"]["author_id"],
                     "position": recorded.position,
@@ -309,14 +346,14 @@ class Live:
         for sid in sids:
             viewer = viewer_of(conn, self.presence.member_of(sid))
             if viewer is None:
-                self.emit("revoked", {"channel": "*"}, sid)
+                self.deliver("revoked", {"channel": "*"}, sid)
                 server.disconnect(sid, namespace=NAMESPACE)
                 continue
             for channel in list(server.manager.get_rooms(sid, NAMESPACE)):
                 if channel is None or channel == sid or may_join(conn, viewer, channel):
                     continue
                 server.leave_room(sid, channel, namespace=NAMESPACE)
-                self.emit("revoked", {"channel": channel}, sid)
+                self.deliver("revoked", {"channel": channel}, sid)
 
     # --- to one socket ---
 
@@ -336,7 +373,7 @@ class Live:
         for recorded in missed:
             found = _event_for(conn, channel, recorded)
             if found is not None:
-                self.emit(found[0], found[1], sid)
+                self.deliver(found[0], found[1], sid)
         return "ok"
 
     def send_typing(self, room_id: str, member_id: str, name: str, skip_sid: str) -> None:
@@ -347,10 +384,10 @@ class Live:
         self.emit("presence", {"member_id": member_id, "status": status}, "presence")
 
     def send_presence_list(self, sid: str) -> None:
-        self.emit("presence_list", self.presence.online(), sid)
+        self.deliver("presence_list", self.presence.online(), sid)
 
     def send_error(self, sid: str, message: str, code: str = "invalid_input") -> None:
-        self.emit("error_message", {"code": code, "message": message}, sid)
+        self.deliver("error_message", {"code": code, "message": message}, sid)
 
 
 class LivePush:

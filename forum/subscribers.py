@@ -152,6 +152,10 @@ class SubscriberRunner:
                 # A commit in this process wakes us at once; others are polled for.
                 self._wake.wait(self.poll_interval)
 
+    def wake(self) -> None:
+        """Read the log now rather than at the next poll."""
+        self._wake.set()
+
     def start(self) -> threading.Thread:
         self._thread = threading.Thread(target=self.run_forever, name="subscribers", daemon=True)
         self._thread.start()
@@ -162,3 +166,48 @@ class SubscriberRunner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+class CommitSignal:
+    """"The log grew", from every process to every process, over Redis pub/sub.
+
+    Followers still poll; the signal only makes them read at once. A lost
+    signal (Redis restarting) costs at most one poll interval, never an event.
+    """
+
+    CHANNEL = "commonroom:commits"
+
+    def __init__(self, redis_url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(redis_url, socket_timeout=2)
+        self._stop = threading.Event()
+
+    def publish(self) -> None:
+        try:
+            self.redis.publish(self.CHANNEL, b"1")
+        except Exception:  # the poll is the fallback; a commit must not fail for this
+            log.warning("could not signal a commit over Redis", exc_info=True)
+
+    def listen(self, wake: Callable[[], None]) -> threading.Thread:
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    pubsub = self.redis.pubsub(  # type: ignore[no-untyped-call]
+                        ignore_subscribe_messages=True)
+                    pubsub.subscribe(self.CHANNEL)
+                    while not self._stop.is_set():
+                        if pubsub.get_message(timeout=1.0) is not None:
+                            wake()
+                    pubsub.close()
+                except Exception:
+                    log.warning("commit signals from Redis interrupted; retrying",
+                                exc_info=True)
+                    self._stop.wait(1.0)
+
+        thread = threading.Thread(target=loop, name="commit-signal", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self._stop.set()

@@ -129,7 +129,6 @@ def _go_live(app: Flask, backend: Backend, config: Config) -> None:
     sockets.register(live, backend, config.redis_url, config.message_rate_limit,
                      config.typing_rate_limit)
     app.extensions["commonroom_live"] = live
-    backend.subscribers.append(live.subscriber())
 
 
 def _limit_sign_in(app: Flask, config: Config) -> Limiter:

@@ -98,14 +98,14 @@ def live_server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
-    # The log's subscribers (live push) on a background thread, as `commonroom run` does.
-    runner = app.extensions["commonroom"].runner(poll_interval=0.2)
-    runner.start()
+    # The log's live follower on a background thread, as `commonroom run` does.
+    live = app.extensions["commonroom_live"]
+    live.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app,
                          app.extensions["commonroom"])
     finally:
-        runner.stop()
+        live.stop()
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()

@@ -32,9 +32,9 @@ def live(app: Flask) -> Live:
 
 
 @pytest.fixture
-def push(backend: Backend, people: People) -> Callable[[], int]:
+def push(live: Live, people: People) -> Callable[[], int]:
     """Run the live subscriber once over what committed since it started."""
-    runner: SubscriberRunner = backend.runner()
+    runner: SubscriberRunner = live.runner()
     runner.run_once()  # a live follower starts at the head of the log
     return runner.run_once
 
