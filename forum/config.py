@@ -28,7 +28,7 @@ class Config:
     login_rate_limit: str = "10 per minute"
     message_rate_limit: str = "20 per 10 seconds"  # chat messages per member
     typing_rate_limit: str = "10 per 10 seconds"  # typing notices per member
-    rate_limit_prefix: str = "commonroom"
+    redis_prefix: str = "commonroom"  # keys and channels in Redis (one per deployment)
 
     def with_changes(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -66,6 +66,9 @@ def from_env(environ: Mapping[str, str] | None = None) -> Config:
         federation=_flag(get("FEDERATION")),
         allow_loopback_federation=_flag(get("ALLOW_LOOPBACK_FEDERATION")),
         run_subscribers=not _flag(get("NO_SUBSCRIBERS")),
+        redis_prefix=get("REDIS_PREFIX") or "commonroom",
+        message_rate_limit=get("MESSAGE_RATE_LIMIT") or Config.message_rate_limit,
+        typing_rate_limit=get("TYPING_RATE_LIMIT") or Config.typing_rate_limit,
     )
 
 

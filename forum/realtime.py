@@ -260,14 +260,16 @@ class Live:
         self.socketio = SocketIO()
         self.presence = Presence()
         self.redis_url: str | None = None
+        self.prefix = "commonroom"
         self._runner: SubscriberRunner | None = None
         self._signal: CommitSignal | None = None
 
-    def init_app(self, app: Any, redis_url: str | None) -> None:
+    def init_app(self, app: Any, redis_url: str | None, prefix: str = "commonroom") -> None:
         """Threading mode (simple-websocket); Redis as the message queue when configured,
         so several web processes deliver to each other's clients. Same origin only."""
-        self.redis_url = redis_url
+        self.redis_url, self.prefix = redis_url, prefix
         self.socketio.init_app(app, async_mode="threading", message_queue=redis_url,
+                               channel=f"{prefix}:socketio",
                                manage_session=False, max_http_buffer_size=64 * 1024,
                                logger=False, engineio_logger=False)
 
@@ -281,7 +283,7 @@ class Live:
         self._runner = self.runner(poll_interval)
         self._runner.start()
         if self.redis_url:
-            self._signal = CommitSignal(self.redis_url)
+            self._signal = CommitSignal(self.redis_url, f"{self.prefix}:commits")
             self.store.on_commit.append(self._signal.publish)
             self._signal.listen(self._runner.wake)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import redis
 from sqlalchemy import select, update
 
 from forum.db import subscriber_checkpoints, write_connection
@@ -175,17 +176,14 @@ class CommitSignal:
     signal (Redis restarting) costs at most one poll interval, never an event.
     """
 
-    CHANNEL = "commonroom:commits"
-
-    def __init__(self, redis_url: str) -> None:
-        import redis
-
+    def __init__(self, redis_url: str, channel: str) -> None:
         self.redis = redis.Redis.from_url(redis_url, socket_timeout=2)
+        self.channel = channel
         self._stop = threading.Event()
 
     def publish(self) -> None:
         try:
-            self.redis.publish(self.CHANNEL, b"1")
+            self.redis.publish(self.channel, b"1")
         except Exception:  # the poll is the fallback; a commit must not fail for this
             log.warning("could not signal a commit over Redis", exc_info=True)
 
@@ -195,7 +193,7 @@ class CommitSignal:
                 try:
                     pubsub = self.redis.pubsub(  # type: ignore[no-untyped-call]
                         ignore_subscribe_messages=True)
-                    pubsub.subscribe(self.CHANNEL)
+                    pubsub.subscribe(self.channel)
                     while not self._stop.is_set():
                         if pubsub.get_message(timeout=1.0) is not None:
                             wake()

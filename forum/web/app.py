@@ -125,7 +125,7 @@ def build_app(config: Config | None = None) -> Flask:
 def _go_live(app: Flask, backend: Backend, config: Config) -> None:
     """Socket.IO on the same app; its pushes follow the committed log."""
     live = Live(backend.store)
-    live.init_app(app, config.redis_url)
+    live.init_app(app, config.redis_url, config.redis_prefix)
     sockets.register(live, backend, config.redis_url, config.message_rate_limit,
                      config.typing_rate_limit)
     app.extensions["commonroom_live"] = live
@@ -135,7 +135,7 @@ def _limit_sign_in(app: Flask, config: Config) -> Limiter:
     """Rate-limit sign-in attempts; counts live in Redis when configured (shared by
     every process), otherwise in this process."""
     limiter = Limiter(get_remote_address, app=app, default_limits=[],
-                      key_prefix=config.rate_limit_prefix,
+                      key_prefix=config.redis_prefix,
                       storage_uri=config.redis_url or "memory://")
     # Only sign-in is limited: let every other request skip the limiter's work.
     limiter.request_filter(lambda: request.endpoint != "auth.login")

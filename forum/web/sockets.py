@@ -66,7 +66,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
     sio = live.socketio
     limiter = strategies.MovingWindowRateLimiter(
         storage.storage_from_string(redis_url or "memory://"))
-    prefix = backend.config.rate_limit_prefix
+    prefix = backend.config.redis_prefix
     message_rate, typing_rate = parse(message_limit), parse(typing_limit)
 
     def viewer() -> Viewer:

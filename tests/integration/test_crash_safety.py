@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,31 +22,7 @@ from sqlalchemy import create_engine, text
 from forum import commands as cmd
 from forum.handlers import conferences, threads
 from tests.conftest import PASSWORD, People, make_config, sqlite_backend
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "COMMONROOM_DATA_DIR": str(data_dir),
-           "COMMONROOM_SECRET_KEY": "crash-test"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "forum.cli", "run", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("the server did not start")
+from tests.servers import free_port, start_server
 
 
 def signed_in(base: str, handle: str) -> tuple[requests.Session, str]:
@@ -78,7 +51,7 @@ def test_acknowledged_posts_survive_kill_9(
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(data_dir, port)
+    server = start_server(data_dir, port, secret_key="crash-test")
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -111,7 +84,7 @@ def test_acknowledged_posts_survive_kill_9(
     assert len(acknowledged) > 10, "too few posts were acknowledged to test anything"
 
     # Restart on the same files; then check every acknowledged reply is there.
-    server = start_server(data_dir, port)
+    server = start_server(data_dir, port, secret_key="crash-test")
     try:
         engine = create_engine(f"sqlite:///{data_dir / 'commonroom.db'}")
         with engine.connect() as conn:

@@ -27,7 +27,7 @@ def test_login_limit_is_shared_through_redis(
     url = redis_url()
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     sqlite_backend(tmp_path, tmp_path_factory).dispose()
-    config = make_config(tmp_path, redis_url=url, rate_limit_prefix=prefix,
+    config = make_config(tmp_path, redis_url=url, redis_prefix=prefix,
                          login_rate_limit="3 per minute")
     first, second = create_app(config), create_app(config)
     try:

@@ -1,0 +1,158 @@
+"""Two server processes with Redis, clients that come and go at random, 2,000 messages.
+
+Real ``commonroom run`` processes on one SQLite database, Redis as Socket.IO's
+message queue and commit signal, python-socketio clients that disconnect at
+random and rejoin with the last position they saw. At the end every member
+has every message exactly once (after de-duplicating by position, as the
+browser does), in log order; an outsider connected throughout has none.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from forum import commands as cmd
+from forum.handlers import members, rooms
+from forum.permissions import Viewer
+from tests.conftest import People, make_config, sqlite_backend
+from tests.servers import free_port, start_server
+from tests.web.test_rate_limit_redis import redis_url
+
+MESSAGES = 2000
+POSTERS = 2
+
+
+class Follower:
+    """One member's client: connects to either server, drops at random, catches up."""
+
+    def __init__(self, name: str, token: str, room_id: str, urls: list[str],
+                 rng: random.Random, head: int) -> None:
+        self.name, self.token, self.room_id, self.urls, self.rng = (
+            name, token, room_id, urls, rng)
+        self.seen: dict[int, int] = {}  # position -> seq, de-duplicated
+        self.arrivals = 0
+        self.last: int | None = head  # as a page gives it: where the room stood when shown
+        self.refused: list[Any] = []
+        self.lock = threading.Lock()
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        if event.get("kind") != "message":
+            return
+        with self.lock:
+            self.arrivals += 1
+            self.seen[event["position"]] = event["message"]["seq"]
+            if self.last is None or event["position"] > self.last:
+                self.last = event["position"]
+
+    def session(self, seconds: float) -> None:
+        client = socketio.Client(reconnection=False)
+        client.on("room_event", self._on_event)
+        client.connect(self.rng.choice(self.urls), auth={"token": self.token},
+                       transports=["websocket"], wait_timeout=10)
+        try:
+            ack = client.call("join", {"kind": "room", "id": self.room_id, "after": self.last},
+                              timeout=10)
+            if not ack["ok"]:
+                self.refused.append(ack)
+            time.sleep(seconds)
+        finally:
+            client.disconnect()
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.session(self.rng.uniform(0.1, 0.8))
+            time.sleep(self.rng.uniform(0.0, 0.3))
+
+
+def test_two_processes_random_disconnects_every_message_exactly_once(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    url = redis_url()
+    backend = sqlite_backend(tmp_path, tmp_path_factory)
+    people = People(backend)
+    svc = backend.services
+    outsider = Viewer(members.register_member(svc, people.admin, cmd.RegisterMember(
+        "zoe", "Zoe", "zoe@example.org", "a long password", "staff")), "staff")
+    inside = [people.staff, people.other, people.admin, people.guest]
+    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom(
+        "Busy", "busy", visibility="private",
+        members=tuple(v.member_id or "" for v in inside)))
+    tokens = {v.member_id: members.issue_api_token(svc, v, cmd.IssueApiToken("load"))
+              for v in (*inside, outsider)}
+    head = backend.store.stream_head(f"room-{room_id}")
+    backend.dispose()
+
+    data_dir = make_config(tmp_path).data_dir
+    env = {"redis_url": url, "redis_prefix": f"test-{uuid.uuid4().hex[:12]}",
+           "message_rate_limit": "100000 per second"}
+    ports = [free_port(), free_port()]
+    servers = [start_server(data_dir, port, **env) for port in ports]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    rng = random.Random(20261130)
+    try:
+        followers = [Follower(v.member_id or "", tokens[v.member_id], room_id, urls,
+                              random.Random(rng.random()), head) for v in inside]
+        stranger = Follower("zoe", tokens[outsider.member_id], room_id, urls, rng, head)
+        stop = threading.Event()
+        threads = [threading.Thread(target=f.run, args=(stop,)) for f in followers]
+        for t in threads:
+            t.start()
+
+        stranger_client = socketio.Client(reconnection=False)
+        stranger_client.on("room_event", stranger._on_event)
+        stranger_client.connect(urls[0], auth={"token": stranger.token},
+                                transports=["websocket"])
+        stranger.refused.append(stranger_client.call(
+            "join", {"kind": "room", "id": room_id}, timeout=10))
+
+        def post(index: int) -> None:
+            client = socketio.Client(reconnection=False)
+            client.connect(urls[index % 2], auth={"token": tokens[inside[index].member_id]},
+                           transports=["websocket"])
+            try:
+                for n in range(MESSAGES // POSTERS):
+                    ack = client.call("send", {"room": room_id, "body": f"{index}/{n}"},
+                                      timeout=30)
+                    assert ack["ok"], ack
+            finally:
+                client.disconnect()
+
+        posters = [threading.Thread(target=post, args=(i,)) for i in range(POSTERS)]
+        started = time.monotonic()
+        for t in posters:
+            t.start()
+        for t in posters:
+            t.join(240)
+        print(f"{MESSAGES} messages posted in {time.monotonic() - started:.1f} s")
+        stop.set()
+        for t in threads:
+            t.join(30)
+        # A last visit each, to collect whatever was missed while away.
+        deadline = time.monotonic() + 30
+        for follower in followers:
+            while len(follower.seen) < MESSAGES and time.monotonic() < deadline:
+                follower.session(0.5)
+        stranger_client.disconnect()
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(10)
+
+    for follower in followers:
+        ordered = [follower.seen[p] for p in sorted(follower.seen)]
+        assert ordered == list(range(1, MESSAGES + 1)), (
+            f"{follower.name}: {len(follower.seen)} of {MESSAGES}")
+        assert not follower.refused
+        assert follower.arrivals >= MESSAGES
+    assert stranger.seen == {}
+    assert stranger.refused[0]["ok"] is False
