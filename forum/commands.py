@@ -303,3 +303,20 @@ class React(Command):
 class MarkRoomRead(Command):
     room_id: str
     up_to_seq: int | None = None
+
+
+# --- notifications -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetWatchLevel(Command):
+    target: str  # conference, thread or room
+    target_id: str
+    level: str  # watching, normal or muted
+
+
+@dataclass(frozen=True)
+class MarkNotificationsRead(Command):
+    """One notification (its ``position``), or all of them (None)."""
+
+    position: int | None = None

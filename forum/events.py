@@ -421,3 +421,29 @@ class RoomRead(Event):
     room_id: str
     from_seq: int
     up_to_seq: int
+
+
+# --- notifications -------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class WatchLevelSet(Event):
+    """How much a member hears of a conference, thread or room:
+    ``watching`` (everything new), ``normal`` (mentions, replies to them,
+    direct messages) or ``muted`` (nothing)."""
+
+    member_id: str
+    target: str
+    target_id: str
+    level: str
+
+
+@event
+@dataclass(frozen=True)
+class NotificationsRead(Event):
+    """The member read one notification (``position``) or all up to ``up_to``."""
+
+    member_id: str
+    position: int | None = None
+    up_to: int | None = None

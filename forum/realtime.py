@@ -44,6 +44,9 @@ ROOM_EVENTS = (ev.RoomCreated, ev.RoomRenamed, ev.RoomTopicChanged, ev.RoomArchi
                ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded, ev.ReactionRemoved)
 THREAD_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.PostEdited, ev.PostDeleted,
                  ev.PostHidden, ev.PostUnhidden, ev.ThreadLocked, ev.ThreadUnlocked)
+# After these, members' unread notification counts may have changed.
+NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.NotificationsRead,
+                    ev.PostDeleted, ev.PostHidden, ev.MessageDeleted)
 # After these, every connected socket's channels are checked against the rule again.
 ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
                  ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
@@ -340,6 +343,24 @@ class Live:
                     "position": recorded.position,
                 }, f"watch:conference:{thread.conference_id}")
 
+    def push_notifications(self, conn: Connection, recorded: Recorded) -> None:
+        """The new unread count to each member concerned who is connected here."""
+        e = recorded.event
+        if isinstance(e, ev.NotificationsRead):
+            concerned = [e.member_id]
+        else:
+            concerned = queries.notified_at(conn, recorded.position)
+            if isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
+                concerned = list(self.presence.online())  # a notice may have gone away
+        for member_id in concerned:
+            if not self.presence.sids(member_id):
+                continue
+            viewer = viewer_of(conn, member_id)
+            if viewer is not None:
+                self.deliver("notifications", {
+                    "unread": queries.count_unread_notifications(conn, viewer),
+                    "position": recorded.position}, f"member:{member_id}")
+
     def recheck(self, conn: Connection, sids: Iterable[str]) -> None:
         """Take every socket out of each channel its member may no longer read."""
         server: Any = cast(Any, self.socketio).server  # python-socketio's Server (untyped)
@@ -411,3 +432,5 @@ class LivePush:
                 self.hub.push_room(conn, recorded)
             elif isinstance(e, THREAD_EVENTS):
                 self.hub.push_thread(conn, recorded)
+            if isinstance(e, NOTIFYING_EVENTS):
+                self.hub.push_notifications(conn, recorded)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.projections import conferences, members, reading, rooms, threads
+from forum.projections import conferences, members, notifications, reading, rooms, threads
 from forum.projections.registry import Projection, Projections
 
 
@@ -13,5 +13,6 @@ def all_projections() -> Projections:
         threads.projection,
         reading.projection,
         rooms.projection,
+        notifications.projection,
     ]
     return Projections(items)

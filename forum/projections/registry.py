@@ -25,9 +25,13 @@ Apply = Callable[[Connection, Recorded, Any], None]
 class Projection:
     """One read model: its tables and how each event changes them."""
 
-    def __init__(self, name: str, tables: Sequence[Table]) -> None:
+    def __init__(self, name: str, tables: Sequence[Table], *,
+                 reads: Sequence[str] = ()) -> None:
         self.name = name
         self.tables = tuple(tables)
+        # Read models this one looks up while projecting (as they stood at each
+        # event): rebuilding it alone rebuilds them with it, in the same replay.
+        self.reads = tuple(reads)
         self.handlers: dict[str, Apply] = {}
         self.preparers: list[Callable[[Connection, Sequence[Recorded]], None]] = []
 
@@ -104,10 +108,17 @@ class Projections:
     ) -> int:
         """Drop the named read models (all by default) and replay the whole log.
 
+        A read model that reads others while projecting is rebuilt with them.
         Runs in one transaction: a reader sees the old tables until the new
         ones are complete. Returns how many events were replayed.
         """
-        chosen = [self.by_name[n] for n in names] if names else self.items
+        wanted = set(names or self.by_name)
+        while True:  # the read models each one reads, and theirs
+            more = {r for n in wanted for r in self.by_name[n].reads} - wanted
+            if not more:
+                break
+            wanted |= more
+        chosen = [item for item in self.items if item.name in wanted]
         replayed = 0
         last = {item.name: 0 for item in chosen}
         with write_connection(engine) as conn, conn.begin():

@@ -31,6 +31,12 @@ def _load_user(member_id: str) -> context.Account | None:
     return context.Account(row)
 
 
+def _unread_notifications() -> int:
+    """For the navigation badge on every page a member sees."""
+    viewer = context.viewer()
+    return queries.count_unread_notifications(context.db(), viewer) if viewer.signed_in else 0
+
+
 def _request_meta() -> dict[str, Any]:
     """The request id, when a command comes from a web request (not the command line)."""
     return {"request_id": g.get("request_id")} if has_request_context() else {}
@@ -109,11 +115,23 @@ def build_app(config: Config | None = None) -> Flask:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["iso"] = iso
     app.jinja_env.globals["viewer"] = context.viewer
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
 
-    from forum.web import account, admin, api, auth, errors, moderation, pages, posting, rooms
+    from forum.web import (
+        account,
+        admin,
+        api,
+        auth,
+        errors,
+        moderation,
+        notifications,
+        pages,
+        posting,
+        rooms,
+    )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp):
+                      rooms.bp, notifications.bp):
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)

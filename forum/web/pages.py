@@ -119,6 +119,7 @@ def conference(slug: str) -> Any:
         "pages/conference.html", conference=row, threads=threads, unread=unread,
         children=children, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
         may_post=can_post(viewer, access), may_moderate=can_moderate(viewer, access),
+        watch_level=queries.get_watch_level(conn, viewer.member_id, "conference", row.id),
     )
 
 
@@ -179,6 +180,8 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
                          if can_see_read_history(viewer, access, p.author_id)},
         head=(context.backend().store.stream_head(f"thread-{thread.id}")
               if viewer.signed_in else 0),
+        watch_level=queries.get_watch_level(context.db(), viewer.member_id, "thread",
+                                            thread.id),
     )
     if viewer.signed_in and posts:
         # Opening a page reads it, as in FirstClass; the marker only moves forward.

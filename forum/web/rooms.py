@@ -131,6 +131,7 @@ def room(slug: str) -> Any:
                     if row.conference_id else None),
         palette=REACTIONS, message_max=MESSAGE_MAX, topic_max=TOPIC_MAX,
         head=context.backend().store.stream_head(rooms.stream(row.id)),
+        watch_level=queries.get_watch_level(conn, viewer.member_id, "room", row.id),
     )
     if messages and messages[-1].seq > marker:
         # Showing messages reads them, as a thread page does; never backwards.

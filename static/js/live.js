@@ -61,6 +61,17 @@
     socket.emit("presence", { state: document.hidden ? "away" : "online" });
   });
 
+  // --- the notifications badge ---
+  var newestNotice = 0;
+  socket.on("notifications", function (n) {
+    if (n.position < newestNotice) return;
+    newestNotice = n.position;
+    var badge = document.getElementById("notification-count");
+    if (!badge) return;
+    badge.textContent = String(n.unread);
+    badge.className = "count" + (n.unread ? "" : " zero");
+  });
+
   // --- home page badges ---
   socket.on("activity", function (a) {
     if (a.author_id === me) return;

@@ -23,7 +23,7 @@ from forum.errors import (
     InvalidInput,
     NotFound,
 )
-from forum.handlers import conferences, members, reading, rooms, threads
+from forum.handlers import conferences, members, notifications, reading, rooms, threads
 from forum.model import room as room_model
 from forum.passwords import token_hash
 from forum.permissions import ANONYMOUS, Viewer
@@ -97,13 +97,14 @@ TESTED_HANDLERS = {
     "create_room", "open_direct_room", "rename_room", "set_room_topic", "archive_room",
     "unarchive_room", "join_room", "leave_room", "add_room_member", "remove_room_member",
     "post_message", "edit_message", "delete_message", "react", "mark_room_read",
+    "set_watch_level", "mark_notifications_read",
 }
 
 
 def test_every_handler_is_covered_here() -> None:
     """A new handler fails this until it has tests in this module."""
     public = {
-        name for module in (conferences, members, reading, rooms, threads)
+        name for module in (conferences, members, notifications, reading, rooms, threads)
         for name, fn in inspect.getmembers(module, inspect.isfunction)
         if not name.startswith("_") and fn.__module__ == module.__name__
         and list(inspect.signature(fn).parameters)[:1] == ["svc"]
@@ -758,3 +759,77 @@ def test_concurrent_messages_in_one_room_all_land_numbered_once(
     with conn(backend) as c:
         seqs = [m.seq for m in queries.list_messages(c, room_id, limit=100)]
     assert seqs == list(range(1, 46))
+
+
+# --- notifications -------------------------------------------------------------
+
+
+def _inbox(backend: Backend, viewer: Viewer) -> list[tuple[str, str]]:
+    with conn(backend) as c:
+        return [(n.row.kind, n.where) for n in queries.list_notifications(c, viewer)]
+
+
+def test_mentions_replies_and_direct_messages_notify(
+        backend: Backend, people: People, world: World) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    p2, _ = world.reply(oli, "Hi @sam and @gus")  # gus is a guest: internal is not his
+    world.reply(sam, "Hello", parent=p2)
+    dm = rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom((oli.member_id or "",)))
+    rooms.post_message(svc, sam, cmd.PostMessage(dm, "psst"))
+    assert _inbox(backend, sam) == [("mention", "Study circle")]
+    assert _inbox(backend, oli) == [("direct", "Sam"), ("reply", "Study circle")]
+    assert _inbox(backend, people.guest) == []  # may not read it: never told of it
+
+
+def test_watch_levels_decide_what_is_heard(backend: Backend, people: People,
+                                           world: World) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    notifications.set_watch_level(svc, oli, cmd.SetWatchLevel(
+        "conference", world.internal, "watching"))
+    threads.start_thread(svc, sam, cmd.StartThread(world.internal, "Lunch", "Where?"))
+    world.reply(sam, "More")
+    assert [kind for kind, _ in _inbox(backend, oli)] == ["post", "thread"]
+    notifications.set_watch_level(svc, oli, cmd.SetWatchLevel("thread", world.thread, "muted"))
+    world.reply(sam, "Anyone @oli?")
+    assert len(_inbox(backend, oli)) == 2  # muted: not even the mention
+    with pytest.raises(InvalidInput):
+        notifications.set_watch_level(svc, oli, cmd.SetWatchLevel("thread", world.thread, "x"))
+    with pytest.raises(NotFound):
+        notifications.set_watch_level(svc, people.guest, cmd.SetWatchLevel(
+            "conference", world.private, "watching"))
+
+
+def test_reading_notifications_one_or_all(backend: Backend, people: People,
+                                          world: World) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    for i in range(3):
+        world.reply(oli, f"@sam number {i}")
+    with conn(backend) as c:
+        unread, newest = queries.notification_positions(c, sam.member_id or "")
+    assert len(unread) == 3
+    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead(min(unread)))
+    with conn(backend) as c:
+        assert queries.count_unread_notifications(c, sam) == 2
+    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+    with conn(backend) as c:
+        assert queries.count_unread_notifications(c, sam) == 0
+    before = backend.store.head()
+    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead(newest + 99))
+    assert backend.store.head() == before  # nothing to read: nothing appended
+
+
+def test_a_notice_goes_when_its_place_is_no_longer_readable(
+        backend: Backend, people: People, world: World) -> None:
+    svc, mod, oli = backend.services, world.mod, people.other
+    tid, first = threads.start_thread(svc, mod, cmd.StartThread(
+        world.private, "Board", "Hello @oli"))  # oli may not read the board
+    assert _inbox(backend, oli) == []
+    mod_entry = (f"member:{mod.member_id}", "moderator")
+    conferences.set_conference_acl(svc, people.admin, cmd.SetConferenceAcl(
+        world.private, (mod_entry, (f"member:{oli.member_id}", "reader"))))
+    threads.post_reply(svc, mod, cmd.PostReply(tid, first, "Now you can, @oli"))
+    assert _inbox(backend, oli) == [("mention", "Board")]
+    conferences.set_conference_acl(svc, people.admin, cmd.SetConferenceAcl(
+        world.private, (mod_entry,)))
+    assert _inbox(backend, oli) == []

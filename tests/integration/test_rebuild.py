@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select, update
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.db import metadata, write_connection
-from forum.handlers import conferences, members, reading, rooms, threads
+from forum.handlers import conferences, members, notifications, reading, rooms, threads
 from forum.permissions import Viewer
 from forum.projections.tables import members as members_table
 from forum.projections.tables import posts, read_markers
@@ -137,6 +137,18 @@ def live_a_little(backend: Backend, people: People) -> None:
     dm = rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom((oli.member_id or "",)))
     rooms.post_message(svc, oli, cmd.PostMessage(dm, "Psst"))
     rooms.mark_room_read(svc, sam, cmd.MarkRoomRead(dm))
+
+    # Notifications: levels set and changed, mentions, replies, watched places, reading.
+    notifications.set_watch_level(svc, oli, cmd.SetWatchLevel("conference", internal, "watching"))
+    notifications.set_watch_level(svc, vera, cmd.SetWatchLevel("thread", tid, "muted"))
+    notifications.set_watch_level(svc, sam, cmd.SetWatchLevel("room", lounge, "watching"))
+    notifications.set_watch_level(svc, sam, cmd.SetWatchLevel("room", lounge, "normal"))
+    t4, t4_first = threads.start_thread(svc, sam, cmd.StartThread(
+        internal, "Notes", "Hello @oli and @vera"))
+    threads.post_reply(svc, oli, cmd.PostReply(t4, t4_first, "Hi @sam"))
+    rooms.post_message(svc, oli, cmd.PostMessage(dm, "Ping @sam"))
+    notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
+    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
 
 
 def spoil(backend: Backend) -> None:

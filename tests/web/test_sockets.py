@@ -313,3 +313,14 @@ def test_marking_a_room_read_over_the_socket(connect: Connect, backend: Backend,
     with backend.engine.connect() as conn:
         from forum import queries
         assert queries.get_room_marker(conn, people.other.member_id, room_id) == 2
+
+
+def test_the_notification_badge_is_live(connect: Connect, push: Callable[[], int],
+                                        backend: Backend, people: People, world: World) -> None:
+    sam = connect("sam")
+    settle(push, sam)
+    threads.post_reply(backend.services, people.other, cmd.PostReply(
+        world.thread["internal"], world.post["internal"], "@sam look"))
+    push()
+    [notice] = received(sam, "notifications")
+    assert notice["unread"] == 1
