@@ -4,8 +4,9 @@ A realistic log is generated first, straight into the ``events`` table with
 ``executemany`` (rows encoded by ``forum.serialization.encode``, in position
 order): members, conferences with access lists, then a stream of forum life —
 threads started, many replies (~500-character Markdown bodies, increasing
-``seq`` per thread, recency-biased), edits, read markers, profile updates and
-a little moderation. Every event is valid for the projections.
+``seq`` per thread, recency-biased, often mentioning someone), chat
+messages in rooms, edits, read markers, watch levels, profile updates and a
+little moderation. Every event is valid for the projections.
 
 Then, in each round, on the same database:
 
@@ -59,7 +60,9 @@ MEMO_TABLES = ("rendered_markup",)  # rendered Markdown kept across rebuilds
 
 # Shares of the events after members and conferences (they sum to 1.0).
 MIX = [
-    ("reply", 0.640),
+    ("reply", 0.555),
+    ("chat", 0.080),
+    ("watch", 0.005),
     ("read", 0.230),
     ("start", 0.040),
     ("edit", 0.040),
@@ -96,6 +99,7 @@ class LogWriter:
         self.deleted: set[str] = set()
         self.markers: dict[tuple[str, str], int] = {}
         self.flags: dict[tuple[str, str], bool] = {}
+        self.rooms: dict[str, int] = {}  # room -> messages so far
 
     def emit(self, stream: str, event: ev.Event, actor: str) -> None:
         version = self.versions.get(stream, 0) + 1
@@ -149,7 +153,7 @@ class LogWriter:
             self.members.append(member_id)
             self.emit(f"member-{member_id}", ev.MemberRegistered(
                 member_id=member_id, handle=f"user{i}", display_name=f"User {i}",
-                email=f"user{i}@example.org", role="admin" if member_id == admin else "member",
+                email=f"user{i}@example.org", role="admin" if member_id == admin else "staff",
                 password_hash="$argon2id$v=19$m=65536,t=3,p=4$" + c.new_id(rng) * 6,
                 invited_by=admin if member_id != admin else None,
             ), admin)
@@ -159,12 +163,19 @@ class LogWriter:
             stream = f"conference-{conference_id}"
             self.emit(stream, ev.ConferenceCreated(
                 conference_id=conference_id, slug=f"conf-{i}", name=f"Conference {i}",
-                resume=c.sentence(rng), visibility="members" if i % 4 else "public",
+                resume=c.sentence(rng), visibility="internal" if i % 4 else "public",
                 parent_id=None, created_by=admin,
             ), admin)
             self.emit(stream, ev.ConferenceAclChanged(
-                conference_id, (("members", "write"), (f"member:{admin}", "moderate")), admin,
+                conference_id,
+                (("members", "contributor"), (f"member:{admin}", "moderator")), admin,
             ), admin)
+        for i in range(10):
+            room_id = c.new_id(rng)
+            self.rooms[room_id] = 0
+            self.emit(f"room-{room_id}", ev.RoomCreated(
+                room_id, f"room-{i}", f"Room {i}", c.sentence(rng)[:200], "internal", None,
+                admin, tuple(rng.sample(self.members, 12))), admin)
         self._start()
         kinds = [k for k, _ in MIX]
         weights = [w for _, w in MIX]
@@ -190,10 +201,28 @@ class LogWriter:
         parent = posts[-1] if self.rng.random() < 0.7 else self.rng.choice(posts)
         posts.append(post_id)
         self.revisions[post_id] = 1
+        body = self.body()  # a sentence in 25 starts with a mention (bench/_common.py)
         self.emit(f"thread-{thread_id}", ev.ReplyPosted(
             thread_id=thread_id, post_id=post_id, seq=len(posts), parent_post_id=parent,
-            author_id=author, body=self.body(),
+            author_id=author, body=body,
         ), author)
+
+    def _chat(self) -> None:
+        room_id, author = self.rng.choice(list(self.rooms)), self.member()
+        self.rooms[room_id] += 1
+        body = c.sentence(self.rng, 4, 20)
+        if self.rng.random() < 0.1:
+            body += f" @user{self.rng.randrange(len(self.members))}"
+        self.emit(f"room-{room_id}", ev.MessagePosted(
+            room_id, c.new_id(self.rng), self.rooms[room_id], author, body), author)
+
+    def _watch(self) -> None:
+        member_id = self.member()
+        target, target_id = self.rng.choice((("thread", self.thread()),
+                                             ("conference", self.rng.choice(self.conferences))))
+        self.emit(f"notify-{member_id}", ev.WatchLevelSet(
+            member_id, target, target_id, self.rng.choice(("watching", "normal", "muted"))),
+            member_id)
 
     def _edit(self) -> None:
         thread_id = self.thread()

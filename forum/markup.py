@@ -88,6 +88,15 @@ def render(source: str) -> str:
     return _CLEANER.clean(_MD.render(source))
 
 
+_MENTION_LINK = re.compile(r'<a href="/members/([^"/]+)" class="mention">')
+
+
+def mentions_in(html: str) -> list[str]:
+    """The handles mentioned in HTML that :func:`render` made, in order, without repeats
+    (much cheaper than parsing the source again when the HTML is at hand)."""
+    return list(dict.fromkeys(_MENTION_LINK.findall(html)))
+
+
 def mentions(source: str) -> list[str]:
     """The handles a post mentions, in order, without repeats."""
     seen: dict[str, None] = {}

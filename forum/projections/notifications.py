@@ -14,7 +14,8 @@ everything new as well.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -22,8 +23,9 @@ from forum import events as ev
 from forum import markup
 from forum.eventstore import Recorded
 from forum.permissions import ConferenceAccess, Viewer, can_read, room_access
+from forum.projections import rendering
 from forum.projections.registry import Projection
-from forum.projections.sql import Statement, stamp
+from forum.projections.sql import Statement, rebuild_scope, stamp
 from forum.projections.tables import notifications, watch_levels
 
 projection = Projection("notifications", [notifications, watch_levels],
@@ -33,7 +35,7 @@ _INSERT = Statement("""
     INSERT INTO notifications (member_id, position, kind, actor_id, conference_id, thread_id,
                                post_id, room_id, message_id, created_at, read)
     VALUES (:m, :position, :kind, :actor, :conference_id, :thread_id, :post_id, :room_id,
-            :message_id, :at, :no)""")
+            :message_id, :at, :no)""", deferrable=True)
 _MEMBER = Statement("SELECT id, role, active FROM members WHERE id = :m")
 _HANDLE = Statement("SELECT id FROM members WHERE handle = :h")
 _CONFERENCE = Statement("SELECT id, visibility, acl FROM conferences WHERE id = :c")
@@ -43,6 +45,8 @@ _POST_AUTHOR = Statement("SELECT author_id FROM posts WHERE id = :p")
 _MESSAGE_AUTHOR = Statement("SELECT author_id FROM messages WHERE id = :p")
 _LEVELS = Statement("""
     SELECT target, target_id, level FROM watch_levels WHERE member_id = :m""")
+_ALL_WATCHING = Statement("""
+    SELECT member_id, target, target_id FROM watch_levels WHERE level = 'watching'""")
 _WATCHERS = Statement("""
     SELECT member_id, target FROM watch_levels
     WHERE level = 'watching' AND ((target = 'conference' AND target_id = :c)
@@ -58,62 +62,128 @@ _READ_ONE = Statement("""
     UPDATE notifications SET read = :yes WHERE member_id = :m AND position = :p""")
 _READ_ALL = Statement("""
     UPDATE notifications SET read = :yes WHERE member_id = :m AND position <= :p""")
-_FORGET = {
-    column: Statement(f"DELETE FROM notifications WHERE {column} = :id")
-    for column in ("post_id", "message_id")
-}
+# A notice was written at its post's (or message's) position: find it by that key.
+_POSITION = {table: Statement(f"SELECT position FROM {table} WHERE id = :id")
+             for table in ("posts", "messages")}
+_FORGET = {column: Statement(f"""
+    DELETE FROM notifications WHERE position = :position AND {column} = :id""")
+    for column in ("post_id", "message_id")}
+
+
+class _Memory:
+    """What this projection learned during one rebuild (see rebuild_scope), by kind."""
+
+    KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
+
+
+def _remembered(conn: Connection, kind: str) -> dict[Any, Any] | None:
+    """During a rebuild, what this projection learned so far of one kind."""
+    scope = rebuild_scope(conn)
+    if scope is None:
+        return None
+    memory: _Memory | None = scope.get("notifications")
+    if memory is None:
+        memory = scope["notifications"] = _Memory()
+    return memory.kinds[kind]
+
+
+def _cached(conn: Connection, kind: str, key: Any, look_up: Callable[[], Any]) -> Any:
+    memory = _remembered(conn, kind)
+    if memory is None:
+        return look_up()
+    try:
+        return memory[key]
+    except KeyError:
+        value = memory[key] = look_up()
+        return value
+
+
+def _forget(conn: Connection, kind: str, key: Any) -> None:
+    memory = _remembered(conn, kind)
+    if memory is not None:
+        memory.pop(key, None)
 
 
 def _viewer(conn: Connection, member_id: str) -> Viewer | None:
-    row = _MEMBER.run(conn, {"m": member_id}).fetchone()
-    return Viewer(row[0], row[1], bool(row[2])) if row else None
+    def look_up() -> Viewer | None:
+        row = _MEMBER.run(conn, {"m": member_id}).fetchone()
+        return Viewer(row[0], row[1], bool(row[2])) if row else None
+    result: Viewer | None = _cached(conn, "viewer", member_id, look_up)
+    return result
 
 
 def _conference(conn: Connection, conference_id: str) -> ConferenceAccess | None:
-    row = _CONFERENCE.run(conn, {"c": conference_id}).fetchone()
-    if row is None:
-        return None
-    return ConferenceAccess(row[0], row[1], tuple((p, a) for p, a in json.loads(row[2])))
+    def look_up() -> ConferenceAccess | None:
+        row = _CONFERENCE.run(conn, {"c": conference_id}).fetchone()
+        if row is None:
+            return None
+        return ConferenceAccess(row[0], row[1], tuple((p, a) for p, a in json.loads(row[2])))
+    result: ConferenceAccess | None = _cached(conn, "conference", conference_id, look_up)
+    return result
 
 
 def _room(conn: Connection, room_id: str) -> tuple[ConferenceAccess, list[str], str] | None:
     """The room under the one rule, its members, and its visibility."""
-    row = _ROOM.run(conn, {"r": room_id}).fetchone()
-    if row is None:
+    def look_up() -> tuple[str, str, str | None, list[str]] | None:
+        row = _ROOM.run(conn, {"r": room_id}).fetchone()
+        if row is None:
+            return None
+        members = [m for (m,) in _ROOM_MEMBERS.run(conn, {"r": room_id}).fetchall()]
+        return row[1], row[2], row[3], members
+    found = _cached(conn, "room", room_id, look_up)
+    if found is None:
         return None
-    members = [m for (m,) in _ROOM_MEMBERS.run(conn, {"r": room_id}).fetchall()]
-    conference = _conference(conn, row[3]) if row[3] else None
-    return room_access(row[0], row[1], row[2], members, conference), members, row[1]
+    visibility, created_by, conference_id, members = found
+    conference = _conference(conn, conference_id) if conference_id else None
+    return room_access(room_id, visibility, created_by, members, conference), members, visibility
 
 
 def _level(conn: Connection, member_id: str, places: Iterable[tuple[str, str]]) -> str:
     """The member's level for the first of ``places`` they set one for."""
-    levels = {(t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()}
+    levels: dict[tuple[str, str], str] = _cached(conn, "levels", member_id, lambda: {
+        (t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()})
     for place in places:
         if place in levels:
-            return str(levels[place])
+            return levels[place]
     return "normal"
 
 
 def _mentioned(conn: Connection, body: str) -> list[str]:
-    if "@" not in body:  # most posts mention nobody: skip the parse
+    if "@" not in body:  # most posts mention nobody
         return []
-    found = [_HANDLE.run(conn, {"h": handle.lower()}).fetchone() for handle in
-             markup.mentions(body)]
+    # The threads or rooms projection rendered this body a moment ago: read the
+    # mentions off the HTML (from the memo) rather than parse the Markdown again.
+    found = []
+    for handle in markup.mentions_in(rendering.render(conn, body)):
+        def look_up(handle: str = handle) -> Any:
+            return _HANDLE.run(conn, {"h": handle.lower()}).fetchone()
+        found.append(_cached(conn, "handle", handle.lower(), look_up))
     return [row[0] for row in found if row is not None]
 
 
 def _author(conn: Connection, statement: Statement, item_id: str | None) -> list[str]:
     if item_id is None:
         return []
-    row = statement.run(conn, {"p": item_id}).fetchone()
+    row = _cached(conn, "author", item_id,
+                  lambda: statement.run(conn, {"p": item_id}).fetchone())
     return [row[0]] if row else []
 
 
 def _watchers(conn: Connection, conference_id: str | None, thread_id: str | None,
               room_id: str | None) -> list[str]:
-    rows = _WATCHERS.run(conn, {"c": conference_id, "t": thread_id, "r": room_id}).fetchall()
-    return list(dict.fromkeys(member for member, _ in rows))
+    watching: dict[tuple[str, str | None], list[str]] | None = _remembered(conn, "watching")
+    if watching is None:
+        rows = _WATCHERS.run(conn, {"c": conference_id, "t": thread_id, "r": room_id})
+        return list(dict.fromkeys(member for member, _ in rows.fetchall()))
+    if not watching:
+        watching[("", "")] = []  # loaded: everyone watching anything, once per rebuild
+        for member, target, target_id in _ALL_WATCHING.run(conn, {}).fetchall():
+            watching.setdefault((target, target_id), []).append(member)
+    places = [("conference", conference_id), ("thread", thread_id), ("room", room_id)]
+    return list(dict.fromkeys(m for place in places for m in watching.get(place, [])))
 
 
 def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAccess,
@@ -145,14 +215,25 @@ _THREAD_CONFERENCE = Statement("SELECT conference_id FROM threads WHERE id = :t"
 
 
 def _thread_conference(conn: Connection, thread_id: str) -> str | None:
-    row = _THREAD_CONFERENCE.run(conn, {"t": thread_id}).fetchone()
-    return str(row[0]) if row else None
+    def look_up() -> str | None:
+        row = _THREAD_CONFERENCE.run(conn, {"t": thread_id}).fetchone()
+        return str(row[0]) if row else None
+    result: str | None = _cached(conn, "thread", thread_id, look_up)
+    return result
 
 
 @projection.on(ev.ThreadStarted, ev.ReplyPosted)
 def _posted(conn: Connection, rec: Recorded, e: ev.ThreadStarted | ev.ReplyPosted) -> None:
-    conference_id = (e.conference_id if isinstance(e, ev.ThreadStarted)
-                     else _thread_conference(conn, e.thread_id))
+    if isinstance(e, ev.ThreadStarted):
+        conference_id: str | None = e.conference_id
+        memory = _remembered(conn, "thread")
+        if memory is not None:
+            memory[e.thread_id] = e.conference_id
+    else:
+        conference_id = _thread_conference(conn, e.thread_id)
+    authors = _remembered(conn, "author")
+    if authors is not None:
+        authors[e.post_id] = (e.author_id,)
     access = _conference(conn, conference_id) if conference_id else None
     if access is None:
         return
@@ -171,6 +252,9 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
     if found is None:
         return
     access, members, visibility = found
+    authors = _remembered(conn, "author")
+    if authors is not None:
+        authors[e.message_id] = (e.author_id,)
     direct = members if visibility == "direct" else []
     _deliver(conn, rec, e.author_id, access, [("room", e.room_id)], [
         ("direct", direct), ("mention", _mentioned(conn, e.body)),
@@ -179,14 +263,20 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
     ], room_id=e.room_id, message_id=e.message_id)
 
 
+def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
+    row = _POSITION[table].run(conn, {"id": item_id}).fetchone()
+    if row is not None:
+        _FORGET[column].run(conn, {"position": row[0], "id": item_id})
+
+
 @projection.on(ev.PostDeleted, ev.PostHidden)
 def _post_gone(conn: Connection, rec: Recorded, e: ev.PostDeleted | ev.PostHidden) -> None:
-    _FORGET["post_id"].run(conn, {"id": e.post_id})
+    _withdraw(conn, "posts", "post_id", e.post_id)
 
 
 @projection.on(ev.MessageDeleted)
 def _message_gone(conn: Connection, rec: Recorded, e: ev.MessageDeleted) -> None:
-    _FORGET["message_id"].run(conn, {"id": e.message_id})
+    _withdraw(conn, "messages", "message_id", e.message_id)
 
 
 @projection.on(ev.WatchLevelSet)
@@ -194,6 +284,41 @@ def _watch(conn: Connection, rec: Recorded, e: ev.WatchLevelSet) -> None:
     params = {"m": e.member_id, "target": e.target, "id": e.target_id, "level": e.level}
     if not _SET_LEVEL.run(conn, params).rowcount:
         _FIRST_LEVEL.run(conn, params)
+    _forget(conn, "levels", e.member_id)
+    watching = _remembered(conn, "watching")
+    if watching:
+        place = watching.setdefault((e.target, e.target_id), [])
+        if e.member_id in place:
+            place.remove(e.member_id)
+        if e.level == "watching":
+            place.append(e.member_id)
+
+
+# What this projection remembers during a rebuild, forgotten when it changes.
+
+
+@projection.on(ev.MemberRegistered, ev.MemberRoleChanged, ev.MemberDeactivated,
+               ev.MemberReactivated)
+def _member_changed(conn: Connection, rec: Recorded, e: ev.Event) -> None:
+    _forget(conn, "viewer", getattr(e, "member_id", None))
+    if isinstance(e, ev.MemberRegistered):
+        _forget(conn, "handle", e.handle)
+
+
+@projection.on(ev.ConferenceUpdated, ev.ConferenceAclChanged)
+def _conference_changed(conn: Connection, rec: Recorded,
+                        e: ev.ConferenceUpdated | ev.ConferenceAclChanged) -> None:
+    _forget(conn, "conference", e.conference_id)
+
+
+@projection.on(ev.ThreadMoved)
+def _thread_moved(conn: Connection, rec: Recorded, e: ev.ThreadMoved) -> None:
+    _forget(conn, "thread", e.thread_id)
+
+
+@projection.on(ev.RoomJoined, ev.RoomLeft)
+def _room_changed(conn: Connection, rec: Recorded, e: ev.RoomJoined | ev.RoomLeft) -> None:
+    _forget(conn, "room", e.room_id)
 
 
 @projection.on(ev.NotificationsRead)

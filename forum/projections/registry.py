@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from forum.db import projection_checkpoints, write_connection
 from forum.events import Event
 from forum.eventstore import Recorded, read_batch
-from forum.projections.sql import batched
+from forum.projections.sql import SCOPE_KEY, batched
 
 E = TypeVar("E", bound=Event)
 REBUILD_CACHE_KIB = 512 * 1024
@@ -127,25 +127,29 @@ class Projections:
                 # cache would send most of those reads to the file system.
                 conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
             self.ensure_checkpoints(conn)
-            for item in reversed(chosen):
-                item.clear(conn)
-            position = 0
-            while True:
-                chunk = read_batch(conn, position, batch)
-                if not chunk:
-                    break
-                with batched(conn):
-                    for item in chosen:
-                        for prepare in item.preparers:
-                            prepare(conn, chunk)
-                    for rec in chunk:
+            conn.info[SCOPE_KEY] = {}
+            try:
+                for item in reversed(chosen):
+                    item.clear(conn)
+                position = 0
+                while True:
+                    chunk = read_batch(conn, position, batch)
+                    if not chunk:
+                        break
+                    with batched(conn):
                         for item in chosen:
-                            if item.apply(conn, rec):
-                                last[item.name] = rec.position
-                position = chunk[-1].position
-                replayed += len(chunk)
-                if progress is not None:
-                    progress(len(chunk))
+                            for prepare in item.preparers:
+                                prepare(conn, chunk)
+                        for rec in chunk:
+                            for item in chosen:
+                                if item.apply(conn, rec):
+                                    last[item.name] = rec.position
+                    position = chunk[-1].position
+                    replayed += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+            finally:
+                del conn.info[SCOPE_KEY]
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA cache_size = -2000")  # back to the default
             for name, handled in last.items():

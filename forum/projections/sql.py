@@ -118,3 +118,18 @@ def stamp(conn: Connection, moment: datetime) -> Any:
 def _sqlite_text(moment: datetime) -> str:
     # One event's statements, and one append's events, share a time.
     return moment.strftime(SQLITE_TIME)
+
+
+SCOPE_KEY = "commonroom_rebuild"
+
+
+def rebuild_scope(conn: Connection) -> dict[str, Any] | None:
+    """During a rebuild, a dict that lives for the whole replay (None otherwise).
+
+    A projection may remember there what it learned from earlier events
+    (who wrote a post) instead of asking its tables again; whatever can
+    change must be forgotten by the projection when the event that changes
+    it goes by.
+    """
+    scope: dict[str, Any] | None = conn.info.get(SCOPE_KEY)
+    return scope

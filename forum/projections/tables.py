@@ -219,9 +219,9 @@ room_read_markers = Table(
 notifications = Table(
     "notifications",
     metadata,
-    Column("member_id", String(40), primary_key=True),
     Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("kind", String(20), nullable=False),  # mention, reply, thread, message, direct
+    Column("member_id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),  # mention, reply, thread, post, message, direct
     Column("actor_id", String(40), nullable=False),
     Column("conference_id", String(40), nullable=True),
     Column("thread_id", String(40), nullable=True),
