@@ -9,10 +9,15 @@ import argparse
 import os
 import random
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,3 +152,59 @@ def new_id(rng: random.Random) -> str:
 
 def machine() -> str:
     return f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}"
+
+
+# --- servers ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    """A server process in its own process group, stopped with the whole group.
+
+    ``argv`` may contain ``{port}``, replaced by a free port on 127.0.0.1.
+    """
+
+    def __init__(self, name: str, argv: list[str], cwd: Path, env: dict[str, str],
+                 log: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.log = log
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._log_file = open(log, "wb")  # noqa: SIM115 -- closed in stop()
+        self.proc = subprocess.Popen(
+            [part.replace("{port}", str(self.port)) for part in argv],
+            cwd=cwd, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base + path, timeout=5) as resp:
+                    if resp.status == 200:
+                        return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not come up; its log:\n"
+                           + self.log.read_text(errors="replace")[-3000:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log_file.close()

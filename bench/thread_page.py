@@ -35,8 +35,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -167,54 +165,10 @@ def seed(data_dir: Path, rng: random.Random) -> Seeded:
 # --- serving -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class Server:
-    """A gunicorn in its own process group, stopped with the whole group."""
-
-    def __init__(self, name: str, app: str, cwd: Path, env: dict[str, str], log: Path) -> None:
-        self.name = name
-        self.port = free_port()
-        self.log = log
-        self.base = f"http://127.0.0.1:{self.port}"
-        self._log_file = open(log, "wb")  # noqa: SIM115 -- closed in stop()
-        self.proc = subprocess.Popen(
-            [GUNICORN or "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
-            cwd=cwd, env=env, stdout=self._log_file, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(self.base + path, timeout=5) as resp:
-                    if resp.status == 200:
-                        return
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not come up; its log:\n"
-                           + self.log.read_text(errors="replace")[-3000:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self._log_file.close()
+def gunicorn(app: str) -> list[str]:
+    """The command serving ``app`` the way both sides are served: gunicorn, sync workers."""
+    return [GUNICORN or "gunicorn", "--workers", str(WORKERS), "--worker-class", "sync",
+            "--bind", "127.0.0.1:{port}", "--log-level", "warning", app]
 
 
 def check_page(url: str) -> int:
@@ -306,11 +260,12 @@ def main() -> int:
             "thread_page_1000_last": f"/t/{seeded.thread_1000}?page={last_page}",
             "thread_page_20": f"/t/{seeded.thread_20}",
         }
-        servers: list[Server] = []
+        servers: list[c.Server] = []
         try:
-            ours = Server("ours", "forum.wsgi:app", c.ROOT, env, work / "ours.log")
+            ours = c.Server("ours", gunicorn("forum.wsgi:app"), c.ROOT, env, work / "ours.log")
             servers.append(ours)
-            peer = Server(PEER, "_hello_app:app", c.BENCH_DIR, env, work / "peer.log")
+            peer = c.Server(PEER, gunicorn("_hello_app:app"), c.BENCH_DIR, env,
+                            work / "peer.log")
             servers.append(peer)
             peer.wait_ready("/")
             ours.wait_ready(pages["thread_page_20"])
