@@ -320,3 +320,14 @@ class MarkNotificationsRead(Command):
     """One notification (its ``position``), or all of them (None)."""
 
     position: int | None = None
+
+
+@dataclass(frozen=True)
+class MoveMessagesToThread(Command):
+    """Messages ``first_seq``..``last_seq`` of a room become a new thread."""
+
+    room_id: str
+    first_seq: int
+    last_seq: int
+    conference_id: str
+    subject: str

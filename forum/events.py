@@ -447,3 +447,34 @@ class NotificationsRead(Event):
     member_id: str
     position: int | None = None
     up_to: int | None = None
+
+
+# --- chat becomes discussion -------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class ThreadStartedFromChat(Event):
+    """A stretch of a room's messages became a thread, keeping authors and times.
+
+    ``posts`` holds, per message in order: (post id, author id, body, the
+    time it was said as ISO 8601, the index of the post it replies to or -1).
+    """
+
+    thread_id: str
+    conference_id: str
+    subject: str
+    room_id: str
+    moved_by: str
+    posts: tuple[tuple[str, str, str, str, int], ...]
+
+
+@event
+@dataclass(frozen=True)
+class MessagesMoved(Event):
+    """These messages left the room for a thread (the room shows where they went)."""
+
+    room_id: str
+    message_ids: tuple[str, ...]
+    thread_id: str
+    by: str

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, literal, or_, select
 
 from forum.db import projection_checkpoints
-from forum.model.room import MessageState, RoomState
+from forum.model.room import MessageState, RoomState, Said
 from forum.permissions import (
     ConferenceAccess,
     Viewer,
@@ -447,11 +448,12 @@ def room_state(conn: Connection, room_id: str, message_ids: Iterable[str] = ()
     if wanted:
         for m in conn.execute(
             select(messages.c.id, messages.c.author_id, messages.c.revision,
-                   messages.c.deleted_by)
+                   messages.c.deleted_by, messages.c.moved_to)
             .where(messages.c.room_id == room_id, messages.c.id.in_(wanted))
         ):
             state.messages[m.id] = MessageState(m.author_id, int(m.revision),
-                                                m.deleted_by is not None)
+                                                m.deleted_by is not None,
+                                                moved=m.moved_to is not None)
         for r in conn.execute(
             select(reactions.c.message_id, reactions.c.member_id, reactions.c.emoji)
             .where(reactions.c.message_id.in_(list(state.messages)))
@@ -507,7 +509,7 @@ def unread_by_room(conn: Connection, viewer: Viewer, room_ids: Iterable[str]) ->
         .where(messages.c.room_id.in_(list(room_ids)),
                messages.c.seq > func.coalesce(room_read_markers.c.up_to_seq, 0),
                messages.c.author_id != viewer.member_id,
-               messages.c.deleted_by.is_(None))
+               messages.c.deleted_by.is_(None), messages.c.moved_to.is_(None))
         .group_by(messages.c.room_id)
     )
     return {rid: int(n) for rid, n in conn.execute(query)}
@@ -636,7 +638,7 @@ def get_next_unread_message(conn: Connection, viewer: Viewer) -> DbRow | None:
         .where(messages.c.room_id.in_(joined),
                messages.c.seq > func.coalesce(room_read_markers.c.up_to_seq, 0),
                messages.c.author_id != viewer.member_id,
-               messages.c.deleted_by.is_(None))
+               messages.c.deleted_by.is_(None), messages.c.moved_to.is_(None))
         .order_by(messages.c.position).limit(1)
     ).first()
 
@@ -726,3 +728,21 @@ def notified_at(conn: Connection, position: int) -> list[str]:
     """The members notified of the event at ``position``."""
     return list(conn.execute(select(notifications.c.member_id)
                              .where(notifications.c.position == position)).scalars())
+
+
+def messages_said(conn: Connection, room_id: str, first_seq: int, last_seq: int) -> list[Said]:
+    """A room's messages ``first_seq``..``last_seq`` as they stand, for moving them."""
+    rows = conn.execute(
+        select(messages.c.id, messages.c.author_id, messages.c.body, messages.c.created_at,
+               messages.c.reply_to, messages.c.deleted_by, messages.c.moved_to)
+        .where(messages.c.room_id == room_id, messages.c.seq >= first_seq,
+               messages.c.seq <= last_seq)
+        .order_by(messages.c.seq)
+    )
+    return [Said(r.id, r.author_id, r.body, _aware(r.created_at).isoformat(), r.reply_to,
+                 r.deleted_by is not None or r.moved_to is not None) for r in rows]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back times without their zone; they are stored as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

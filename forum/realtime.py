@@ -41,7 +41,8 @@ NAMESPACE = "/"
 CATCH_UP_LIMIT = 500  # more missed than this and the client reloads its page instead
 ROOM_EVENTS = (ev.RoomCreated, ev.RoomRenamed, ev.RoomTopicChanged, ev.RoomArchived,
                ev.RoomUnarchived, ev.RoomJoined, ev.RoomLeft, ev.MessagePosted,
-               ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded, ev.ReactionRemoved)
+               ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded, ev.ReactionRemoved,
+               ev.MessagesMoved)
 THREAD_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.PostEdited, ev.PostDeleted,
                  ev.PostHidden, ev.PostUnhidden, ev.ThreadLocked, ev.ThreadUnlocked)
 # After these, members' unread notification counts may have changed.
@@ -213,6 +214,9 @@ def room_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
                 return None
             kind = "message" if isinstance(e, ev.MessagePosted) else "message_changed"
             return {**base, "kind": kind, "message": message}
+        case ev.MessagesMoved():
+            return {**base, "kind": "moved", "ids": list(e.message_ids),
+                    "thread_id": e.thread_id}
         case ev.RoomJoined() | ev.RoomLeft():
             member = queries.get_member(conn, e.member_id)
             return {**base, "kind": "joined" if isinstance(e, ev.RoomJoined) else "left",

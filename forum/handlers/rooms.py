@@ -17,7 +17,7 @@ from forum import queries
 from forum.errors import ConcurrencyConflict, NotFound
 from forum.events import Event
 from forum.eventstore import StreamWrite
-from forum.handlers import Services, append_marker, member_of
+from forum.handlers import Services, append_marker, member_of, threads
 from forum.model import room
 from forum.model.room import RoomState
 from forum.permissions import ConferenceAccess, Viewer, can_read
@@ -168,3 +168,35 @@ def mark_room_read(svc: Services, actor: Viewer, command: cmd.MarkRoomRead) -> N
     append_marker(svc, actor, member_id,
                   room.mark_read(command.room_id, int(row.last_seq), member_id, marker,
                                  command.up_to_seq))
+
+
+def move_messages_to_thread(svc: Services, actor: Viewer,
+                            command: cmd.MoveMessagesToThread) -> str:
+    """A stretch of chat becomes a thread; returns the thread's id.
+
+    Both streams change in one transaction: the thread is created and the
+    room notes where its messages went, or neither.
+    """
+    thread_id = svc.new_id()
+    with _TURNS[hash(command.room_id) % len(_TURNS)]:
+        for attempt in range(RETRIES):
+            with svc.engine.connect() as conn:
+                state, conference = queries.room_state(conn, command.room_id)
+                target = queries.conference_access(conn, command.conference_id)
+                said = queries.messages_said(conn, command.room_id, command.first_seq,
+                                             command.last_seq)
+            if not state.exists:
+                raise NotFound("no such room")
+            post_ids = [svc.new_id() for _ in said]
+            started, moved = room.move_to_thread(state, command, actor, conference, target,
+                                                 said, thread_id, post_ids)
+            try:
+                svc.store.append_streams([
+                    StreamWrite(threads.stream(thread_id), [started], 0),
+                    StreamWrite(stream(command.room_id), [moved], state.version),
+                ], svc.meta(actor))
+                return thread_id
+            except ConcurrencyConflict:
+                if attempt == RETRIES - 1:
+                    raise
+    raise AssertionError("unreachable")

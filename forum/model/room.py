@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from forum import commands as cmd
 from forum import events as ev
 from forum.errors import Conflict, Forbidden, InvalidInput, NotFound
-from forum.model.text import NAME_MAX, clean_text
+from forum.model.text import NAME_MAX, SUBJECT_MAX, clean_text
 from forum.permissions import (
     ROOM_VISIBILITIES,
     ConferenceAccess,
@@ -37,12 +37,28 @@ DIRECT_MAX = 20  # people in one direct conversation, the actor included
 REACTIONS = ("👍", "❤️", "🎉", "😄", "🤔", "👀", "🙏", "✅")
 
 
+MOVE_MAX = 500  # messages moved to a thread at once
+
+
 @dataclass
 class MessageState:
     author_id: str
     revision: int = 1
     deleted: bool = False
     reactions: set[tuple[str, str]] = field(default_factory=set)  # (member, emoji)
+    moved: bool = False
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message as it stands, for moving it: who said what, and when (ISO 8601)."""
+
+    message_id: str
+    author_id: str
+    body: str
+    at: str
+    reply_to: str | None
+    gone: bool  # deleted, or moved already
 
 
 @dataclass
@@ -91,6 +107,9 @@ def evolve(state: RoomState, event: ev.Event) -> RoomState:
             state.messages[event.message_id].reactions.add((event.member_id, event.emoji))
         case ev.ReactionRemoved():
             state.messages[event.message_id].reactions.discard((event.member_id, event.emoji))
+        case ev.MessagesMoved():
+            for message_id in event.message_ids:
+                state.messages[message_id].moved = True
     return state
 
 
@@ -127,6 +146,8 @@ def _message(state: RoomState, message_id: str) -> MessageState:
     message = state.messages.get(message_id)
     if message is None:
         raise NotFound("no such message in this room", message_id=message_id)
+    if message.moved:
+        raise Conflict("that message was moved to a thread; carry on there")
     return message
 
 
@@ -319,3 +340,37 @@ def mark_read(room_id: str, last_seq: int, member_id: str, marker: int,
     if target <= marker:
         return []
     return [ev.RoomRead(member_id, room_id, marker, target)]
+
+
+def move_to_thread(
+    state: RoomState, command: cmd.MoveMessagesToThread, actor: Viewer,
+    conference: ConferenceAccess | None, target: ConferenceAccess | None,
+    said: list[Said], thread_id: str, post_ids: list[str],
+) -> list[ev.Event]:
+    """A stretch of chat becomes a thread in ``target``: room moderators, who may
+    start threads there. ``said``: the room's messages ``first_seq``..``last_seq``."""
+    _moderator(state, actor, conference)
+    if target is None or not can_read(actor, target):
+        raise NotFound("no such conference")
+    if not can_post(actor, target):
+        raise Forbidden("you may not start threads in that conference")
+    subject = clean_text(command.subject, "subject", maximum=SUBJECT_MAX)
+    if not 1 <= command.first_seq <= command.last_seq <= state.last_seq:
+        raise InvalidInput(f"pick messages between 1 and {state.last_seq}, first to last",
+                           field="first_seq")
+    if command.last_seq - command.first_seq + 1 > MOVE_MAX:
+        raise InvalidInput(f"move at most {MOVE_MAX} messages at once", field="last_seq")
+    kept = [m for m in said if not m.gone]
+    if not kept:
+        raise InvalidInput("those messages were all deleted or moved already",
+                           field="first_seq")
+    index = {m.message_id: i for i, m in enumerate(kept)}
+    posts = tuple(
+        (post_ids[i], m.author_id, m.body, m.at,
+         index[m.reply_to] if m.reply_to in index and index[m.reply_to] < i else -1)
+        for i, m in enumerate(kept))
+    by = _member_id(actor)
+    assert target.conference_id == command.conference_id
+    return [ev.ThreadStartedFromChat(thread_id, command.conference_id, subject, state.room_id,
+                                     by, posts),
+            ev.MessagesMoved(state.room_id, tuple(m.message_id for m in kept), thread_id, by)]

@@ -55,6 +55,13 @@ def evolve(state: ThreadState, event: ev.Event) -> ThreadState:
             state.author_id = event.author_id
             state.last_seq = 1
             state.posts[event.post_id] = PostState(event.author_id, 1)
+        case ev.ThreadStartedFromChat():
+            state.conference_id = event.conference_id
+            state.subject = event.subject
+            state.author_id = event.posts[0][1]
+            state.last_seq = len(event.posts)
+            for seq, (post_id, author_id, *_rest) in enumerate(event.posts, start=1):
+                state.posts[post_id] = PostState(author_id, seq)
         case ev.ReplyPosted():
             state.last_seq = event.seq
             state.posts[event.post_id] = PostState(event.author_id, event.seq)

@@ -53,6 +53,7 @@ _EDIT = Statement("""
     UPDATE messages SET body = :body, html = :html, revision = :revision, edited_at = :at
     WHERE id = :id""")
 _DELETE = Statement("UPDATE messages SET deleted_by = :by, body = '', html = '' WHERE id = :id")
+_MOVED = Statement("UPDATE messages SET moved_to = :thread WHERE id = :id")
 _REACT = Statement("""
     INSERT INTO reactions (message_id, member_id, emoji, room_id, reacted_at)
     VALUES (:id, :m, :emoji, :r, :at)""")
@@ -139,6 +140,13 @@ def _edited(conn: Connection, rec: Recorded, e: ev.MessageEdited) -> None:
 def _deleted(conn: Connection, rec: Recorded, e: ev.MessageDeleted) -> None:
     # A tombstone: the words leave the room; the revisions stay for moderators.
     _DELETE.run(conn, {"id": e.message_id, "by": e.by})
+    _VERSION.run(conn, {"r": e.room_id, "v": rec.stream_version})
+
+
+@projection.on(ev.MessagesMoved)
+def _moved(conn: Connection, rec: Recorded, e: ev.MessagesMoved) -> None:
+    for message_id in e.message_ids:
+        _MOVED.run(conn, {"id": message_id, "thread": e.thread_id})
     _VERSION.run(conn, {"r": e.room_id, "v": rec.stream_version})
 
 

@@ -183,6 +183,7 @@ messages = Table(
     Column("edited_at", DateTime(timezone=True), nullable=True),
     Column("revision", Integer, nullable=False, default=1),
     Column("deleted_by", String(40), nullable=True),
+    Column("moved_to", String(40), nullable=True),  # the thread it became part of
     Column("position", BigInteger, nullable=False),
 )
 Index("ix_messages_room_seq", messages.c.room_id, messages.c.seq, unique=True)

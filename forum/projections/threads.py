@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -35,9 +36,9 @@ _VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t")
 
 def _insert_post(
     conn: Connection, rec: Recorded, thread_id: str, post_id: str, seq: int,
-    parent_id: str | None, author_id: str, body: str,
+    parent_id: str | None, author_id: str, body: str, when: datetime | None = None,
 ) -> None:
-    at = stamp(conn, rec.occurred_at)
+    at = stamp(conn, when or rec.occurred_at)
     _INSERT_POST.run(conn, {
         "id": post_id, "thread_id": thread_id, "seq": seq, "parent_id": parent_id,
         "author_id": author_id, "body": body, "html": rendering.render(conn, body),
@@ -51,6 +52,10 @@ _START = Statement("""
     INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
                          post_count, last_seq, locked, pinned, version)
     VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""")
+_START_FROM_CHAT = Statement("""
+    INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
+                         post_count, last_seq, locked, pinned, version)
+    VALUES (:id, :conference_id, :subject, :author_id, :first, :last, :n, :n, :no, :no, :v)""")
 _DELETE = Statement("""
     UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""")
 _HIDE = Statement("""
@@ -76,6 +81,9 @@ def _look_up_renderings(conn: Connection, chunk: Sequence[Recorded]) -> None:
     rendering.prefetch(conn, (
         rec.event.body for rec in chunk
         if isinstance(rec.event, ev.ThreadStarted | ev.ReplyPosted | ev.PostEdited)))
+    rendering.prefetch(conn, (
+        body for rec in chunk if isinstance(rec.event, ev.ThreadStartedFromChat)
+        for _, _, body, _, _ in rec.event.posts))
 
 
 @projection.on(ev.ThreadStarted)
@@ -86,6 +94,22 @@ def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
         "v": rec.stream_version,
     })
     _insert_post(conn, rec, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
+
+
+@projection.on(ev.ThreadStartedFromChat)
+def _from_chat(conn: Connection, rec: Recorded, e: ev.ThreadStartedFromChat) -> None:
+    # Each post keeps its author and the time it was said in the room.
+    times = [datetime.fromisoformat(at) for _, _, _, at, _ in e.posts]
+    _START_FROM_CHAT.run(conn, {
+        "id": e.thread_id, "conference_id": e.conference_id, "subject": e.subject,
+        "author_id": e.posts[0][1], "first": stamp(conn, times[0]),
+        "last": stamp(conn, times[-1]), "n": len(e.posts), "no": False,
+        "v": rec.stream_version,
+    })
+    for seq, ((post_id, author_id, body, _, parent), when) in enumerate(
+            zip(e.posts, times, strict=True), start=1):
+        parent_id = e.posts[parent][0] if parent >= 0 else (e.posts[0][0] if seq > 1 else None)
+        _insert_post(conn, rec, e.thread_id, post_id, seq, parent_id, author_id, body, when)
 
 
 @projection.on(ev.ReplyPosted)

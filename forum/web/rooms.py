@@ -130,6 +130,9 @@ def room(slug: str) -> Any:
         conference=(queries.get_conference(conn, row.conference_id)
                     if row.conference_id else None),
         palette=REACTIONS, message_max=MESSAGE_MAX, topic_max=TOPIC_MAX,
+        postable=[c for c in queries.list_conferences(conn, viewer)
+                  if can_post(viewer, queries.access_from_row(c.row))]
+        if can_moderate(viewer, access) else [],
         head=context.backend().store.stream_head(rooms.stream(row.id)),
         watch_level=queries.get_watch_level(conn, viewer.member_id, "room", row.id),
     )
@@ -190,6 +193,25 @@ def history(slug: str, message_id: str) -> Any:
     revisions = queries.list_message_revisions(context.db(), message.id)
     return render_template("rooms/history.html", room=row, message=message,
                            revisions=revisions, diffs=revision_diffs(revisions))
+
+
+@bp.post("/rooms/<slug>/move")
+def move(slug: str) -> Any:
+    """Moderators turn a stretch of the room into a thread in a conference."""
+    row, _ = readable_room(slug)
+    thread_id = context.send(rooms.move_messages_to_thread, cmd.MoveMessagesToThread(
+        row.id, _form_int("first_seq"), _form_int("last_seq"),
+        request.form.get("conference_id", ""), request.form.get("subject", "")))
+    flash("The messages are a thread now; the room links to it.")
+    return redirect(url_for("pages.thread", thread_id=thread_id))
+
+
+def _form_int(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        raise InvalidInput(f"{name.replace('_', ' ')} must be a message number",
+                           field=name) from None
 
 
 @bp.post("/rooms/<slug>/<action>")

@@ -191,6 +191,18 @@
           }
           shown.item.scrollIntoView({ block: "end" });
         }
+      } else if (e.kind === "moved") {
+        e.ids.forEach(function (id) {
+          var item = document.querySelector("li.message[data-id='" + id + "']");
+          if (!item) return;
+          item.querySelectorAll(".body, .reactions, .message-actions").forEach(function (n) { n.remove(); });
+          var note = el("p", "tombstone", "Moved to ");
+          var link = el("a", "", "a thread");
+          link.href = "/t/" + e.thread_id;
+          note.appendChild(link);
+          note.appendChild(document.createTextNode("."));
+          item.appendChild(note);
+        });
       } else if (e.kind === "room") {
         var topic = document.getElementById("room-topic");
         if (topic) topic.textContent = e.room.topic;

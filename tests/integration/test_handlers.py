@@ -97,7 +97,7 @@ TESTED_HANDLERS = {
     "create_room", "open_direct_room", "rename_room", "set_room_topic", "archive_room",
     "unarchive_room", "join_room", "leave_room", "add_room_member", "remove_room_member",
     "post_message", "edit_message", "delete_message", "react", "mark_room_read",
-    "set_watch_level", "mark_notifications_read",
+    "set_watch_level", "mark_notifications_read", "move_messages_to_thread",
 }
 
 
@@ -833,3 +833,31 @@ def test_a_notice_goes_when_its_place_is_no_longer_readable(
     conferences.set_conference_acl(svc, people.admin, cmd.SetConferenceAcl(
         world.private, (mod_entry,)))
     assert _inbox(backend, oli) == []
+
+
+def test_chat_moved_to_a_thread_keeps_authors_times_and_replies(
+        backend: Backend, people: People, world: World) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    room_id = rooms.create_room(svc, sam, cmd.CreateRoom("Lounge", "lounge"))
+    first, _ = rooms.post_message(svc, sam, cmd.PostMessage(room_id, "Shall we meet?"))
+    rooms.post_message(svc, oli, cmd.PostMessage(room_id, "Thursday", reply_to=first))
+    rooms.post_message(svc, sam, cmd.PostMessage(room_id, "Deal"))
+    thread_id = rooms.move_messages_to_thread(svc, sam, cmd.MoveMessagesToThread(
+        room_id, 1, 2, world.internal, "When we meet"))
+    with conn(backend) as c:
+        thread = queries.get_thread(c, thread_id)
+        posts = queries.list_posts(c, thread_id)
+        said = queries.list_messages(c, room_id)
+    assert (thread.subject, thread.post_count, thread.author_id) == (
+        "When we meet", 2, sam.member_id)
+    assert [(p.seq, p.author_id, p.body, p.parent_seq) for p in posts] == [
+        (1, sam.member_id, "Shall we meet?", None), (2, oli.member_id, "Thursday", 1)]
+    assert [p.created_at for p in posts] == [m.created_at for m in said[:2]]
+    assert [m.moved_to for m in said] == [thread_id, thread_id, None]
+    # The thread carries on like any other; the moved messages take no more changes.
+    threads.post_reply(svc, oli, cmd.PostReply(thread_id, posts[1].id, "See you"))
+    with pytest.raises(Conflict):
+        rooms.edit_message(svc, sam, cmd.EditMessage(room_id, first, "x"))
+    with pytest.raises(Forbidden):
+        rooms.move_messages_to_thread(svc, oli, cmd.MoveMessagesToThread(
+            room_id, 3, 3, world.internal, "Not mine to move"))

@@ -124,6 +124,8 @@ def live_a_little(backend: Backend, people: People) -> None:
     rooms.rename_room(svc, sam, cmd.RenameRoom(lounge, "The lounge"))
     rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge, up_to_seq=1))
     rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge))
+    rooms.move_messages_to_thread(svc, sam, cmd.MoveMessagesToThread(
+        lounge, 1, 2, internal, "From the lounge"))
     rooms.leave_room(svc, oli, cmd.LeaveRoom(lounge))
     secret = rooms.create_room(svc, sam, cmd.CreateRoom(
         "Hiring", "hiring", visibility="private", members=(vera.member_id or "",)))

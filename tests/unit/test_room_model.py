@@ -222,3 +222,55 @@ def test_a_room_marker_only_moves_forward_and_not_past_the_end() -> None:
     assert room.mark_read("r1", 5, "oli", 2, None) == [ev.RoomRead("oli", "r1", 2, 5)]
     assert room.mark_read("r1", 5, "oli", 2, 9) == [ev.RoomRead("oli", "r1", 2, 5)]
     assert room.mark_read("r1", 5, "oli", 4, 3) == []
+
+
+# --- moving chat to a thread -------------------------------------------------------
+
+
+def _said(*items: tuple[str, str, str | None, bool]) -> list[room.Said]:
+    return [room.Said(mid, author, f"text {mid}", f"2026-11-30T10:0{i}:00+00:00", reply, gone)
+            for i, (mid, author, reply, gone) in enumerate(items)]
+
+
+def test_a_stretch_of_chat_becomes_a_thread_keeping_authors_and_times() -> None:
+    state = given(LOUNGE, SAID, ev.MessagePosted("r1", "m2", 2, "oli", "Hi", "m1"),
+                  ev.MessagePosted("r1", "m3", 3, "sam", "gone"),
+                  ev.MessageDeleted("r1", "m3", "sam"))
+    target = ConferenceAccess("c9", "internal")
+    said = _said(("m1", "sam", None, False), ("m2", "oli", "m1", False),
+                 ("m3", "sam", None, True))
+    command = cmd.MoveMessagesToThread("r1", 1, 3, "c9", " Morning chat ")
+    started, moved = room.move_to_thread(state, command, SAM, None, target, said, "t1",
+                                         ["p1", "p2", "p3"])
+    assert started == ev.ThreadStartedFromChat(
+        "t1", "c9", "Morning chat", "r1", "sam",
+        (("p1", "sam", "text m1", "2026-11-30T10:00:00+00:00", -1),
+         ("p2", "oli", "text m2", "2026-11-30T10:01:00+00:00", 0)))
+    assert moved == ev.MessagesMoved("r1", ("m1", "m2"), "t1", "sam")
+    after = room.load("r1", [LOUNGE, SAID, ev.MessagesMoved("r1", ("m1",), "t1", "sam")])
+    then_raises(Conflict, lambda: room.post_message(
+        after, cmd.PostMessage("r1", "x", "m1"), SAM, None, "m9"), "moved")
+
+
+@pytest.mark.parametrize(("actor", "command", "target", "error"), [
+    (OLI, cmd.MoveMessagesToThread("r1", 1, 1, "c9", "S"), "internal", Forbidden),
+    (SAM, cmd.MoveMessagesToThread("r1", 1, 1, "c9", "S"), None, NotFound),
+    (SAM, cmd.MoveMessagesToThread("r1", 1, 1, "c9", "S"), "private", NotFound),
+    (SAM, cmd.MoveMessagesToThread("r1", 0, 1, "c9", "S"), "internal", InvalidInput),
+    (SAM, cmd.MoveMessagesToThread("r1", 1, 2, "c9", "S"), "internal", InvalidInput),
+    (SAM, cmd.MoveMessagesToThread("r1", 1, 1, "c9", ""), "internal", InvalidInput),
+])
+def test_moves_that_are_refused(actor: Viewer, command: cmd.MoveMessagesToThread,
+                                target: str | None, error: type[CommonroomError]) -> None:
+    state = given(LOUNGE, ev.RoomJoined("r1", "oli", "oli"), SAID)
+    access = ConferenceAccess("c9", target) if target else None
+    then_raises(error, lambda: room.move_to_thread(
+        state, command, actor, None, access, _said(("m1", "sam", None, False)), "t1", ["p1"]))
+
+
+def test_nothing_left_to_move_is_refused() -> None:
+    state = given(LOUNGE, SAID)
+    then_raises(InvalidInput, lambda: room.move_to_thread(
+        state, cmd.MoveMessagesToThread("r1", 1, 1, "c9", "S"), SAM, None,
+        ConferenceAccess("c9", "internal"), _said(("m1", "sam", None, True)), "t1", ["p1"]),
+        "deleted or moved")

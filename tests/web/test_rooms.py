@@ -197,3 +197,34 @@ def test_conference_rooms_follow_the_conference(
     rooms.post_message(backend.services, people.other, cmd.PostMessage(room_id, "inside"))
     auth.login(handle)
     assert client.get("/rooms/private-live").status_code == (404 if handle == "gus" else 200)
+
+
+def test_moderators_move_a_stretch_of_chat_to_a_thread(
+        client: FlaskClient, auth: Auth, backend: Backend, people: People, world: World) -> None:
+    room_id = _room(backend, people)
+    for body in ("Who is on call?", "Me", "Thanks"):
+        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, body))
+    auth.login("sam")
+    page = html(client.get("/rooms/lounge"))
+    assert "Move messages to a thread" in page and "#2 · " in page
+    before = _log_size(backend)
+    bad = client.post("/rooms/lounge/move", data={
+        "first_seq": "2", "last_seq": "9", "conference_id": world.conference["internal"],
+        "subject": "On call"})
+    assert bad.status_code == 400 and "between 1 and 3" in alert(bad)
+    assert _log_size(backend) == before
+    response = client.post("/rooms/lounge/move", data={
+        "first_seq": "1", "last_seq": "2", "conference_id": world.conference["internal"],
+        "subject": "On call"})
+    assert response.status_code == 302 and "/t/" in response.location
+    thread_page = html(client.get(response.location))
+    assert "On call" in thread_page and "Who is on call?" in thread_page
+    room_page = html(client.get("/rooms/lounge"))
+    assert room_page.count("Moved to <a") == 2 and "Thanks" in room_page
+    auth.logout()
+    auth.login("oli")  # not a moderator of the room
+    assert "Move messages to a thread" not in html(client.get("/rooms/lounge"))
+    refused = client.post("/rooms/lounge/move", data={
+        "first_seq": "3", "last_seq": "3", "conference_id": world.conference["internal"],
+        "subject": "x"})
+    assert refused.status_code == 403

@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('deleted_by', sa.String(length=40), nullable=True),
+    sa.Column('moved_to', sa.String(length=40), nullable=True),
     sa.Column('position', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
