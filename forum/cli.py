@@ -141,7 +141,8 @@ def demo(admin_password: str | None, if_empty: bool) -> None:
     password = admin_password or secrets.token_urlsafe(9)
     result = load_demo(backend, admin_password=password)
     click.echo(f"demo loaded: {result.members} people, {result.conferences} conferences, "
-               f"{result.threads} threads, {result.posts} posts")
+               f"{result.threads} threads, {result.posts} posts, "
+               f"{result.rooms} rooms, {result.messages} chat messages")
     click.echo(f"sign in as '{result.admin_handle}' with password '{password}'")
 
 

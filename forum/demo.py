@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.errors import Conflict
-from forum.handlers import Services, conferences, members, reading, threads
+from forum.handlers import Services, conferences, members, reading, rooms, threads
 from forum.permissions import ConferenceAccess, Viewer, can_post, can_read
 from forum.projections.tables import members as members_table
 
@@ -143,6 +143,8 @@ class DemoResult:
     conferences: int
     threads: int
     posts: int
+    rooms: int = 0
+    messages: int = 0
 
 
 # --- people ----------------------------------------------------------------
@@ -2323,6 +2325,66 @@ def plan_demo(seed: int = 7) -> DemoPlan:
     return DemoPlan(people, profiles, list(CONFERENCES), plans, _reads(rng, plans, readers))
 
 
+# --- rooms -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomPlan:
+    """A chat room and what was said in it: (handle, text, index replied to or None).
+    ``conference`` attaches it to a conference (by key); ``direct`` makes it a
+    conversation between ``members``. Reactions: (message index, handle, emoji)."""
+
+    slug: str
+    name: str
+    topic: str
+    creator: str
+    members: tuple[str, ...]
+    said: tuple[tuple[str, str, int | None], ...]
+    reactions: tuple[tuple[int, str, str], ...] = ()
+    conference: str | None = None
+    direct: bool = False
+
+
+ROOMS: tuple[RoomPlan, ...] = (
+    RoomPlan("coffee-corner", "Coffee corner", "Say hello. Nothing here is urgent.", "maja",
+             ("maja", "astrid", "fiona", "callum", "priya", "tomasz", "noor", "johan", "iona"), (
+        ("maja", "Good morning from a rainy Gothenburg ☔", None),
+        ("fiona", "Sunny in Edinburgh, for once. Enjoy it while it lasts, says the forecast.", 0),
+        ("priya", "Morning! Working from the allotment shed today, the wifi reaches 🌱", None),
+        ("tomasz", "@priya that shed has better uptime than our staging server", 2),
+        ("astrid", "Has anyone tried the new espresso machine on floor 2?", None),
+        ("johan", "Yes. It makes *one* kind of coffee, but it makes it well.", 4),
+        ("callum", "Reminder: Friday talk is @noor on accessibility testing, 15:00 CET.", None),
+        ("noor", "Slides are nearly done. Bring questions, the harder the better.", 6),
+        ("iona", "I'll bring the screen reader demo laptop.", 7),
+        ("maja", "Lunch walk at 12 for anyone in Gothenburg?", None),
+        ("astrid", "In!", 9),
+    ), reactions=((1, "maja", "😄"), (3, "priya", "😄"), (6, "fiona", "👍"), (7, "callum", "🎉"),
+                  (10, "maja", "👍"))),
+    RoomPlan("incident-room", "Incident room", "Live coordination when something is on fire.",
+             "admin", ("admin", "euan", "morag", "karin", "johan"), (
+        ("euan", "Harbour Museum site returns 502 for some visitors since 09:12.", None),
+        ("morag", "Looking. The cache node in Edinburgh restarted at 09:10.", 0),
+        ("karin", "Customer called; I told them we're on it and will update by 10:00.", None),
+        ("morag", "Cache warm again, errors gone since 09:31. Watching it.", 1),
+        ("johan", "Let's write it up as an incident review in Projects this week.", 3),
+        ("admin", "Thanks all. Closing the incident; review thread to follow.", None),
+    ), reactions=((3, "karin", "🙏"), (5, "euan", "✅"))),
+    RoomPlan("friday-talks-live", "Friday talks live", "Questions during the talk go here.",
+             "callum", ("callum", "noor", "linnea", "hamish"), (
+        ("callum", "We start in five minutes. Questions here, please.", None),
+        ("linnea", "Can the axe checks run in our CI, or only in the browser?", None),
+        ("noor", "Both: we run axe-core from the end-to-end tests, I'll show it.", 1),
+        ("hamish", "Recording will be in the Friday talks conference afterwards?", None),
+        ("callum", "Yes, with the slides and the write-up.", 3),
+    ), reactions=((2, "linnea", "👍"),), conference="talks"),
+    RoomPlan("dm-admin-astrid", "", "", "admin", ("admin", "astrid"), (
+        ("admin", "Could you look at the Plone upgrade notes before Thursday?", None),
+        ("astrid", "Sure, I'll read them tomorrow morning.", 0),
+    ), direct=True),
+)
+
+
 # --- loading ---------------------------------------------------------------
 
 
@@ -2433,6 +2495,40 @@ class _Loader:
             self.tick()
 
 
+def _chat_in_rooms(loader: _Loader) -> tuple[int, int]:
+    """The rooms and what was said there; returns (rooms, messages)."""
+    svc, said = loader.svc, 0
+    for plan in ROOMS:
+        creator = loader.as_(plan.creator)
+        member_ids = tuple(loader.as_(h).member_id or "" for h in plan.members)
+        if plan.direct:
+            room_id = rooms.open_direct_room(svc, creator, cmd.OpenDirectRoom(member_ids))
+        elif plan.conference is not None:
+            room_id = rooms.create_room(svc, creator, cmd.CreateRoom(
+                plan.name, plan.slug, plan.topic, "conference",
+                loader.conference_ids[plan.conference]))
+            for handle in plan.members:
+                rooms.join_room(svc, loader.as_(handle), cmd.JoinRoom(room_id))
+        else:
+            room_id = rooms.create_room(svc, creator, cmd.CreateRoom(
+                plan.name, plan.slug, plan.topic, "internal"))
+            for handle in plan.members:
+                rooms.join_room(svc, loader.as_(handle), cmd.JoinRoom(room_id))
+        message_ids: list[str] = []
+        for handle, text, reply in plan.said:
+            message_id, _ = rooms.post_message(svc, loader.as_(handle), cmd.PostMessage(
+                room_id, text, message_ids[reply] if reply is not None else None))
+            message_ids.append(message_id)
+            said += 1
+        for index, handle, emoji in plan.reactions:
+            rooms.react(svc, loader.as_(handle), cmd.React(room_id, message_ids[index], emoji))
+        # Most people have read their rooms; the last few messages are new to them.
+        for handle in plan.members[:-1]:
+            rooms.mark_room_read(svc, loader.as_(handle), cmd.MarkRoomRead(
+                room_id, max(0, len(message_ids) - 3)))
+    return len(ROOMS), said
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2456,6 +2552,7 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     loader.create_conferences()
     thread_ids = loader.post_threads()
     loader.read(thread_ids)
+    room_count, messages = _chat_in_rooms(loader)
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
-                      len(plan.threads), plan.post_count)
+                      len(plan.threads), plan.post_count, room_count, messages)
 

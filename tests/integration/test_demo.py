@@ -26,8 +26,22 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_private_conference_is_closed_to_staff_outside_its_list(sqlite)
     check_admin_has_unread_posts_in_several_conferences(sqlite)
     check_replies_nest_several_levels(sqlite)
+    check_rooms(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
+
+
+def check_rooms(sqlite: Backend, demo: DemoResult) -> None:
+    assert demo.rooms == 4 and demo.messages >= 20
+    with sqlite.engine.connect() as conn:
+        admin_rooms = queries.list_rooms(conn, _viewer(sqlite, ADMIN_HANDLE))
+        titles = {r.title: r for r in admin_rooms}
+        assert titles["Incident room"].joined and titles["Astrid Lindqvist"].joined
+        assert titles["Coffee corner"].unread == 0 and not titles["Coffee corner"].joined
+        assert sum(r.unread for r in admin_rooms) >= 1
+        # A direct conversation is nobody else's: not even other staff list it.
+        assert "Astrid Lindqvist" not in {
+            r.title for r in queries.list_rooms(conn, _viewer(sqlite, "johan"))}
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:
