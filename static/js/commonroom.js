@@ -6,14 +6,15 @@
     return target.closest("input, textarea, select, [contenteditable]");
   }
 
-  // Keyboard: n = next unread (FirstClass's space bar), j / k = next / previous post.
+  // Keyboard: n = next unread (FirstClass's space bar), j / k = next / previous post
+  // (or message, in a room).
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     if (event.key === "n") {
       var next = document.querySelector("a[data-key='n']");
       if (next) { event.preventDefault(); window.location.href = next.href; }
     } else if (event.key === "j" || event.key === "k") {
-      var posts = Array.prototype.slice.call(document.querySelectorAll("article.post"));
+      var posts = Array.prototype.slice.call(document.querySelectorAll("article.post, li.message"));
       if (!posts.length) return;
       var current = posts.findIndex(function (p) { return p.contains(document.activeElement); });
       var index = event.key === "j" ? current + 1 : Math.max(current - 1, 0);

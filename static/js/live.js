@@ -266,6 +266,34 @@
     }
   }
 
+  // --- older history, as you scroll up (the link still works without this) ---
+  if (room && !window.location.hash && room.dataset.latest === "1") {
+    // A chat opens at its newest messages, or where the unread ones begin.
+    var start = document.getElementById("first-unread") || document.querySelector("#messages li.message:last-child");
+    if (start) start.scrollIntoView({ block: start.id === "first-unread" ? "start" : "end" });
+  }
+  var earlier = document.querySelector(".history-link a[rel='prev']");
+  if (room && earlier && "IntersectionObserver" in window) {
+    var loading = false;
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries[0].isIntersecting || loading) return;
+      loading = true;
+      fetch(earlier.href, { credentials: "same-origin" }).then(function (r) { return r.text(); })
+        .then(function (text) {
+          var page = new DOMParser().parseFromString(text, "text/html");
+          var list = document.getElementById("messages");
+          var first = list.querySelector("li.message");
+          page.querySelectorAll("#messages li.message").forEach(function (item) {
+            if (!document.getElementById(item.id)) list.insertBefore(document.importNode(item, true), first);
+          });
+          var more = page.querySelector(".history-link a[rel='prev']");
+          if (more) { earlier.href = more.href; } else { observer.disconnect(); earlier.parentNode.remove(); }
+          loading = false;
+        }).catch(function () { loading = false; });
+    });
+    observer.observe(earlier);
+  }
+
   // --- an open thread ---
   if (thread) {
     var threadId = thread.dataset.thread;

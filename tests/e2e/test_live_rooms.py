@@ -147,3 +147,20 @@ def test_a_stranger_cannot_listen_in(page: Page, backend: Backend, people: Peopl
     login(page, handle)
     response = page.goto("/rooms/hiring")
     assert response is not None and response.status == 404
+
+
+def test_scrolling_up_brings_older_messages_and_keys_walk_them(
+        page: Page, backend: Backend, people: People) -> None:
+    room_id = rooms.create_room(backend.services, people.staff, cmd.CreateRoom("Log", "log"))
+    for n in range(1, 71):
+        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, f"line {n}"))
+    login(page, "sam")
+    page.goto("/rooms/log")
+    expect(page.locator("#m70")).to_be_attached()
+    expect(page.locator("#m1")).not_to_be_attached()
+    page.locator(".history-link a[rel='prev']").scroll_into_view_if_needed()
+    expect(page.locator("#m1 .body")).to_have_text("line 1")
+    expect(page.locator(".history-link a[rel='prev']")).to_have_count(0)
+    page.locator("body").click()
+    page.keyboard.press("j")
+    expect(page.locator("li.message").first).to_be_focused()
