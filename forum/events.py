@@ -294,6 +294,12 @@ MODERATION_EVENTS = frozenset(
         "MemberRoleChanged",
         "MemberDeactivated",
         "MemberReactivated",
+        "RoomRenamed",
+        "RoomArchived",
+        "RoomUnarchived",
+        "RoomLeft",
+        "MessageDeleted",
+        "MessagesMoved",
     }
 )
 

@@ -746,3 +746,15 @@ def messages_said(conn: Connection, room_id: str, first_seq: int, last_seq: int)
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back times without their zone; they are stored as UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def moderated_room_ids(conn: Connection, viewer: Viewer) -> set[str]:
+    """The rooms the viewer moderates (never a direct conversation: nobody does)."""
+    if not viewer.signed_in:
+        return set()
+    result = set()
+    for row in conn.execute(select(rooms).where(rooms.c.visibility != "direct")):
+        access = room_access_of(conn, row.id)
+        if access is not None and can_moderate(viewer, access):
+            result.add(row.id)
+    return result

@@ -74,11 +74,13 @@ def unhide(post_id: str) -> Any:
 def audit() -> Any:
     viewer = context.viewer()
     moderated = queries.moderated_ids(context.db(), viewer)
-    if not moderated:
+    moderated_rooms = queries.moderated_room_ids(context.db(), viewer)
+    if not moderated and not moderated_rooms:
         abort(404)
     before = request.args.get("before", type=int)
     if before is not None and not 0 < before < 2**63:
         before = None  # not a log position; start from the newest
     entries, older = list_audit_entries(context.db(), moderated, before=before,
-                                        admin=viewer.role == "admin")
+                                        admin=viewer.role == "admin",
+                                        moderated_rooms=moderated_rooms)
     return render_template("moderation/audit.html", entries=entries, older=older)

@@ -228,3 +228,23 @@ def test_moderators_move_a_stretch_of_chat_to_a_thread(
         "first_seq": "3", "last_seq": "3", "conference_id": world.conference["internal"],
         "subject": "x"})
     assert refused.status_code == 403
+
+
+def test_room_moderation_is_on_the_audit_log_for_those_who_moderate_it(
+        client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    room_id = _room(backend, people, visibility="private", members=(oli.member_id,))
+    mine, _ = rooms.post_message(svc, oli, cmd.PostMessage(room_id, "mine"))
+    theirs, _ = rooms.post_message(svc, oli, cmd.PostMessage(room_id, "spam"))
+    rooms.delete_message(svc, oli, cmd.DeleteMessage(room_id, mine))  # their own: not moderation
+    rooms.delete_message(svc, sam, cmd.DeleteMessage(room_id, theirs))
+    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(room_id, oli.member_id or ""))
+    rooms.archive_room(svc, sam, cmd.ArchiveRoom(room_id))
+    auth.login("sam")
+    page = html(client.get("/audit"))
+    assert page.count("deleted a message") == 1
+    assert "removed someone from a room" in page and "archived a room" in page
+    assert "Lounge" in page
+    auth.logout()
+    auth.login("oli")
+    assert client.get("/audit").status_code == 404

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from alembic import op
 
-from forum.events import MODERATION_EVENTS
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-_TYPES = ", ".join(f"'{name}'" for name in sorted(MODERATION_EVENTS))
+# The moderation events of this revision (0006 adds the rooms').
+_TYPES = ", ".join(f"'{name}'" for name in sorted({
+    "PostHidden", "PostUnhidden", "ThreadLocked", "ThreadUnlocked", "ThreadPinned",
+    "ThreadUnpinned", "ThreadMoved", "PostDeleted", "ConferenceAclChanged", "ConferenceUpdated",
+    "MemberRoleChanged", "MemberDeactivated", "MemberReactivated"}))
 
 
 def upgrade() -> None:
