@@ -408,7 +408,11 @@ class Live:
                   f"room:{room_id}", skip_sid=skip_sid)
 
     def send_presence(self, member_id: str, status: str) -> None:
-        self.emit("presence", {"member_id": member_id, "status": status}, "presence")
+        with self.store.engine.connect() as conn:
+            member = queries.get_member(conn, member_id)
+        self.emit("presence", {"member_id": member_id, "status": status,
+                               "name": member.display_name if member else "",
+                               "handle": member.handle if member else ""}, "presence")
 
     def send_presence_list(self, sid: str) -> None:
         self.deliver("presence_list", self.presence.online(), sid)

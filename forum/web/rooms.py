@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from forum import commands as cmd
 from forum import queries
@@ -55,7 +64,13 @@ def index() -> Any:
     viewer = context.viewer()
     summaries = queries.list_rooms(context.db(), viewer,
                                    include_archived=request.args.get("archived") == "1")
-    return render_template("rooms/index.html", rooms=summaries,
+    live = current_app.extensions["commonroom_live"]
+    online = []
+    for member_id, status in sorted(live.presence.online().items()):
+        member = queries.get_member(context.db(), member_id)
+        if member is not None:
+            online.append((member, status))
+    return render_template("rooms/index.html", rooms=summaries, online=online,
                            archived=request.args.get("archived") == "1")
 
 

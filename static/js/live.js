@@ -56,7 +56,23 @@
       showPresence(el.dataset.presence, all[el.dataset.presence] || "offline");
     });
   });
-  socket.on("presence", function (p) { showPresence(p.member_id, p.status); });
+  socket.on("presence", function (p) {
+    var online = document.getElementById("online");
+    if (online && !online.querySelector("[data-online='" + p.member_id + "']") && p.status !== "offline") {
+      var item = el("li");
+      item.dataset.online = p.member_id;
+      var dot = el("span", "presence");
+      dot.dataset.presence = p.member_id;
+      dot.setAttribute("aria-hidden", "true");
+      var link = el("a", "", p.name);
+      link.href = "/members/" + encodeURIComponent(p.handle);
+      var label = el("span", "sr-only presence-label");
+      label.dataset.presenceLabel = p.member_id;
+      item.appendChild(dot); item.appendChild(link); item.appendChild(label);
+      online.appendChild(item);
+    }
+    showPresence(p.member_id, p.status);
+  });
   document.addEventListener("visibilitychange", function () {
     socket.emit("presence", { state: document.hidden ? "away" : "online" });
   });

@@ -164,3 +164,14 @@ def test_scrolling_up_brings_older_messages_and_keys_walk_them(
     page.locator("body").click()
     page.keyboard.press("j")
     expect(page.locator("li.message").first).to_be_focused()
+
+
+def test_whos_online_lists_people_as_they_come(new_page: Callable[[], Page]) -> None:
+    oli = new_page()
+    login(oli, "oli")
+    oli.goto("/rooms")
+    online = oli.locator("#online")
+    expect(online).to_contain_text("Oli")
+    sam = new_page()
+    login(sam, "sam")
+    expect(online).to_contain_text("Sam")

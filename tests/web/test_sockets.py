@@ -253,14 +253,12 @@ def test_presence_online_away_offline(connect: Connect, people: People) -> None:
     sam = connect("sam")
     assert received(sam, "presence_list")[0] == {people.other.member_id: "online",
                                                  people.staff.member_id: "online"}
-    assert received(oli, "presence") == [{"member_id": people.staff.member_id,
-                                          "status": "online"}]
+    sam_is = {"member_id": people.staff.member_id, "name": "Sam", "handle": "sam"}
+    assert received(oli, "presence") == [{**sam_is, "status": "online"}]
     sam.emit("presence", {"state": "away"}, callback=True)
-    assert received(oli, "presence") == [{"member_id": people.staff.member_id,
-                                          "status": "away"}]
+    assert received(oli, "presence") == [{**sam_is, "status": "away"}]
     sam.disconnect()
-    assert received(oli, "presence") == [{"member_id": people.staff.member_id,
-                                          "status": "offline"}]
+    assert received(oli, "presence") == [{**sam_is, "status": "offline"}]
 
 
 def test_an_open_thread_sees_replies_and_never_hidden_words(
