@@ -166,7 +166,8 @@ def test_scrolling_up_brings_older_messages_and_keys_walk_them(
     expect(page.locator("li.message").first).to_be_focused()
 
 
-def test_whos_online_lists_people_as_they_come(new_page: Callable[[], Page]) -> None:
+def test_whos_online_lists_people_as_they_come(new_page: Callable[[], Page],
+                                               people: People) -> None:
     oli = new_page()
     login(oli, "oli")
     oli.goto("/rooms")
