@@ -29,8 +29,9 @@ _NEW_REPLY = Statement("""
                        last_seq = :seq
     WHERE id = :t""", deferrable=True)
 _EDIT = Statement("""
-    UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""")
-_VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t")
+    UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""",
+    deferrable=True)
+_VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t", deferrable=True)
 
 
 def _insert_post(
@@ -50,13 +51,15 @@ def _insert_post(
 _START = Statement("""
     INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
                          post_count, last_seq, locked, pinned, version)
-    VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""")
+    VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""",
+    deferrable=True)
 _DELETE = Statement("""
-    UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""")
+    UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""", deferrable=True)
 _HIDE = Statement("""
-    UPDATE posts SET hidden_by = :by, hidden_reason = :reason WHERE id = :p""")
+    UPDATE posts SET hidden_by = :by, hidden_reason = :reason WHERE id = :p""", deferrable=True)
 _FLAG = {
-    name: Statement(f"UPDATE threads SET version = :v, {name} = :value WHERE id = :t")
+    name: Statement(f"UPDATE threads SET version = :v, {name} = :value WHERE id = :t",
+                    deferrable=True)
     for name in ("locked", "pinned", "conference_id")
 }
 
