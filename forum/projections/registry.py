@@ -15,10 +15,10 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from forum.db import projection_checkpoints, write_connection
 from forum.events import Event
 from forum.eventstore import Recorded, read_batch
+from forum.projections.bulk import bulk_load
 from forum.projections.sql import batched
 
 E = TypeVar("E", bound=Event)
-REBUILD_CACHE_KIB = 512 * 1024
 Apply = Callable[[Connection, Recorded, Any], None]
 
 
@@ -111,32 +111,27 @@ class Projections:
         replayed = 0
         last = {item.name: 0 for item in chosen}
         with write_connection(engine) as conn, conn.begin():
-            if conn.dialect.name == "sqlite":
-                # A replay touches every index page; SQLite's default 2 MB page
-                # cache would send most of those reads to the file system.
-                conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
             self.ensure_checkpoints(conn)
-            for item in reversed(chosen):
-                item.clear(conn)
-            position = 0
-            while True:
-                chunk = read_batch(conn, position, batch)
-                if not chunk:
-                    break
-                with batched(conn):
-                    for item in chosen:
-                        for prepare in item.preparers:
-                            prepare(conn, chunk)
-                    for rec in chunk:
+            with bulk_load(conn, [table for item in chosen for table in item.tables]):
+                for item in reversed(chosen):
+                    item.clear(conn)
+                position = 0
+                while True:
+                    chunk = read_batch(conn, position, batch)
+                    if not chunk:
+                        break
+                    with batched(conn):
                         for item in chosen:
-                            if item.apply(conn, rec):
-                                last[item.name] = rec.position
-                position = chunk[-1].position
-                replayed += len(chunk)
-                if progress is not None:
-                    progress(len(chunk))
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA cache_size = -2000")  # back to the default
+                            for prepare in item.preparers:
+                                prepare(conn, chunk)
+                        for rec in chunk:
+                            for item in chosen:
+                                if item.apply(conn, rec):
+                                    last[item.name] = rec.position
+                    position = chunk[-1].position
+                    replayed += len(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
             for name, handled in last.items():
                 conn.execute(update(projection_checkpoints)
                              .where(projection_checkpoints.c.name == name)
