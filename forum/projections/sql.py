@@ -119,5 +119,6 @@ def stamp(conn: Connection, moment: datetime) -> Any:
 
 @lru_cache(maxsize=256)
 def _sqlite_text(moment: datetime) -> str:
-    # One event's statements, and one append's events, share a time.
-    return moment.strftime(SQLITE_TIME)
+    # One event's statements, and one append's events, share a time. The same
+    # text as strftime(SQLITE_TIME), in half the time.
+    return moment.isoformat(" ", "microseconds")[:26]  # without the UTC offset

@@ -35,10 +35,9 @@ _VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t", deferrable
 
 
 def _insert_post(
-    conn: Connection, rec: Recorded, thread_id: str, post_id: str, seq: int,
+    conn: Connection, rec: Recorded, at: object, thread_id: str, post_id: str, seq: int,
     parent_id: str | None, author_id: str, body: str,
 ) -> None:
-    at = stamp(conn, rec.occurred_at)
     _INSERT_POST.run(conn, {
         "id": post_id, "thread_id": thread_id, "seq": seq, "parent_id": parent_id,
         "author_id": author_id, "body": body, "html": rendering.render(conn, body),
@@ -83,19 +82,20 @@ def _look_up_renderings(conn: Connection, chunk: Sequence[Recorded]) -> None:
 
 @projection.on(ev.ThreadStarted)
 def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
+    at = stamp(conn, rec.occurred_at)
     _START.run(conn, {
         "id": e.thread_id, "conference_id": e.conference_id, "subject": e.subject,
-        "author_id": e.author_id, "at": stamp(conn, rec.occurred_at), "no": False,
-        "v": rec.stream_version,
+        "author_id": e.author_id, "at": at, "no": False, "v": rec.stream_version,
     })
-    _insert_post(conn, rec, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
+    _insert_post(conn, rec, at, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
 
 
 @projection.on(ev.ReplyPosted)
 def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
-    _insert_post(conn, rec, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id, e.body)
-    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version,
-                          "at": stamp(conn, rec.occurred_at), "seq": e.seq})
+    at = stamp(conn, rec.occurred_at)
+    _insert_post(conn, rec, at, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id,
+                 e.body)
+    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
 
 
 @projection.on(ev.PostEdited)
