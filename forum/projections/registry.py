@@ -100,7 +100,7 @@ class Projections:
         engine: Engine,
         names: Sequence[str] | None = None,
         progress: Callable[[int], None] | None = None,
-        batch: int = 5000,
+        batch: int = 20_000,
     ) -> int:
         """Drop the named read models (all by default) and replay the whole log.
 
