@@ -13,12 +13,13 @@ from forum.projections.tables import read_log, read_markers
 projection = Projection("reading", [read_markers, read_log])
 
 
-_MOVE = Statement("""
-    UPDATE read_markers SET up_to_seq = :seq, read_at = :at
-    WHERE member_id = :m AND thread_id = :t""")
-_FIRST = Statement("""
+# A marker moves either way (MarkUnreadFrom moves it back), so the last read wins.
+_MARK = Statement("""
     INSERT INTO read_markers (member_id, thread_id, up_to_seq, read_at)
-    VALUES (:m, :t, :seq, :at)""")
+    VALUES (:m, :t, :seq, :at)
+    ON CONFLICT (member_id, thread_id)
+    DO UPDATE SET up_to_seq = excluded.up_to_seq, read_at = excluded.read_at""",
+    deferrable=True)
 _LOG = Statement("""
     INSERT INTO read_log (position, member_id, thread_id, from_seq, to_seq, read_at)
     VALUES (:position, :m, :t, :from_seq, :seq, :at)""", deferrable=True)
@@ -28,7 +29,6 @@ _LOG = Statement("""
 def _read(conn: Connection, rec: Recorded, e: ev.ThreadRead) -> None:
     params = {"m": e.member_id, "t": e.thread_id, "seq": e.up_to_seq,
               "at": stamp(conn, rec.occurred_at)}
-    if not _MOVE.run(conn, params).rowcount:
-        _FIRST.run(conn, params)
+    _MARK.run(conn, params)
     if e.up_to_seq > e.from_seq:
         _LOG.run(conn, {**params, "position": rec.position, "from_seq": e.from_seq})

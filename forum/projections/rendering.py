@@ -28,29 +28,33 @@ def _digest(source: str) -> str:
 
 def render(conn: Connection, source: str) -> str:
     """The safe HTML of ``source``, from the memo or rendered and remembered now."""
-    digest = _digest(source)
     batch = current_batch(conn)
-    if batch is not None and digest in batch.found:
-        return str(batch.found[digest])
+    if batch is not None and source in batch.found:
+        return str(batch.found[source])
+    digest = _digest(source)
     found = _LOOKUP.run(conn, {"d": digest}).fetchone()
     if found is not None:
         return str(found[0])
     html = markup.render(source)
     _REMEMBER.run(conn, {"d": digest, "html": html})
     if batch is not None:
-        batch.found[digest] = html
+        batch.found[source] = html
     return html
 
 
 def prefetch(conn: Connection, sources: Iterable[str]) -> None:
-    """During a rebuild, look up a whole chunk's sources in a few queries."""
+    """During a rebuild, look up a whole chunk's sources in a few queries.
+
+    What is found is kept by source, so ``render`` need not hash it again.
+    """
     batch = current_batch(conn)
     if batch is None:
         return
-    digests = list({_digest(source) for source in sources})
+    by_digest = {_digest(source): source for source in sources}
+    digests = list(by_digest)
     for start in range(0, len(digests), _PREFETCH):
         part = digests[start:start + _PREFETCH]
         marks = ",".join(f":d{i}" for i in range(len(part)))
         query = Statement(f"SELECT digest, html FROM rendered_markup WHERE digest IN ({marks})")
         rows = query.run(conn, {f"d{i}": d for i, d in enumerate(part)}).fetchall()
-        batch.found.update(rows)
+        batch.found.update((by_digest[digest], html) for digest, html in rows)

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, event
@@ -29,10 +31,10 @@ BATCH_KEY = "commonroom_batch"
 class Statement:
     """One SQL statement with named parameters, for either database.
 
-    A ``deferrable`` insert adds rows nobody reads back until its table is next
-    touched; during a rebuild (``batched``) such rows wait in a buffer and go
-    to the database in one ``executemany``, which costs a fraction of one
-    execute per row.
+    A ``deferrable`` write changes rows nobody reads back until its table is
+    next touched; during a rebuild (``batched``) such writes wait in their
+    table's queue and go to the database in ``executemany`` runs, which cost a
+    fraction of one execute per row.
     """
 
     def __init__(self, sql: str, *, deferrable: bool = False) -> None:
@@ -46,7 +48,7 @@ class Statement:
         return self.postgres if conn.dialect.name == "postgresql" else self.sqlite
 
     def run(self, conn: Connection, params: dict[str, Any]) -> Any:
-        """Execute (or, batched and deferrable, buffer); returns the driver cursor."""
+        """Execute (or, batched and deferrable, queue); returns the driver cursor."""
         batch: Batch | None = conn.info.get(BATCH_KEY)
         if batch is not None:
             if self.deferrable:
@@ -59,32 +61,33 @@ class Statement:
 
 
 class Batch:
-    """Deferred inserts of one rebuild, flushed per table before anything touches it."""
+    """Deferred writes of one rebuild, flushed per table before anything touches it."""
 
     def __init__(self) -> None:
-        self.pending: dict[Statement, list[dict[str, Any]]] = {}
+        # Per table, its writes in the order they were made: an edit must reach
+        # a post after the post's insert. Consecutive writes of one statement
+        # become one executemany.
+        self.pending: dict[str, list[tuple[Statement, dict[str, Any]]]] = {}
         self.found: dict[str, Any] = {}  # what a projection looked up for the whole chunk
 
     def add(self, statement: Statement, params: dict[str, Any]) -> None:
-        # Rows of one table must reach it in the order they were written, so a
-        # table has at most one deferrable statement; any other flushes it first.
-        rows = self.pending.get(statement)
-        if rows is None:
-            assert all(s.table != statement.table for s in self.pending), statement.table
-            rows = self.pending[statement] = []
-        rows.append(params)
+        writes = self.pending.get(statement.table)
+        if writes is None:
+            writes = self.pending[statement.table] = []
+        writes.append((statement, params))
 
     def flush(self, conn: Connection, table: str | None = None) -> None:
-        """Write the buffered rows of ``table`` (of every table when None)."""
-        for statement in [s for s in self.pending if table is None or s.table == table]:
-            rows = self.pending.pop(statement)
+        """Write the queued rows of ``table`` (of every table when None)."""
+        for name in [t for t in self.pending if table is None or t == table]:
+            writes = self.pending.pop(name)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.executemany(statement.text(conn), rows)
+            for statement, run in groupby(writes, key=itemgetter(0)):
+                cursor.executemany(statement.text(conn), [params for _, params in run])
 
 
 @contextmanager
 def batched(conn: Connection) -> Iterator[Batch]:
-    """Buffer deferrable inserts on ``conn`` until the block ends.
+    """Queue deferrable writes on ``conn`` until the block ends.
 
     Any SQLAlchemy statement on the connection flushes everything first, so
     the Core-built statements of the rarer events always see every row.
@@ -116,8 +119,9 @@ def stamp(conn: Connection, moment: datetime) -> Any:
 
 @lru_cache(maxsize=256)
 def _sqlite_text(moment: datetime) -> str:
-    # One event's statements, and one append's events, share a time.
-    return moment.strftime(SQLITE_TIME)
+    # One event's statements, and one append's events, share a time. The same
+    # text as strftime(SQLITE_TIME), in half the time.
+    return moment.isoformat(" ", "microseconds")[:26]  # without the UTC offset
 
 
 SCOPE_KEY = "commonroom_rebuild"

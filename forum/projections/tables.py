@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 
 from forum.db import metadata
+from forum.projections.bulk import BULK_LOAD_DROP
 
 members = Table(
     "members",
@@ -109,8 +110,9 @@ posts = Table(
     Column("hidden_reason", Text, nullable=True),
     Column("position", BigInteger, nullable=False),
 )
-Index("ix_posts_thread_seq", posts.c.thread_id, posts.c.seq, unique=True)
-Index("ix_posts_position", posts.c.position)
+# Pages read posts by these; projections find a post by its id.
+Index("ix_posts_thread_seq", posts.c.thread_id, posts.c.seq, unique=True, info=BULK_LOAD_DROP)
+Index("ix_posts_position", posts.c.position, info=BULK_LOAD_DROP)
 
 post_revisions = Table(
     "post_revisions",
@@ -141,7 +143,7 @@ read_log = Table(
     Column("to_seq", Integer, nullable=False),
     Column("read_at", DateTime(timezone=True), nullable=False),
 )
-Index("ix_read_log_thread", read_log.c.thread_id, read_log.c.to_seq)
+Index("ix_read_log_thread", read_log.c.thread_id, read_log.c.to_seq, info=BULK_LOAD_DROP)
 
 rooms = Table(
     "rooms",
@@ -167,7 +169,7 @@ room_members = Table(
     Column("member_id", String(40), primary_key=True),
     Column("joined_at", DateTime(timezone=True), nullable=False),
 )
-Index("ix_room_members_member", room_members.c.member_id)
+Index("ix_room_members_member", room_members.c.member_id, info=BULK_LOAD_DROP)
 
 messages = Table(
     "messages",
@@ -186,7 +188,8 @@ messages = Table(
     Column("moved_to", String(40), nullable=True),  # the thread it became part of
     Column("position", BigInteger, nullable=False),
 )
-Index("ix_messages_room_seq", messages.c.room_id, messages.c.seq, unique=True)
+Index("ix_messages_room_seq", messages.c.room_id, messages.c.seq, unique=True,
+      info=BULK_LOAD_DROP)
 
 message_revisions = Table(
     "message_revisions",

@@ -30,15 +30,15 @@ _NEW_REPLY = Statement("""
                        last_seq = :seq
     WHERE id = :t""", deferrable=True)
 _EDIT = Statement("""
-    UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""")
-_VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t")
+    UPDATE posts SET body = :body, html = :html, revision = :r, edited_at = :at WHERE id = :p""",
+    deferrable=True)
+_VERSION = Statement("UPDATE threads SET version = :v WHERE id = :t", deferrable=True)
 
 
 def _insert_post(
-    conn: Connection, rec: Recorded, thread_id: str, post_id: str, seq: int,
-    parent_id: str | None, author_id: str, body: str, when: datetime | None = None,
+    conn: Connection, rec: Recorded, at: object, thread_id: str, post_id: str, seq: int,
+    parent_id: str | None, author_id: str, body: str,
 ) -> None:
-    at = stamp(conn, when or rec.occurred_at)
     _INSERT_POST.run(conn, {
         "id": post_id, "thread_id": thread_id, "seq": seq, "parent_id": parent_id,
         "author_id": author_id, "body": body, "html": rendering.render(conn, body),
@@ -51,17 +51,20 @@ def _insert_post(
 _START = Statement("""
     INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
                          post_count, last_seq, locked, pinned, version)
-    VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""")
+    VALUES (:id, :conference_id, :subject, :author_id, :at, :at, 1, 1, :no, :no, :v)""",
+    deferrable=True)
 _START_FROM_CHAT = Statement("""
     INSERT INTO threads (id, conference_id, subject, author_id, created_at, last_post_at,
                          post_count, last_seq, locked, pinned, version)
-    VALUES (:id, :conference_id, :subject, :author_id, :first, :last, :n, :n, :no, :no, :v)""")
+    VALUES (:id, :conference_id, :subject, :author_id, :first, :last, :n, :n, :no, :no, :v)""",
+    deferrable=True)
 _DELETE = Statement("""
-    UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""")
+    UPDATE posts SET deleted_by = :by, body = '', html = '' WHERE id = :p""", deferrable=True)
 _HIDE = Statement("""
-    UPDATE posts SET hidden_by = :by, hidden_reason = :reason WHERE id = :p""")
+    UPDATE posts SET hidden_by = :by, hidden_reason = :reason WHERE id = :p""", deferrable=True)
 _FLAG = {
-    name: Statement(f"UPDATE threads SET version = :v, {name} = :value WHERE id = :t")
+    name: Statement(f"UPDATE threads SET version = :v, {name} = :value WHERE id = :t",
+                    deferrable=True)
     for name in ("locked", "pinned", "conference_id")
 }
 
@@ -88,12 +91,12 @@ def _look_up_renderings(conn: Connection, chunk: Sequence[Recorded]) -> None:
 
 @projection.on(ev.ThreadStarted)
 def _started(conn: Connection, rec: Recorded, e: ev.ThreadStarted) -> None:
+    at = stamp(conn, rec.occurred_at)
     _START.run(conn, {
         "id": e.thread_id, "conference_id": e.conference_id, "subject": e.subject,
-        "author_id": e.author_id, "at": stamp(conn, rec.occurred_at), "no": False,
-        "v": rec.stream_version,
+        "author_id": e.author_id, "at": at, "no": False, "v": rec.stream_version,
     })
-    _insert_post(conn, rec, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
+    _insert_post(conn, rec, at, e.thread_id, e.post_id, 1, None, e.author_id, e.body)
 
 
 @projection.on(ev.ThreadStartedFromChat)
@@ -109,14 +112,16 @@ def _from_chat(conn: Connection, rec: Recorded, e: ev.ThreadStartedFromChat) -> 
     for seq, ((post_id, author_id, body, _, parent), when) in enumerate(
             zip(e.posts, times, strict=True), start=1):
         parent_id = e.posts[parent][0] if parent >= 0 else (e.posts[0][0] if seq > 1 else None)
-        _insert_post(conn, rec, e.thread_id, post_id, seq, parent_id, author_id, body, when)
+        _insert_post(conn, rec, stamp(conn, when), e.thread_id, post_id, seq, parent_id,
+                     author_id, body)
 
 
 @projection.on(ev.ReplyPosted)
 def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
-    _insert_post(conn, rec, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id, e.body)
-    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version,
-                          "at": stamp(conn, rec.occurred_at), "seq": e.seq})
+    at = stamp(conn, rec.occurred_at)
+    _insert_post(conn, rec, at, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id,
+                 e.body)
+    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
 
 
 @projection.on(ev.PostEdited)

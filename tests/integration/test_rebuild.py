@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, text, update
 
 from forum import commands as cmd
 from forum.backend import Backend
@@ -27,6 +28,25 @@ def snapshot(backend: Backend) -> Snapshot:
                 rows = [tuple(row) for row in conn.execute(select(table))]
                 result[f"{projection.name}.{table.name}"] = sorted(rows, key=repr)
     return result
+
+
+def schema(backend: Backend) -> dict[str, Any]:
+    """The read models' columns, keys and indexes (on SQLite, the exact SQL of all)."""
+    found: dict[str, Any] = {}
+    inspector = inspect(backend.engine)
+    for table in [t.name for p in backend.projections.items for t in p.tables]:
+        # As text: column types and index predicates are objects that compare
+        # by identity; their SQL says what they are.
+        found[table] = json.dumps([
+            inspector.get_columns(table), inspector.get_pk_constraint(table),
+            inspector.get_unique_constraints(table),
+            sorted(inspector.get_indexes(table), key=lambda index: str(index["name"]))],
+            default=str, sort_keys=True)
+    if backend.engine.dialect.name == "sqlite":
+        with backend.engine.connect() as conn:
+            found["sqlite_master"] = sorted(conn.execute(text(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master")).all())
+    return found
 
 
 def live_a_little(backend: Backend, people: People) -> None:
@@ -207,6 +227,15 @@ def test_rebuild_gives_exactly_what_incremental_application_gave(
         # Put the rest back for the next round.
         backend.projections.rebuild(backend.engine)
         assert snapshot(backend) == incremental
+
+
+def test_a_rebuild_leaves_the_schema_as_it_was(backend: Backend, people: People) -> None:
+    live_a_little(backend, people)
+    before = schema(backend)
+    backend.projections.rebuild(backend.engine)
+    assert schema(backend) == before
+    backend.projections.rebuild(backend.engine, ["threads"])
+    assert schema(backend) == before
 
 
 def test_after_a_rebuild_the_forum_carries_on(backend: Backend, people: People) -> None:
