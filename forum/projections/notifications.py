@@ -59,45 +59,54 @@ _FIRST_LEVEL = Statement("""
     INSERT INTO watch_levels (member_id, target, target_id, level)
     VALUES (:m, :target, :id, :level)""")
 _READ_ONE = Statement("""
-    UPDATE notifications SET read = :yes WHERE member_id = :m AND position = :p""")
+    UPDATE notifications SET read = :yes WHERE member_id = :m AND position = :p""",
+    deferrable=True)
 _READ_ALL = Statement("""
-    UPDATE notifications SET read = :yes WHERE member_id = :m AND position <= :p""")
+    UPDATE notifications SET read = :yes WHERE member_id = :m AND position <= :p""",
+    deferrable=True)
 # A notice was written at its post's (or message's) position: find it by that key.
 _POSITION = {table: Statement(f"SELECT position FROM {table} WHERE id = :id")
              for table in ("posts", "messages")}
 _FORGET = {column: Statement(f"""
-    DELETE FROM notifications WHERE position = :position AND {column} = :id""")
+    DELETE FROM notifications WHERE position = :position AND {column} = :id""", deferrable=True)
     for column in ("post_id", "message_id")}
 
 
 class _Memory:
     """What this projection learned during one rebuild (see rebuild_scope), by kind."""
 
-    KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching")
+    KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching",
+             "notified")
 
     def __init__(self) -> None:
         self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
 
 
-def _remembered(conn: Connection, kind: str) -> dict[Any, Any] | None:
-    """During a rebuild, what this projection learned so far of one kind."""
+def _memory(conn: Connection) -> _Memory | None:
+    """During a rebuild, what this projection has learned so far (None otherwise)."""
     scope = rebuild_scope(conn)
     if scope is None:
         return None
     memory: _Memory | None = scope.get("notifications")
     if memory is None:
         memory = scope["notifications"] = _Memory()
-    return memory.kinds[kind]
+    return memory
 
 
-def _cached(conn: Connection, kind: str, key: Any, look_up: Callable[[], Any]) -> Any:
-    memory = _remembered(conn, kind)
-    if memory is None:
+def _remembered(conn: Connection, kind: str) -> dict[Any, Any] | None:
+    memory = _memory(conn)
+    return None if memory is None else memory.kinds[kind]
+
+
+def _cached(conn: Connection, kind: str, key: Any, look_up: Callable[[], Any],
+            memory: _Memory | None = None) -> Any:
+    known = memory.kinds[kind] if memory is not None else _remembered(conn, kind)
+    if known is None:
         return look_up()
     try:
-        return memory[key]
+        return known[key]
     except KeyError:
-        value = memory[key] = look_up()
+        value = known[key] = look_up()
         return value
 
 
@@ -107,11 +116,11 @@ def _forget(conn: Connection, kind: str, key: Any) -> None:
         memory.pop(key, None)
 
 
-def _viewer(conn: Connection, member_id: str) -> Viewer | None:
+def _viewer(conn: Connection, member_id: str, memory: _Memory | None = None) -> Viewer | None:
     def look_up() -> Viewer | None:
         row = _MEMBER.run(conn, {"m": member_id}).fetchone()
         return Viewer(row[0], row[1], bool(row[2])) if row else None
-    result: Viewer | None = _cached(conn, "viewer", member_id, look_up)
+    result: Viewer | None = _cached(conn, "viewer", member_id, look_up, memory)
     return result
 
 
@@ -141,10 +150,12 @@ def _room(conn: Connection, room_id: str) -> tuple[ConferenceAccess, list[str], 
     return room_access(room_id, visibility, created_by, members, conference), members, visibility
 
 
-def _level(conn: Connection, member_id: str, places: Iterable[tuple[str, str]]) -> str:
+def _level(conn: Connection, member_id: str, places: Iterable[tuple[str, str]],
+           memory: _Memory | None = None) -> str:
     """The member's level for the first of ``places`` they set one for."""
     levels: dict[tuple[str, str], str] = _cached(conn, "levels", member_id, lambda: {
-        (t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()})
+        (t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()},
+        memory)
     for place in places:
         if place in levels:
             return levels[place]
@@ -191,17 +202,21 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
              **where: str | None) -> None:
     """Write one notification per member: the first reason that applies, if they may read."""
     done: set[str] = {actor}
+    memory = _memory(conn)
     for kind, member_ids in wanted:
         for member_id in member_ids:
             if member_id in done:
                 continue
             done.add(member_id)
-            viewer = _viewer(conn, member_id)
+            viewer = _viewer(conn, member_id, memory)
             if viewer is None or not viewer.signed_in or not can_read(viewer, access):
                 continue
-            level = _level(conn, member_id, places)
+            level = _level(conn, member_id, places, memory)
             if level == "muted" or (kind in ("thread", "post", "message") and level != "watching"):
                 continue
+            if memory is not None:
+                memory.kinds["notified"][where.get("post_id") or where.get("message_id")] = \
+                    rec.position
             _INSERT.run(conn, {
                 "m": member_id, "position": rec.position, "kind": kind, "actor": actor,
                 "conference_id": where.get("conference_id"), "thread_id": where.get("thread_id"),
@@ -264,6 +279,12 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
 
 
 def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
+    notified = _remembered(conn, "notified")
+    if notified is not None:  # a rebuild knows which posts it wrote notices for
+        position = notified.pop(item_id, None)
+        if position is not None:
+            _FORGET[column].run(conn, {"position": position, "id": item_id})
+        return
     row = _POSITION[table].run(conn, {"id": item_id}).fetchone()
     if row is not None:
         _FORGET[column].run(conn, {"position": row[0], "id": item_id})
