@@ -19,7 +19,8 @@ for 10 s (``--quick``: 4 s) and every delivery is timed against its send on
 the same clock; then a burst of 100 messages (``--quick``: 30) is sent as
 fast as the server acknowledges, and deliveries/s is every burst delivery
 over the time from the first send to the last delivery. A run with any
-delivery missing fails.
+delivery missing fails. Three rounds (``--quick``: one), alternating which
+side goes first; each figure is the median over rounds.
 
 Prints (headline last)::
 
@@ -99,24 +100,29 @@ def main() -> int:
     room_id, listener, sender = seed(work / "data")
     env = {**os.environ, "COMMONROOM_DATA_DIR": str(work / "data"),
            "COMMONROOM_SECRET_KEY": "bench", "COMMONROOM_MESSAGE_RATE_LIMIT": "1000 per second"}
-    results: dict[str, dict[str, float]] = {}
+    rounds = args.rounds or (1 if args.quick else 3)
+    results: dict[str, list[dict[str, float]]] = {}
     sides = [
         ("ours", [sys.executable, "-m", "forum.cli", "run", "--port", "{port}"], c.ROOT),
         (PEER, [sys.executable, str(c.BENCH_DIR / "_socketio_peer.py"), "--port", "{port}"],
          c.BENCH_DIR),
     ]
-    for name, argv, cwd in sides:
-        server = c.Server(name, argv, cwd, env, work / f"{name}.log")
-        try:
-            server.wait_ready("/" if name == "ours" else "/socket.io/?EIO=4&transport=polling")
-            # The load script needs one token for the listeners and one for the sender; the
-            # peer ignores them. fanout.mjs sends with the sender's token on its own socket.
-            results[name] = drive(server.base, clients, f"{listener}|{sender}", room_id,
-                                  seconds, burst)
-            c.log(args, name, results[name])
-        finally:
-            server.stop()
-    ours, peer = results["ours"], results[PEER]
+    for round_ in range(rounds):
+        # Alternate which side goes first, so neither always meets a warmer machine.
+        for name, argv, cwd in sides if round_ % 2 == 0 else reversed(sides):
+            server = c.Server(name, argv, cwd, env, work / f"{name}.log")
+            try:
+                server.wait_ready("/" if name == "ours" else "/socket.io/?EIO=4&transport=polling")
+                # One token for the listeners, one for the sender (the peer ignores them).
+                found = drive(server.base, clients, f"{listener}|{sender}", room_id,
+                              seconds, burst)
+                results.setdefault(name, []).append(found)
+                c.log(args, name, found)
+            finally:
+                server.stop()
+    ours, peer = ({key: c.median([r[key] for r in results[side]]) for key in ("p50", "p95",
+                                                                           "rate")}
+                  for side in ("ours", PEER))
     print(c.summary("live_fanout_p50", ours["p50"], PEER, peer["p50"], "ms"))
     print(c.summary("live_fanout_deliveries", ours["rate"], PEER, peer["rate"], "deliveries/s"))
     print(c.summary("live_fanout_p95", ours["p95"], PEER, peer["p95"], "ms"))
