@@ -324,14 +324,18 @@ def list_revisions(conn: Connection, post_id: str) -> Sequence[DbRow]:
     ).all()
 
 
-def get_read_marker(conn: Connection, member_id: str | None, thread_id: str) -> int:
+def _marker(conn: Connection, column: Any, member_id: str | None, place_id: str) -> int:
+    """A member's read marker (a thread's or a room's), 0 when none or anonymous."""
     if member_id is None:
         return 0
-    value = conn.execute(
-        select(read_markers.c.up_to_seq).where(
-            read_markers.c.member_id == member_id, read_markers.c.thread_id == thread_id)
-    ).scalar()
+    table = column.table
+    value = conn.execute(select(table.c.up_to_seq).where(
+        table.c.member_id == member_id, column == place_id)).scalar()
     return int(value or 0)
+
+
+def get_read_marker(conn: Connection, member_id: str | None, thread_id: str) -> int:
+    return _marker(conn, read_markers.c.thread_id, member_id, thread_id)
 
 
 def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[DbRow]:
@@ -496,20 +500,28 @@ def room_title(conn: Connection, row: DbRow, viewer: Viewer) -> str:
     return _titles(conn, [row], viewer)[row.id]
 
 
+def _room_marker_join(viewer: Viewer) -> Any:
+    return messages.outerjoin(
+        room_read_markers,
+        and_(room_read_markers.c.room_id == messages.c.room_id,
+             room_read_markers.c.member_id == viewer.member_id))
+
+
+def _room_unread_filter(viewer: Viewer) -> Any:
+    """After the marker, not the viewer's own, still in the room (not deleted or moved)."""
+    return and_(messages.c.seq > func.coalesce(room_read_markers.c.up_to_seq, 0),
+                messages.c.author_id != viewer.member_id,
+                messages.c.deleted_by.is_(None), messages.c.moved_to.is_(None))
+
+
 def unread_by_room(conn: Connection, viewer: Viewer, room_ids: Iterable[str]) -> dict[str, int]:
     """Exact unread counts: messages after the marker, not the viewer's own, not deleted."""
     if not viewer.signed_in:
         return {}
     query = (
         select(messages.c.room_id, func.count())
-        .select_from(messages.outerjoin(
-            room_read_markers,
-            and_(room_read_markers.c.room_id == messages.c.room_id,
-                 room_read_markers.c.member_id == viewer.member_id)))
-        .where(messages.c.room_id.in_(list(room_ids)),
-               messages.c.seq > func.coalesce(room_read_markers.c.up_to_seq, 0),
-               messages.c.author_id != viewer.member_id,
-               messages.c.deleted_by.is_(None), messages.c.moved_to.is_(None))
+        .select_from(_room_marker_join(viewer))
+        .where(messages.c.room_id.in_(list(room_ids)), _room_unread_filter(viewer))
         .group_by(messages.c.room_id)
     )
     return {rid: int(n) for rid, n in conn.execute(query)}
@@ -541,13 +553,7 @@ def list_rooms(conn: Connection, viewer: Viewer, *, include_archived: bool = Fal
 
 
 def get_room_marker(conn: Connection, member_id: str | None, room_id: str) -> int:
-    if member_id is None:
-        return 0
-    value = conn.execute(
-        select(room_read_markers.c.up_to_seq).where(
-            room_read_markers.c.member_id == member_id, room_read_markers.c.room_id == room_id)
-    ).scalar()
-    return int(value or 0)
+    return _marker(conn, room_read_markers.c.room_id, member_id, room_id)
 
 
 _REPLIED = messages.alias("replied")
@@ -631,14 +637,8 @@ def get_next_unread_message(conn: Connection, viewer: Viewer) -> DbRow | None:
         return None
     return conn.execute(
         select(messages.c.room_id, messages.c.seq, messages.c.position)
-        .select_from(messages.outerjoin(
-            room_read_markers,
-            and_(room_read_markers.c.room_id == messages.c.room_id,
-                 room_read_markers.c.member_id == viewer.member_id)))
-        .where(messages.c.room_id.in_(joined),
-               messages.c.seq > func.coalesce(room_read_markers.c.up_to_seq, 0),
-               messages.c.author_id != viewer.member_id,
-               messages.c.deleted_by.is_(None), messages.c.moved_to.is_(None))
+        .select_from(_room_marker_join(viewer))
+        .where(messages.c.room_id.in_(joined), _room_unread_filter(viewer))
         .order_by(messages.c.position).limit(1)
     ).first()
 
