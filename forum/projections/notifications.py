@@ -8,7 +8,8 @@ It keeps no words: the page shows the post or message as it is now.
 What a member hears, by their level for the place (the thread's level, else
 its conference's; a room's own): ``muted`` nothing; ``normal`` (the default)
 mentions, replies to what they wrote, and direct messages; ``watching``
-everything new as well.
+everything new as well: each new thread, and new replies or messages as one
+notice per thread or room until it is read (as Discourse coalesces them).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class _Memory:
     """What this projection learned during one rebuild (see rebuild_scope), by kind."""
 
     KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching",
-             "notified")
+             "notified", "pending", "pending_at")
 
     def __init__(self) -> None:
         self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
@@ -208,6 +209,9 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
             if member_id in done:
                 continue
             done.add(member_id)
+            if kind in COALESCED and _pending(conn, memory, member_id, kind,
+                                              where.get(COALESCED[kind])):
+                continue
             viewer = _viewer(conn, member_id, memory)
             if viewer is None or not viewer.signed_in or not can_read(viewer, access):
                 continue
@@ -217,6 +221,9 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
             if memory is not None:
                 memory.kinds["notified"][where.get("post_id") or where.get("message_id")] = \
                     rec.position
+                if kind in COALESCED:
+                    _remember_pending(memory, member_id, kind, where.get(COALESCED[kind]),
+                                      rec.position)
             _INSERT.run(conn, {
                 "m": member_id, "position": rec.position, "kind": kind, "actor": actor,
                 "conference_id": where.get("conference_id"), "thread_id": where.get("thread_id"),
@@ -227,6 +234,37 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
 
 
 _THREAD_CONFERENCE = Statement("SELECT conference_id FROM threads WHERE id = :t")
+
+# "New in a place you watch" is said once until read: a member with an unread
+# notice of that kind for the thread (or room) gets no second one.
+COALESCED = {"post": "thread_id", "message": "room_id"}
+_PENDING = {column: Statement(f"""
+    SELECT 1 FROM notifications WHERE member_id = :m AND read = :no AND kind = :kind
+    AND {column} = :place LIMIT 1""") for column in COALESCED.values()}
+
+
+def _pending(conn: Connection, memory: _Memory | None, member_id: str, kind: str,
+             place: str | None) -> bool:
+    """Has the member an unread notice of this kind for this place?"""
+    if memory is None:
+        return _PENDING[COALESCED[kind]].run(conn, {
+            "m": member_id, "no": False, "kind": kind, "place": place}).fetchone() is not None
+    return (kind, place) in memory.kinds["pending"].get(member_id, {})
+
+
+def _remember_pending(memory: _Memory, member_id: str, kind: str, place: str | None,
+                      position: int) -> None:
+    memory.kinds["pending"].setdefault(member_id, {})[(kind, place)] = position
+    memory.kinds["pending_at"].setdefault(position, []).append((member_id, kind, place))
+
+
+def _no_longer_pending(memory: _Memory, member_id: str, *, position: int | None = None,
+                       up_to: int | None = None) -> None:
+    """The member read the notice at ``position``, or all up to ``up_to``."""
+    pending = memory.kinds["pending"].get(member_id, {})
+    for key, at in list(pending.items()):
+        if at == position or (up_to is not None and at <= up_to):
+            del pending[key]
 
 
 def _thread_conference(conn: Connection, thread_id: str) -> str | None:
@@ -279,11 +317,15 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
 
 
 def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
-    notified = _remembered(conn, "notified")
-    if notified is not None:  # a rebuild knows which posts it wrote notices for
-        position = notified.pop(item_id, None)
+    memory = _memory(conn)
+    if memory is not None:  # a rebuild knows which posts it wrote notices for
+        position = memory.kinds["notified"].pop(item_id, None)
         if position is not None:
             _FORGET[column].run(conn, {"position": position, "id": item_id})
+            for member_id, kind, place in memory.kinds["pending_at"].pop(position, []):
+                pending = memory.kinds["pending"].get(member_id, {})
+                if pending.get((kind, place)) == position:
+                    del pending[(kind, place)]
         return
     row = _POSITION[table].run(conn, {"id": item_id}).fetchone()
     if row is not None:
@@ -344,6 +386,9 @@ def _room_changed(conn: Connection, rec: Recorded, e: ev.RoomJoined | ev.RoomLef
 
 @projection.on(ev.NotificationsRead)
 def _read(conn: Connection, rec: Recorded, e: ev.NotificationsRead) -> None:
+    memory = _memory(conn)
+    if memory is not None:
+        _no_longer_pending(memory, e.member_id, position=e.position, up_to=e.up_to)
     if e.position is not None:
         _READ_ONE.run(conn, {"m": e.member_id, "p": e.position, "yes": True})
     elif e.up_to is not None:

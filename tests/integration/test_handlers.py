@@ -861,3 +861,16 @@ def test_chat_moved_to_a_thread_keeps_authors_times_and_replies(
     with pytest.raises(Forbidden):
         rooms.move_messages_to_thread(svc, oli, cmd.MoveMessagesToThread(
             room_id, 3, 3, world.internal, "Not mine to move"))
+
+
+def test_new_replies_in_a_watched_thread_make_one_notice_until_it_is_read(
+        backend: Backend, people: People, world: World) -> None:
+    svc, sam, oli = backend.services, people.staff, people.other
+    notifications.set_watch_level(svc, oli, cmd.SetWatchLevel("thread", world.thread,
+                                                              "watching"))
+    for n in range(3):
+        world.reply(sam, f"reply {n}")
+    assert _inbox(backend, oli) == [("post", "Study circle")]
+    notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
+    world.reply(sam, "after reading")
+    assert _inbox(backend, oli) == [("post", "Study circle")] * 2

@@ -169,8 +169,27 @@ def live_a_little(backend: Backend, people: People) -> None:
         internal, "Notes", "Hello @oli and @vera"))
     threads.post_reply(svc, oli, cmd.PostReply(t4, t4_first, "Hi @sam"))
     rooms.post_message(svc, oli, cmd.PostMessage(dm, "Ping @sam"))
+    # Watching: replies coalesce into one notice per thread until it is read; reading
+    # one, or removing the post it points at, lets the next reply notify again.
+    w1, _ = threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "one"))
+    threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "two"))
+    unread, _ = _positions(backend, oli)
+    notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead(max(unread)))
+    w3, _ = threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "three"))
+    threads.delete_post(svc, sam, cmd.DeletePost(t4, w3))
+    threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "four"))
+    rooms.post_message(svc, vera, cmd.PostMessage(lounge, "for watchers"))
+    rooms.post_message(svc, vera, cmd.PostMessage(lounge, "again"))
     notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
+    threads.post_reply(svc, sam, cmd.PostReply(t4, w1, "five"))
     notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+
+
+def _positions(backend: Backend, viewer: Viewer) -> tuple[set[int], int]:
+    from forum import queries
+
+    with backend.engine.connect() as conn:
+        return queries.notification_positions(conn, viewer.member_id or "")
 
 
 def spoil(backend: Backend) -> None:
