@@ -8,7 +8,7 @@ either per conference (``conference_access``) or in its query form
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -432,9 +432,19 @@ def _room_access(conn: Connection, row: DbRow, member_ids: Iterable[str],
 def room_access_of(conn: Connection, room_id: str) -> ConferenceAccess | None:
     """A room under the one visibility rule (None if there is no such room)."""
     row = get_room(conn, room_id)
-    if row is None:
-        return None
-    return _room_access(conn, row, room_member_ids(conn, room_id))
+    return None if row is None else room_access_of_row(conn, row)
+
+
+def room_access_of_row(conn: Connection, row: DbRow) -> ConferenceAccess:
+    """The same, for a room row already at hand."""
+    return _room_access(conn, row, room_member_ids(conn, row.id))
+
+
+def get_members(conn: Connection, member_ids: Iterable[str]) -> list[DbRow]:
+    """Members by id in one query, in the order given (unknown ids left out)."""
+    ids = list(member_ids)
+    found = {row.id: row for row in conn.execute(select(members).where(members.c.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def room_state(conn: Connection, room_id: str, message_ids: Iterable[str] = ()
@@ -682,20 +692,8 @@ class Notice:
 def list_notifications(conn: Connection, viewer: Viewer, *, unread_only: bool = False,
                        limit: int = PAGE_SIZE) -> list[Notice]:
     """The member's notifications, newest first, for places they may still read."""
-    if not viewer.signed_in:
-        return []
-    query = select(notifications).where(notifications.c.member_id == viewer.member_id)
-    if unread_only:
-        query = query.where(notifications.c.read.is_(False))
-    rows = conn.execute(query.order_by(notifications.c.position.desc())).all()
     result: list[Notice] = []
-    readable: dict[tuple[str, str], bool] = {}
-    for row in rows:
-        place = ("thread", row.thread_id) if row.thread_id else ("room", row.room_id)
-        if place not in readable:
-            readable[place] = place_readable(conn, viewer, *place)
-        if not readable[place]:
-            continue
+    for row in _readable_notices(conn, viewer, unread_only=unread_only):
         actor = get_member(conn, row.actor_id)
         name = actor.display_name if actor else ""
         if row.thread_id:
@@ -712,8 +710,27 @@ def list_notifications(conn: Connection, viewer: Viewer, *, unread_only: bool = 
     return result
 
 
+def _readable_notices(conn: Connection, viewer: Viewer, *, unread_only: bool
+                      ) -> Iterator[DbRow]:
+    """The member's notification rows, newest first, whose place they may still read
+    (each place asked of the rule once)."""
+    if not viewer.signed_in:
+        return
+    query = select(notifications).where(notifications.c.member_id == viewer.member_id)
+    if unread_only:
+        query = query.where(notifications.c.read.is_(False))
+    readable: dict[tuple[str, str], bool] = {}
+    for row in conn.execute(query.order_by(notifications.c.position.desc())).all():
+        place = ("thread", row.thread_id) if row.thread_id else ("room", row.room_id)
+        if place not in readable:
+            readable[place] = place_readable(conn, viewer, *place)
+        if readable[place]:
+            yield row
+
+
 def count_unread_notifications(conn: Connection, viewer: Viewer) -> int:
-    return len(list_notifications(conn, viewer, unread_only=True, limit=10_000))
+    """For the badge on every page: the rule per place, none of the details per notice."""
+    return sum(1 for _ in _readable_notices(conn, viewer, unread_only=True))
 
 
 def notification_positions(conn: Connection, member_id: str) -> tuple[set[int], int]:

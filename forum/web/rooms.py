@@ -37,7 +37,7 @@ HISTORY = 50  # messages per page of history
 def readable_room(slug: str) -> tuple[Any, ConferenceAccess]:
     """The room at ``slug`` if the viewer may read it; 404 otherwise (never 403)."""
     row = queries.get_room_by_slug(context.db(), slug)
-    access = queries.room_access_of(context.db(), row.id) if row is not None else None
+    access = queries.room_access_of_row(context.db(), row) if row is not None else None
     if row is None or access is None or not can_read(context.viewer(), access):
         abort(404)
     return row, access
@@ -64,12 +64,9 @@ def index() -> Any:
     viewer = context.viewer()
     summaries = queries.list_rooms(context.db(), viewer,
                                    include_archived=request.args.get("archived") == "1")
-    live = current_app.extensions["commonroom_live"]
-    online = []
-    for member_id, status in sorted(live.presence.online().items()):
-        member = queries.get_member(context.db(), member_id)
-        if member is not None:
-            online.append((member, status))
+    statuses = current_app.extensions["commonroom_live"].presence.online()
+    online = [(member, statuses[member.id])
+              for member in queries.get_members(context.db(), sorted(statuses))]
     return render_template("rooms/index.html", rooms=summaries, online=online,
                            archived=request.args.get("archived") == "1")
 
@@ -127,7 +124,7 @@ def room(slug: str) -> Any:
     messages = queries.list_messages(conn, row.id, before_seq=before, limit=HISTORY)
     marker = queries.get_room_marker(conn, viewer.member_id, row.id)
     member_ids = queries.room_member_ids(conn, row.id)
-    people = [m for m in (queries.get_member(conn, mid) for mid in member_ids) if m is not None]
+    people = queries.get_members(conn, member_ids)
     first_unread = next((m.seq for m in messages
                          if m.seq > marker and m.author_id != viewer.member_id), None)
     older = messages[0].seq if messages and messages[0].seq > 1 else None
