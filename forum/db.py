@@ -93,8 +93,10 @@ def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         # Writers take the lock up front; readers never block anyone in WAL mode.
+        # Straight to the driver: SQLAlchemy's statement machinery would cost more
+        # than the BEGIN itself, on every transaction.
         write = conn.get_execution_options().get("commonroom_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -7,7 +7,6 @@ very next page.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -77,7 +76,7 @@ def _parse_time(text: str) -> datetime:
 @lru_cache(maxsize=4096)
 def _meta(text: str) -> dict[str, Any]:
     # Many events share a request's meta; parse each distinct text once.
-    result: dict[str, Any] = json.loads(text)
+    result: dict[str, Any] = serialization.loads(text)
     return result
 
 
@@ -325,7 +324,11 @@ def read_batch(conn: Connection, after_position: int, limit: int) -> list[Record
 def _versions(conn: Connection, stream_ids: Sequence[str], postgres: bool) -> dict[str, int]:
     """The current version of each stream (absent when it has no events yet)."""
     marks = ",".join(["%s" if postgres else "?"] * len(stream_ids))
-    rows = conn.exec_driver_sql(
-        f"SELECT stream_id, MAX(stream_version) FROM events WHERE stream_id IN ({marks}) "
-        "GROUP BY stream_id", tuple(stream_ids))
+    sql = (f"SELECT stream_id, MAX(stream_version) FROM events WHERE stream_id IN ({marks}) "
+           "GROUP BY stream_id")
+    if postgres:
+        rows: Any = conn.exec_driver_sql(sql, tuple(stream_ids))
+    else:  # every append asks this: skip SQLAlchemy's statement machinery
+        rows = conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            sql, tuple(stream_ids)).fetchall()
     return {stream_id: int(version) for stream_id, version in rows}
