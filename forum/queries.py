@@ -8,6 +8,7 @@ either per conference (``conference_access``) or in its query form
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -144,6 +145,16 @@ _MEMBERS_GENERATION = (select(projection_checkpoints.c.position)
 # With the members read model's generation: the anonymous page cache keys on it.
 _THREAD = (select(threads, _MEMBERS_GENERATION.label("members_generation"))
            .where(threads.c.id == bindparam("thread_id")))
+# A thread with its conference in one statement (conference columns as c_<name>):
+# every thread page and thread API call needs both before anything else.
+_THREAD_IN_CONFERENCE = (
+    select(threads, _MEMBERS_GENERATION.label("members_generation"),
+           *[column.label(f"c_{column.name}") for column in conferences.c])
+    .join(conferences, conferences.c.id == threads.c.conference_id)
+    .where(threads.c.id == bindparam("thread_id"))
+)
+ConferenceRow = namedtuple("ConferenceRow", [column.name for column in conferences.c])  # type: ignore[misc]
+_CONFERENCE_AT = len(threads.c) + 1
 _PARENT = posts.alias("parent")
 _POSTS = (
     select(posts, members.c.display_name.label("author_name"),
@@ -257,6 +268,14 @@ def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary
 
 def get_thread(conn: Connection, thread_id: str) -> DbRow | None:
     return conn.execute(_THREAD, {"thread_id": thread_id}).first()
+
+
+def get_thread_in_conference(conn: Connection, thread_id: str) -> tuple[DbRow, Any] | None:
+    """A thread and its conference's row, read together."""
+    row = conn.execute(_THREAD_IN_CONFERENCE, {"thread_id": thread_id}).first()
+    if row is None:
+        return None
+    return row, ConferenceRow(*row[_CONFERENCE_AT:])
 
 
 def list_threads(conn: Connection, conference_id: str, *, offset: int = 0,

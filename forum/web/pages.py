@@ -57,10 +57,10 @@ def readable_conference(slug: str) -> tuple[Any, ConferenceAccess]:
 
 
 def readable_thread(thread_id: str) -> tuple[Any, Any, ConferenceAccess]:
-    thread = queries.get_thread(context.db(), thread_id)
-    if thread is None:
+    found = queries.get_thread_in_conference(context.db(), thread_id)
+    if found is None:
         abort(404)
-    conference = queries.get_conference(context.db(), thread.conference_id)
+    thread, conference = found
     access = queries.access_from_row(conference)
     if not can_read(context.viewer(), access):
         abort(404)
