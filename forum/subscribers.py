@@ -8,15 +8,18 @@ subscriber logs, backs off and retries; the others carry on.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import IO, Any, Protocol
 
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Engine, event, select, text, update
 
 from forum.db import subscriber_checkpoints, write_connection
 from forum.eventstore import EventStore, Recorded
@@ -46,6 +49,119 @@ class _Follower:
         return bool(getattr(self.subscriber, "live", False))
 
 
+class Leases:
+    """One active runner per durable subscriber, across processes and hosts.
+
+    On PostgreSQL the lease is a session-level advisory lock, keyed on the
+    database, the schema and the subscriber's name, held on a connection of its
+    own: when its process dies the server drops the connection and the lock
+    with it, and a standby's next poll takes over. On SQLite (one host) it is
+    an exclusive ``flock`` on a file beside the database, which the kernel
+    releases when the process dies. An in-memory database has one process and
+    needs no lease.
+    """
+
+    @classmethod
+    def of(cls, engine: Engine) -> Leases:
+        """The leases this process holds through ``engine`` (one set per engine, so
+        two runners in one process never lock each other out; disposing of the
+        engine gives them up)."""
+        leases: Leases | None = getattr(engine, "_commonroom_leases", None)
+        if leases is None:
+            leases = cls(engine)
+            engine._commonroom_leases = leases  # type: ignore[attr-defined]
+            event.listen(engine, "engine_disposed", lambda _engine: leases.release_all())
+        return leases
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        database = engine.url.database
+        self._dir = (Path(database).parent if not self.postgres and database
+                     and database != ":memory:" else None)
+        self._base = Path(database).name if self._dir is not None and database else ""
+        self._held: dict[str, Connection | IO[bytes] | None] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, name: str) -> bool:
+        """Whether this runner holds ``name``'s lease now (taking it when free)."""
+        with self._lock:
+            if name in self._held:
+                if self._still_held(name):
+                    return True
+                self._drop(name)
+            try:
+                taken, handle = self._take(name)
+            except Exception:  # the database is away: no lease, try at the next poll
+                log.warning("could not take the lease of subscriber %s", name, exc_info=True)
+                return False
+            if not taken:
+                return False
+            self._held[name] = handle
+            log.info("this process now runs subscriber %s", name)
+            return True
+
+    def _take(self, name: str) -> tuple[bool, Connection | IO[bytes] | None]:
+        """(taken, what holds it): a connection, an open lock file, or nothing needed."""
+        if self.postgres:
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                got = conn.execute(text(
+                    "SELECT pg_try_advisory_lock(hashtext(current_database() || '.' || "
+                    "current_schema()), hashtext(:name))"), {"name": name}).scalar()
+            except Exception:
+                conn.close()
+                raise
+            if not got:
+                conn.close()
+                return False, None
+            return True, conn
+        if self._dir is None:
+            return True, None
+        handle = open(self._dir / f"{self._base}.{name}.lease", "ab")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False, None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n".encode())  # who holds it, for people looking
+        handle.flush()
+        return True, handle
+
+    def _still_held(self, name: str) -> bool:
+        held = self._held[name]
+        if not isinstance(held, Connection):
+            return True  # a flock lasts as long as its file is open
+        try:
+            held.execute(text("SELECT 1"))
+        except Exception:  # the connection, and with it the lock, is gone
+            log.warning("lost the lease of subscriber %s", name, exc_info=True)
+            return False
+        return True
+
+    def _drop(self, name: str) -> None:
+        held: Any = self._held.pop(name, None)
+        if held is not None:
+            try:
+                if isinstance(held, Connection):
+                    # Really close the session, not just return it to the pool:
+                    # the advisory lock lives as long as the session.
+                    held.invalidate()
+                held.close()  # closing the session or the file releases the lock
+            except Exception:
+                log.debug("closing the lease of %s failed", name, exc_info=True)
+
+    def release(self, name: str) -> None:
+        with self._lock:
+            self._drop(name)
+
+    def release_all(self) -> None:
+        with self._lock:
+            for name in list(self._held):
+                self._drop(name)
+
+
 class SubscriberRunner:
     """Runs every subscriber over the log, in a background thread or a worker loop."""
 
@@ -68,6 +184,7 @@ class SubscriberRunner:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self.leases = Leases.of(store.engine)
         store.on_commit.append(self._wake.set)
 
     def checkpoint(self, name: str) -> tuple[int, int]:
@@ -130,7 +247,11 @@ class SubscriberRunner:
         handled = 0
         now = self.clock()
         for follower in self.followers:
-            if follower.retry_at <= now:
+            if follower.retry_at > now:
+                continue
+            # A live follower serves this process's sockets; a durable one runs in
+            # one process at a time, whichever holds its lease.
+            if follower.live or self.leases.hold(follower.subscriber.name):
                 handled += self._follow(follower)
         return handled
 
@@ -167,6 +288,8 @@ class SubscriberRunner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        for follower in self.followers:
+            self.leases.release(follower.subscriber.name)
 
 
 class CommitSignal:
