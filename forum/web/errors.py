@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from forum.errors import CommonroomError
@@ -74,8 +75,34 @@ def register(app: Flask) -> None:
         message = messages.get(status, exc.description or exc.name)
         return respond(status, exc.name.lower().replace(" ", "_"), message)
 
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError) -> Any:
+        if not exc.connection_invalidated and not _unreachable(exc):
+            return _unexpected(exc)
+        # The database is away (restarting, a network blip, SQLite's writer lock
+        # held past the busy timeout): nothing was written, and the pool
+        # reconnects by itself, so say so rather than fail. The page is a plain
+        # one: the usual layout would ask the database for the badge counts.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    exc.orig)
+        message = "the database is not answering just now; please try again in a moment"
+        headers = {"Retry-After": "5"}
+        if wants_json():
+            return jsonify({"code": "unavailable", "message": message}), 503, headers
+        return render_template("errors/unavailable.html", message=message), 503, headers
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return respond(500, "server_error",
                        "something went wrong on our side; it has been logged")
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    """Whether a driver error means "cannot reach or lock the database", not a bug."""
+    text = str(exc.orig).lower()
+    return any(sign in text for sign in (
+        "connection refused", "could not connect", "server closed the connection",
+        "connection is closed", "terminating connection", "the database system is",
+        "database is locked", "connection timeout", "timeout expired",
+    ))
