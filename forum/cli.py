@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from forum import create_app
 from forum.backend import Backend
 from forum.errors import CommonroomError
 from forum.handlers import members
+from forum.transfer import export_log, import_log
 
 
 def _backend() -> Backend:
@@ -152,13 +152,29 @@ def demo(admin_password: str | None, if_empty: bool) -> None:
 @with_appcontext
 def export(output: Any) -> None:
     """Write the whole event log as JSON Lines, oldest first (streaming)."""
-    for rec in _backend().store.iter_all():
-        output.write(json.dumps({
-            "position": rec.position, "stream_id": rec.stream_id,
-            "stream_version": rec.stream_version, "type": rec.event.type,
-            "schema_version": rec.event.schema_version, "data": rec.event.to_data(),
-            "meta": rec.meta, "occurred_at": rec.occurred_at.isoformat(),
-        }, ensure_ascii=False) + "\n")
+    export_log(_backend().store, output)
+
+
+@main.command("import")
+@click.argument("source", type=click.File("r"), default="-")
+@with_appcontext
+@_friendly
+def import_(source: Any) -> None:
+    """Load a log written by `commonroom export` into this empty database, then
+    rebuild every read model from it (SOURCE: a file, or - for standard input)."""
+    backend = _backend()
+    loaded = [0]
+
+    def tell(count: int) -> None:
+        loaded[0] += count
+        click.echo(f"\rImporting events: {loaded[0]:,}", nl=False, err=True)
+
+    total = import_log(backend, source, progress=tell)
+    click.echo("", err=True)
+    with click.progressbar(length=total, label="Rebuilding the read models",
+                           file=sys.stderr) as bar:
+        backend.projections.rebuild(backend.engine, progress=bar.update)
+    click.echo(f"imported {total:,} events and rebuilt every read model from them")
 
 
 if __name__ == "__main__":
