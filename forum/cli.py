@@ -10,11 +10,13 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import run_simple
 
 from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
+from forum.check import run_checks
 from forum.errors import CommonroomError
 from forum.handlers import members
 from forum.transfer import export_log, import_log
@@ -40,7 +42,12 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _make_app() -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise click.ClickException(
+            f"cannot open the database: {reason} (`commonroom check` says more)") from None
 
 
 @click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False,
@@ -153,6 +160,19 @@ def demo(admin_password: str | None, if_empty: bool) -> None:
 def export(output: Any) -> None:
     """Write the whole event log as JSON Lines, oldest first (streaming)."""
     export_log(_backend().store, output)
+
+
+@main.command(with_appcontext=False)
+def check() -> None:
+    """Report configuration problems (secret, database, migrations, Redis) in plain words;
+    changes nothing. Exits with 1 when something must be fixed."""
+    findings = run_checks()
+    for finding in findings:
+        click.echo(f"{finding.level:>7}: {finding.message}")
+    problems = sum(f.level == "problem" for f in findings)
+    if problems:
+        raise click.ClickException(f"{problems} problem(s) to fix before serving")
+    click.echo("nothing to fix")
 
 
 @main.command("import")

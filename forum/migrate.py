@@ -10,9 +10,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from forum.db import write_connection
+from forum.db import is_postgres, write_connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_LOCK_KEY = "hashtext('commonroom-migrate.' || current_schema())"  # one per schema
 
 
 def alembic_config() -> AlembicConfig:
@@ -25,15 +26,27 @@ def upgrade(engine: Engine) -> None:
     """Bring the database schema to the newest migration."""
     config = alembic_config()
     with write_connection(engine) as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
-        conn.commit()
+        if is_postgres(engine):
+            # Several web processes start at once: one migrates, the others wait
+            # and then find nothing to do. (SQLite's writer lock does the same.)
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_LOCK_KEY})")
+            conn.commit()
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+            conn.commit()
+        finally:
+            if is_postgres(engine):
+                conn.rollback()
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_KEY})")
+                conn.commit()
 
 
 def pending(engine: Engine) -> list[str]:
     """Revisions not yet applied, oldest first."""
     script = ScriptDirectory.from_config(alembic_config())
     with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    return [rev.revision for rev in reversed(list(script.walk_revisions()))
-            if rev.revision not in current]
+        current = MigrationContext.configure(conn).get_current_revision()
+    # From the newest down to (not including) the one applied last.
+    return [rev.revision for rev in reversed(list(
+        script.iterate_revisions("heads", current or "base"))) if rev is not None]
