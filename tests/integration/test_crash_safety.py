@@ -1,6 +1,6 @@
 """Crash safety: kill -9 the server while people post; every acknowledged post survives.
 
-A real ``commonroom run`` process on SQLite, real HTTP clients posting replies
+A real ``commonroom run`` process on SQLite and on PostgreSQL, real HTTP clients posting replies
 through the sign-in and reply forms, then SIGKILL mid-stream. After a restart
 every reply that got its redirect (the acknowledgement) is in the thread, and
 the log holds no half-written event: every stream's versions are contiguous.
@@ -15,13 +15,13 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import requests
 from sqlalchemy import create_engine, text
 
 from forum import commands as cmd
+from forum.backend import Backend
 from forum.handlers import conferences, threads
-from tests.conftest import PASSWORD, People, make_config, sqlite_backend
+from tests.conftest import PASSWORD, People, make_config
 from tests.servers import free_port, start_server
 
 
@@ -36,10 +36,8 @@ def signed_in(base: str, handle: str) -> tuple[requests.Session, str]:
     return session, token.group(1)
 
 
-def test_acknowledged_posts_survive_kill_9(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    backend = sqlite_backend(tmp_path, tmp_path_factory)
+def test_acknowledged_posts_survive_kill_9(backend: Backend, tmp_path: Path) -> None:
+    url = backend.engine.url.render_as_string(hide_password=False)
     people = People(backend)
     svc = backend.services
     cid = conferences.create_conference(
@@ -51,7 +49,7 @@ def test_acknowledged_posts_survive_kill_9(
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(data_dir, port, secret_key="crash-test")
+    server = start_server(data_dir, port, secret_key="crash-test", database_url=url)
     acknowledged: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
@@ -84,9 +82,9 @@ def test_acknowledged_posts_survive_kill_9(
     assert len(acknowledged) > 10, "too few posts were acknowledged to test anything"
 
     # Restart on the same files; then check every acknowledged reply is there.
-    server = start_server(data_dir, port, secret_key="crash-test")
+    server = start_server(data_dir, port, secret_key="crash-test", database_url=url)
     try:
-        engine = create_engine(f"sqlite:///{data_dir / 'commonroom.db'}")
+        engine = create_engine(url)
         with engine.connect() as conn:
             bodies = set(conn.execute(text(
                 "SELECT body FROM posts WHERE thread_id = :t"), {"t": thread_id}).scalars())
