@@ -1,10 +1,13 @@
 // The load side of bench/live_fanout.py: many socket.io clients in one room,
 // one more that sends; every delivery is timed against its send, on one clock.
-//   node fanout.mjs <url> <clients> <listener-token>|<sender-token> <room> <rate> <seconds> <burst>
+//   node fanout.mjs <url>[,<url>...] <clients> <listener-token>|<sender-token> <room> <rate> <seconds> <burst>
+// With several URLs (several server processes) the listeners are spread over
+// them in turn and the sender uses the first: deliveries then cross processes.
 // Prints one JSON line: {latencies_ms: [...], burst: {deliveries, seconds}, missing}.
 import { io } from "socket.io-client";
 
-const [url, clientsArg, token, room, rateArg, secondsArg, burstArg] = process.argv.slice(2);
+const [urlArg, clientsArg, token, room, rateArg, secondsArg, burstArg] = process.argv.slice(2);
+const urls = urlArg.split(",");
 const clients = +clientsArg, rate = +rateArg, seconds = +secondsArg, burst = +burstArg;
 const [listenerToken, senderToken] = token.split("|");
 const sent = new Map();           // k -> send time
@@ -13,7 +16,7 @@ const latencies = [];
 let burstStart = 0, burstLast = 0, burstFrom = Infinity;
 const now = () => performance.now();
 
-function connect(auth) {
+function connect(auth, url = urls[0]) {
   return new Promise((resolve, reject) => {
     const s = io(url, { auth, transports: ["websocket"], reconnection: false, forceNew: true });
     s.on("connect_error", reject);
@@ -25,7 +28,8 @@ function connect(auth) {
 const listeners = [];
 for (let i = 0; i < clients; i += 20) {  // connect in waves, as people arrive
   listeners.push(...await Promise.all(Array.from({ length: Math.min(20, clients - i) },
-                                                 () => connect({ token: listenerToken }))));
+                                                 (_, j) => connect({ token: listenerToken },
+                                                                   urls[(i + j) % urls.length]))));
 }
 for (const s of listeners) {
   s.on("room_event", (e) => {
