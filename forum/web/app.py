@@ -162,7 +162,9 @@ def _limit_sign_in(app: Flask, config: Config) -> Limiter:
     every process), otherwise in this process."""
     limiter = Limiter(get_remote_address, app=app, default_limits=[],
                       key_prefix=config.redis_prefix,
-                      storage_uri=config.redis_url or "memory://")
+                      storage_uri=config.redis_url or "memory://",
+                      # Redis away: count in this process rather than refuse to sign in.
+                      in_memory_fallback_enabled=True)
     # Only sign-in is limited, so the limiter's hooks run for the sign-in
     # blueprint alone: on every other request they cost a tenth of a page view.
     registries: list[dict[Any, list[Any]]] = [

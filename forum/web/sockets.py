@@ -17,7 +17,7 @@ from typing import Any
 from flask import request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
-from limits import parse, storage, strategies
+from limits import RateLimitItem, parse, storage, strategies
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from forum import commands as cmd
@@ -60,12 +60,32 @@ def _position(data: dict[str, Any], key: str = "after") -> int | None:
     return value
 
 
+class _Limiter:
+    """Moving-window limits shared through Redis when there is one; while Redis is
+    away, this process's own counts stand in (a chat must not stop for its limits)."""
+
+    def __init__(self, redis_url: str | None) -> None:
+        local = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self.local = local
+        self.shared = (strategies.MovingWindowRateLimiter(storage.storage_from_string(redis_url))
+                       if redis_url else local)
+
+    def hit(self, limit: RateLimitItem, *keys: str) -> bool:
+        if self.shared is self.local:
+            return self.local.hit(limit, *keys)
+        try:
+            return self.shared.hit(limit, *keys)
+        except Exception:  # Redis restarting or unreachable
+            log.warning("rate limits fall back to this process while Redis is away",
+                        exc_info=True)
+            return self.local.hit(limit, *keys)
+
+
 def register(live: Live, backend: Backend, redis_url: str | None,
              message_limit: str, typing_limit: str) -> None:
     """Attach every socket event of one app to its Socket.IO server."""
     sio = live.socketio
-    limiter = strategies.MovingWindowRateLimiter(
-        storage.storage_from_string(redis_url or "memory://"))
+    limiter = _Limiter(redis_url)
     prefix = backend.config.redis_prefix
     message_rate, typing_rate = parse(message_limit), parse(typing_limit)
 
