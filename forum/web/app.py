@@ -136,6 +136,9 @@ def build_app(config: Config | None = None) -> Flask:
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp):
         app.register_blueprint(blueprint)
+    from federation import feeds
+
+    app.register_blueprint(feeds.bp)
     api.register(app)
     errors.register(app)
     _limit_sign_in(app, config)

@@ -22,6 +22,7 @@ from forum import commands as cmd
 from forum import queries
 from forum.handlers import reading
 from forum.permissions import (
+    ANONYMOUS,
     ConferenceAccess,
     can_edit_post,
     can_moderate,
@@ -120,6 +121,7 @@ def conference(slug: str) -> Any:
         children=children, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
         may_post=can_post(viewer, access), may_moderate=can_moderate(viewer, access),
         watch_level=queries.get_watch_level(conn, viewer.member_id, "conference", row.id),
+        public=can_read(ANONYMOUS, access),
     )
 
 
@@ -172,6 +174,7 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
     page_html = render_template(
         "pages/thread.html", thread=thread, conference=conference, posts=posts, depth=depth,
         view=view, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)), marker=marker,
+        public=can_read(ANONYMOUS, access),
         may_post=can_post(viewer, access, locked=thread.locked),
         may_moderate=can_moderate(viewer, access),
         may_edit={p.id for p in posts if can_edit_post(viewer, access, p.author_id,
