@@ -84,6 +84,7 @@ def worker(once: bool) -> None:
         handled = runner.run_once()
         while handled:
             handled = runner.run_once()
+        runner.finish()
         click.echo("caught up")
         return
     click.echo(f"following the log with {len(runner.followers)} subscriber(s); Ctrl-C stops")

@@ -1,0 +1,226 @@
+"""The Whoosh backend: the index on disk, its one writer's commits, and queries.
+
+The only module (with :mod:`search.analysis`) that imports Whoosh. Swapping in
+PostgreSQL full-text search means another class with the same methods.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+
+from search.analysis import analyzer
+from search.documents import Document
+from search.results import Hit, SearchRequest, SearchResults
+from search.whoosh_query import suggest, to_query
+
+CHECKPOINT_ID = "meta:checkpoint"
+_FILTER_CACHE = 256
+
+
+def schema() -> Schema:
+    text = analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        space=ID(stored=True),
+        container=ID(stored=True),
+        seq=NUMERIC(int, bits=64, stored=True, signed=False),
+        author=ID(stored=True),
+        title=TEXT(analyzer=text, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=text, stored=True),
+        created=DATETIME(stored=True, sortable=True),
+        hidden=BOOLEAN(stored=True),
+        flags=KEYWORD(),
+        payload=STORED(),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    # Whoosh keeps naive datetimes; ours are UTC throughout.
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "kind": doc.kind, "space": doc.space, "container": doc.container,
+            "seq": doc.seq, "author": doc.author, "title": doc.title, "body": doc.body,
+            "created": _utc(doc.created), "hidden": doc.hidden,
+            "flags": "link" if doc.has_link else ""}
+
+
+def _document(stored: dict[str, Any]) -> Document:
+    return Document(stored["id"], stored["kind"], stored["space"], stored["container"],
+                    int(stored["seq"]), stored["author"], stored["title"], stored["body"],
+                    stored["created"].replace(tzinfo=UTC), bool(stored["hidden"]))
+
+
+class WhooshIndex:
+    """One index directory: written by the indexer alone, read by every process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._index: Any = None
+        self._searcher: Any = None
+        self._allowed: OrderedDict[tuple[int, frozenset[str]], set[int]] = OrderedDict()
+
+    # --- opening -----------------------------------------------------------
+
+    def _ix(self) -> Any:
+        if self._index is None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            if whoosh_index.exists_in(str(self.path)):
+                self._index = whoosh_index.open_dir(str(self.path))
+            else:
+                self._index = whoosh_index.create_in(str(self.path), schema())
+        return self._index
+
+    def _current(self) -> Any:
+        """A searcher on the newest commit (called under the lock)."""
+        if self._searcher is None:
+            self._searcher = self._ix().searcher()
+        elif not self._searcher.up_to_date():
+            # A new searcher rather than refresh(): refreshing an empty index's
+            # reader fails in whoosh-reloaded 2.7.5.
+            self._searcher.close()
+            self._searcher = self._ix().searcher()
+            self._allowed.clear()
+        return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            if self._index is not None:
+                self._index.close()
+            self._index = None
+
+    def clear(self) -> None:
+        """Start again from an empty index (for a full reindex)."""
+        self.close()
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self._index = whoosh_index.create_in(str(self.path), schema())
+
+    # --- reading what is stored --------------------------------------------
+
+    def checkpoint(self) -> tuple[int, int]:
+        """The log position (txid, position) of the last committed batch."""
+        with self._lock:
+            stored = self._current().document(id=CHECKPOINT_ID)
+        if stored is None:
+            return (0, 0)
+        data = json.loads(stored["payload"])
+        return (int(data["txid"]), int(data["position"]))
+
+    def get(self, doc_id: str) -> Document | None:
+        with self._lock:
+            stored = self._current().document(id=doc_id)
+        return None if stored is None else _document(stored)
+
+    def in_container(self, container: str) -> list[Document]:
+        with self._lock:
+            found = self._current().documents(container=container)
+            return [_document(s) for s in found if s["kind"] != "meta"]
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return int(self._current().doc_count()) - (
+                1 if self._current().document(id=CHECKPOINT_ID) else 0)
+
+    # --- the one writer ----------------------------------------------------
+
+    def write(self, puts: Iterable[Document], removes: Iterable[str],
+              checkpoint: tuple[int, int]) -> None:
+        """Commit removals, documents and the checkpoint together, or nothing."""
+        writer = self._ix().writer(limitmb=128)
+        try:
+            for doc_id in removes:
+                writer.delete_by_term("id", doc_id)
+            for doc in puts:
+                writer.update_document(**_fields(doc))
+            writer.update_document(
+                id=CHECKPOINT_ID, kind="meta", space="", container="", seq=0, hidden=True,
+                payload=json.dumps({"txid": checkpoint[0], "position": checkpoint[1]}))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # --- queries -------------------------------------------------------------
+
+    def _allowed_docs(self, searcher: Any, spaces: frozenset[str]) -> set[int]:
+        """Doc numbers the reader may see, cached per index version and set of spaces."""
+        key = (id(searcher), spaces)
+        cached = self._allowed.get(key)
+        if cached is not None:
+            self._allowed.move_to_end(key)
+            return cached
+        allowed: set[int] = set()
+        for space in spaces:
+            allowed.update(searcher.docs_for_query(wq.Term("space", space)))
+        allowed.difference_update(searcher.docs_for_query(wq.Term("hidden", True)))
+        self._allowed[key] = allowed
+        if len(self._allowed) > _FILTER_CACHE:
+            self._allowed.popitem(last=False)
+        return allowed
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        query = to_query(request)
+        with self._lock:
+            searcher = self._current()
+            allowed = self._allowed_docs(searcher, request.spaces)
+            if not allowed or query is None:
+                return SearchResults(page=request.page, per_page=request.per_page)
+            hits, total = self._run(searcher, query, allowed, request)
+            suggestion = None
+            if total == 0 and request.query.words:
+                suggestion = suggest(searcher, request, allowed)
+        return SearchResults(hits, total, request.page, request.per_page, suggestion)
+
+    def _run(self, searcher: Any, query: Any, allowed: set[int], request: SearchRequest
+             ) -> tuple[list[Hit], int]:
+        sortedby = None if request.sort == "relevance" and request.query.has_text else "created"
+        reverse = request.sort != "oldest"
+        page = searcher.search_page(query, request.page, pagelen=request.per_page,
+                                    filter=allowed, sortedby=sortedby, reverse=reverse,
+                                    terms=True)
+        total = int(page.total)
+        if (request.page - 1) * request.per_page >= total:
+            return [], total
+        page.results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
+        page.results.formatter = HtmlFormatter(tagname="mark", classname="match",
+                                               termclass="")
+        return [_hit(hit) for hit in page], total
+
+    def has_any(self, query: Any, allowed: set[int]) -> bool:
+        with self._lock:
+            return bool(set(self._current().docs_for_query(query)) & allowed)
+
+
+def _hit(hit: Any) -> Hit:
+    stored = hit.fields()
+    snippet = hit.highlights("body", top=2) if stored.get("body") else ""
+    if not snippet:
+        snippet = _escape(stored.get("body", "")[:240])
+    return Hit(stored["id"], stored["kind"], stored["space"], stored["container"],
+               int(stored["seq"]), stored["author"], stored["title"], snippet,
+               stored["created"].replace(tzinfo=UTC), float(hit.score or 0.0))
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
