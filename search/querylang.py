@@ -188,6 +188,23 @@ _EXAMPLES = {"in": "in:general", "by": "by:sam", "before": "before:2025-01-31",
 
 def parse(text: str) -> ParsedQuery:
     """Read a query as typed into the search box."""
+    try:
+        return _parse(text)
+    except QueryError as refused:
+        # Offer only corrections that are themselves queries we can read.
+        refused.suggestions = [s for s in refused.suggestions if _readable(s)]
+        raise
+
+
+def _readable(text: str) -> bool:
+    try:
+        _parse(text)
+    except QueryError:
+        return False
+    return True
+
+
+def _parse(text: str) -> ParsedQuery:
     if len(text) > MAX_LENGTH:
         raise QueryError(f"a query is at most {MAX_LENGTH} characters; shorten it",
                          [text[:MAX_LENGTH].rsplit(" ", 1)[0]])

@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 
 from search.analysis import analyzer
 from search.documents import Document
@@ -192,7 +192,7 @@ class WhooshIndex:
     def _run(self, searcher: Any, query: Any, allowed: set[int], request: SearchRequest
              ) -> tuple[list[Hit], int]:
         sortedby = None if request.sort == "relevance" and request.query.has_text else "created"
-        reverse = request.sort != "oldest"
+        reverse = sortedby is not None and request.sort != "oldest"
         page = searcher.search_page(query, request.page, pagelen=request.per_page,
                                     filter=allowed, sortedby=sortedby, reverse=reverse,
                                     terms=True)
@@ -200,13 +200,19 @@ class WhooshIndex:
         if (request.page - 1) * request.per_page >= total:
             return [], total
         page.results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
-        page.results.formatter = HtmlFormatter(tagname="mark", classname="match",
-                                               termclass="")
+        page.results.formatter = MarkFormatter()
         return [_hit(hit) for hit in page], total
 
     def has_any(self, query: Any, allowed: set[int]) -> bool:
         with self._lock:
             return bool(set(self._current().docs_for_query(query)) & allowed)
+
+
+class MarkFormatter(HtmlFormatter):  # type: ignore[misc]
+    """Matches in ``<mark class="match">``; the text around them escaped."""
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f'<mark class="match">{self._text(get_text(text, token, replace))}</mark>'
 
 
 def _hit(hit: Any) -> Hit:

@@ -89,8 +89,9 @@ def to_query(request: SearchRequest) -> Any | None:
         if not alternatives:
             return None
         must.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
-    scored = wq.And(must) if must else wq.Every()
-    query = wq.And([scored, *_filters(request)]) if must else wq.And(_filters(request))
+    # Filters narrow without scoring: a rare kind or author must not outrank the words.
+    filters = wq.ConstantScoreQuery(wq.And(_filters(request)), 0.0)
+    query = wq.And([*must, filters]) if must else filters
     excluded = [t for t in (term_query(term) for term in q.must_not) if t is not None]
     return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
