@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from forum import commands as cmd
 from forum.backend import Backend
+from forum.cli import main
 from forum.handlers import members, threads
 from tests.conftest import People
 from tests.search.conftest import index_all
@@ -98,3 +102,18 @@ def test_the_api_refuses_bad_queries_with_reasons(client: FlaskClient, indexed: 
 
 def test_the_api_is_in_the_openapi_document(client: FlaskClient) -> None:
     assert "/api/v1/search" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_reindex_rebuilds_the_index_from_the_log(
+        app: Flask, client: FlaskClient, backend: Backend, indexed: World) -> None:
+    # Given an index that lost its files
+    backend.search.index.clear()
+    assert "0 results" in html(client.get("/search?q=kanelbullar"))
+    # When an operator runs `commonroom reindex`
+    result = app.test_cli_runner().invoke(main, ["reindex"])
+    # Then it shows progress, says what it did, and the words are found again
+    assert result.exit_code == 0, result.output
+    assert "Indexing the log" in result.stderr
+    assert re.fullmatch(r"indexed \d+ documents from \d+ events\n", result.stdout)
+    assert "1 result" in html(client.get("/search?q=kanelbullar"))
+    assert backend.search.index.checkpoint()[1] == backend.store.head()
