@@ -7,6 +7,7 @@ word is always cut the same way on both sides.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -16,12 +17,18 @@ from whoosh.analysis import (
     LowercaseFilter,
     RegexTokenizer,
 )
-from whoosh.lang.porter2 import stem
+from whoosh.lang.porter2 import stem as porter2
 from whoosh.support.charset import accent_map
 
 # A word, or words joined by the punctuation of URLs, paths and code
 # (``sess.opts``, ``example.com/a-b``); the intra-word filter then splits it.
 WORD = r"\w+(?:[.\-/:@#+=?&%~]+\w+)*"
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Porter2 (Snowball English), remembered: it is most of indexing's time otherwise."""
+    return str(porter2(word))
 
 
 class OriginalAndStem(Filter):  # type: ignore[misc]
@@ -73,4 +80,4 @@ def fold(text: str) -> str:
 
 
 def stem_of(word: str) -> str:
-    return str(stem(word)) if len(word) > 3 and not word.isdigit() else word
+    return stem(word) if len(word) > 3 and not word.isdigit() else word

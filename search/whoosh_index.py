@@ -193,9 +193,9 @@ class WhooshIndex:
              ) -> tuple[list[Hit], int]:
         sortedby = None if request.sort == "relevance" and request.query.has_text else "created"
         reverse = sortedby is not None and request.sort != "oldest"
+        # Never terms=True: in whoosh-reloaded 2.7.5 it makes search() ignore the filter.
         page = searcher.search_page(query, request.page, pagelen=request.per_page,
-                                    filter=allowed, sortedby=sortedby, reverse=reverse,
-                                    terms=True)
+                                    filter=allowed, sortedby=sortedby, reverse=reverse)
         total = int(page.total)
         if (request.page - 1) * request.per_page >= total:
             return [], total

@@ -38,6 +38,17 @@ def test_a_private_word_reaches_nobody_outside_the_list(
         assert result.total == 0 and result.hits == []
 
 
+def test_counts_are_of_what_each_reader_may_see(
+        backend: Backend, people: People, places: Places) -> None:
+    # Every conference says "gardening"; each reader counts only the ones they may read.
+    assert search(backend, ANONYMOUS, "gardening").total == 1
+    assert search(backend, people.guest, "gardening").total == 1
+    assert search(backend, people.staff, "gardening").total == 3
+    assert search(backend, people.staff, "gardening in:internal").total == 1
+    assert search(backend, people.staff, "gardening*").total == 3
+    assert search(backend, ANONYMOUS, "gardening*").total == 1
+
+
 def test_members_of_the_list_find_it(backend: Backend, people: People, places: Places) -> None:
     for viewer in (people.staff, people.other, people.admin):
         assert found(backend, viewer, SECRET) == [f"post:{places.post['private']}"]
