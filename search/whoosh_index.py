@@ -16,7 +16,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 
 from search.analysis import analyzer
@@ -35,33 +36,47 @@ def schema() -> Schema:
         kind=ID(stored=True),
         space=ID(stored=True),
         container=ID(stored=True),
-        seq=NUMERIC(int, bits=64, stored=True, signed=False),
+        # One numeric tier: each tier is another term per document (indexing time
+        # goes by postings), and tiered ranges over 32 bits mismatch in
+        # whoosh-reloaded 2.7.5. Ranges here (seq for is:unread, days) are short.
+        seq=NUMERIC(int, bits=32, stored=True, signed=False, shift_step=32),
         author=ID(stored=True),
         title=TEXT(analyzer=text, stored=True, field_boost=2.0),
         body=TEXT(analyzer=text, stored=True),
-        created=DATETIME(stored=True, sortable=True),
+        created=STORED(),
+        day=NUMERIC(int, bits=32, signed=False, shift_step=32),  # for before: / after:
+        moment=COLUMN(NumericColumn("Q")),  # for sorting by date; not indexed
         hidden=BOOLEAN(stored=True),
         flags=KEYWORD(),
         payload=STORED(),
     )
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _utc(value: datetime) -> datetime:
-    # Whoosh keeps naive datetimes; ours are UTC throughout.
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def day_number(value: datetime) -> int:
+    """Days since 1970-01-01 (UTC): what before: and after: compare."""
+    return (_utc(value) - EPOCH).days
 
 
 def _fields(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "kind": doc.kind, "space": doc.space, "container": doc.container,
             "seq": doc.seq, "author": doc.author, "title": doc.title, "body": doc.body,
-            "created": _utc(doc.created), "hidden": doc.hidden,
+            "created": _utc(doc.created), "day": day_number(doc.created),
+            "moment": int((_utc(doc.created) - EPOCH).total_seconds() * 1_000_000),
+            "hidden": doc.hidden,
             "flags": "link" if doc.has_link else ""}
 
 
 def _document(stored: dict[str, Any]) -> Document:
     return Document(stored["id"], stored["kind"], stored["space"], stored["container"],
                     int(stored["seq"]), stored["author"], stored["title"], stored["body"],
-                    stored["created"].replace(tzinfo=UTC), bool(stored["hidden"]))
+                    _utc(stored["created"]), bool(stored["hidden"]))
 
 
 class WhooshIndex:
@@ -177,9 +192,9 @@ class WhooshIndex:
         return allowed
 
     def search(self, request: SearchRequest) -> SearchResults:
-        query = to_query(request)
         with self._lock:
             searcher = self._current()
+            query = to_query(request, searcher.reader())
             allowed = self._allowed_docs(searcher, request.spaces)
             if not allowed or query is None:
                 return SearchResults(page=request.page, per_page=request.per_page)
@@ -191,7 +206,7 @@ class WhooshIndex:
 
     def _run(self, searcher: Any, query: Any, allowed: set[int], request: SearchRequest
              ) -> tuple[list[Hit], int]:
-        sortedby = None if request.sort == "relevance" and request.query.has_text else "created"
+        sortedby = None if request.sort == "relevance" and request.query.has_text else "moment"
         reverse = sortedby is not None and request.sort != "oldest"
         # Never terms=True: in whoosh-reloaded 2.7.5 it makes search() ignore the filter.
         page = searcher.search_page(query, request.page, pagelen=request.per_page,
@@ -203,9 +218,6 @@ class WhooshIndex:
         page.results.formatter = MarkFormatter()
         return [_hit(hit) for hit in page], total
 
-    def has_any(self, query: Any, allowed: set[int]) -> bool:
-        with self._lock:
-            return bool(set(self._current().docs_for_query(query)) & allowed)
 
 
 class MarkFormatter(HtmlFormatter):  # type: ignore[misc]
@@ -222,7 +234,7 @@ def _hit(hit: Any) -> Hit:
         snippet = _escape(stored.get("body", "")[:240])
     return Hit(stored["id"], stored["kind"], stored["space"], stored["container"],
                int(stored["seq"]), stored["author"], stored["title"], snippet,
-               stored["created"].replace(tzinfo=UTC), float(hit.score or 0.0))
+               _utc(stored["created"]), float(hit.score or 0.0))
 
 
 def _escape(text: str) -> str:

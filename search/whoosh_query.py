@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from whoosh import query as wq
@@ -13,21 +13,38 @@ from search.querylang import Term
 from search.results import SearchRequest
 
 TEXT_FIELDS = (("title", 2.0), ("body", 1.0))
+EPOCH_DAY = date(1970, 1, 1)
 ALL_KINDS = ("thread", "post", "chat", "member", "article")
 UNREAD_KINDS = ("thread", "post", "chat")
 
 
+MAX_EXPANSIONS = 64  # words a prefix stands for: the most frequent ones
+_SCANNED = 5000
+
+
 def _word(field: str, word: str, boost: float) -> Any:
-    stemmed = stem_of(word)
-    exact = wq.Term(field, word, boost=boost * 1.5)
-    return exact if stemmed == word else wq.Or([exact, wq.Term(field, stemmed, boost=boost)])
+    # Every form of a word is indexed beside its stem, so the stem alone finds
+    # them all ("deploys", "deployed", "deploy") in one posting list.
+    return wq.Term(field, stem_of(word), boost=boost)
 
 
-def _in_fields(words: list[str], prefix: bool) -> Any:
+def _prefix(reader: Any, field: str, prefix: str, boost: float) -> Any:
+    """The prefix's most frequent words: "d*" must not mean ten thousand posting lists."""
+    words = []
+    for number, word in enumerate(reader.expand_prefix(field, prefix)):
+        if number >= _SCANNED:
+            break
+        words.append(word)
+    if len(words) > MAX_EXPANSIONS:
+        words = sorted(words, key=lambda w: -reader.doc_frequency(field, w))[:MAX_EXPANSIONS]
+    return wq.Or([wq.Term(field, w, boost=boost) for w in words]) if words else wq.NullQuery
+
+
+def _in_fields(reader: Any, words: list[str], prefix: bool) -> Any:
     alternatives = []
     for field, boost in TEXT_FIELDS:
         if prefix:
-            alternatives.append(wq.Prefix(field, words[0], boost=boost))
+            alternatives.append(_prefix(reader, field, words[0], boost))
         elif len(words) == 1:
             alternatives.append(_word(field, words[0], boost))
         else:
@@ -35,26 +52,31 @@ def _in_fields(words: list[str], prefix: bool) -> Any:
     return wq.Or(alternatives)
 
 
-def term_query(term: Term) -> Any | None:
+def term_query(reader: Any, term: Term) -> Any | None:
     """One word, prefix or phrase, over subjects (weighted) and bodies."""
     if term.prefix:
         prefix = fold(term.words[0])
-        return _in_fields([prefix], prefix=True) if prefix else None
+        return _in_fields(reader, [prefix], prefix=True) if prefix else None
     words = [w for text in term.words for w in query_words(text)]
-    return _in_fields(words, prefix=False) if words else None
+    return _in_fields(reader, words, prefix=False) if words else None
 
 
 def _any(field: str, values: tuple[str, ...] | list[str]) -> Any:
     return wq.Or([wq.Term(field, v) for v in values])
 
 
+def _days(day: date) -> int:
+    return (day - EPOCH_DAY).days
+
+
 def _dates(request: SearchRequest) -> Any | None:
+    """after: is on or after that day, before: is before it (UTC days)."""
     q = request.query
     if q.after is None and q.before is None:
         return None
-    start = datetime.combine(q.after, time.min) if q.after else None
-    end = datetime.combine(q.before, time.min) - timedelta(microseconds=1) if q.before else None
-    return wq.DateRange("created", start, end)
+    start = _days(q.after) if q.after else 0
+    end = _days(q.before) - 1 if q.before else 2**31
+    return wq.NumericRange("day", start, end)
 
 
 def _unread(request: SearchRequest) -> Any:
@@ -80,19 +102,20 @@ def _filters(request: SearchRequest) -> list[Any]:
     return parts
 
 
-def to_query(request: SearchRequest) -> Any | None:
+def to_query(request: SearchRequest, reader: Any) -> Any | None:
     """The whole query, or None when its words hold nothing searchable (only punctuation)."""
     q = request.query
     must: list[Any] = []
     for group in q.must:
-        alternatives = [t for t in (term_query(term) for term in group) if t is not None]
+        alternatives = [t for t in (term_query(reader, term) for term in group)
+                        if t is not None]
         if not alternatives:
             return None
         must.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
     # Filters narrow without scoring: a rare kind or author must not outrank the words.
     filters = wq.ConstantScoreQuery(wq.And(_filters(request)), 0.0)
     query = wq.And([*must, filters]) if must else filters
-    excluded = [t for t in (term_query(term) for term in q.must_not) if t is not None]
+    excluded = [t for t in (term_query(reader, term) for term in q.must_not) if t is not None]
     return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
 
