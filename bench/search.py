@@ -30,15 +30,14 @@ import random
 import sqlite3
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import _common as c
 
 from forum import events as ev
-from forum.config import Config
-from forum.db import make_engine
 from forum import migrate
+from forum.db import make_engine
 from forum.eventstore import EventStore, StreamWrite
 from search import SearchService
 from search.querylang import parse
@@ -114,11 +113,13 @@ class Corpus:
 
 
 def load_log(path: Path, corpus: Corpus) -> EventStore:
+    """The corpus in a real log: 20 threads an append, six hours apart (for after:)."""
     engine = make_engine(f"sqlite:///{path / 'log.db'}")
     migrate.upgrade(engine)
-    store = EventStore(engine, projections=None)
-    for start in range(0, len(corpus.writes), 200):
-        store.append_streams(corpus.writes[start:start + 200])
+    moments = (START + timedelta(hours=6 * n) for n in range(10**9))
+    store = EventStore(engine, projections=None, clock=lambda: next(moments))
+    for start in range(0, len(corpus.writes), 20):
+        store.append_streams(corpus.writes[start:start + 20])
     return store
 
 
@@ -127,7 +128,7 @@ def load_log(path: Path, corpus: Corpus) -> EventStore:
 
 def query_mix(corpus: Corpus) -> list[str]:
     v = corpus.vocab
-    after = (START + timedelta(days=200)).date().isoformat()
+    after = (START + timedelta(days=30)).date().isoformat()
     return [
         "database", "release deploy", v[3], v[40], v[900], v[5000], f"{v[2]} {v[30]}",
         '"the database"', f'"{v[1]} {v[2]}"', f"{v[10][:4]}*", "depl*",

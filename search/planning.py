@@ -19,7 +19,7 @@ from search.documents import MEMBERS_SPACE, PUBLISHED_SPACE, room_space
 from search.querylang import ParsedQuery, QueryError, parse
 from search.results import PER_PAGE, SORTS, SearchRequest
 
-MAX_PAGE = 500
+MAX_PAGE = 50  # 1,000 results at 20 a page: the counting limit
 
 
 def readable_spaces(conn: Connection, viewer: Viewer) -> frozenset[str]:

@@ -21,6 +21,7 @@ HAS_VALUES = ("link",)
 SCHEMES = ("http", "https", "ftp", "mailto", "file")
 MAX_LENGTH = 500
 MAX_TERMS = 30
+MIN_PREFIX = 2
 
 _OPERATOR = re.compile(r"([A-Za-z]+):(.*)$", re.S)
 _TOKEN = re.compile(r'\s*(-?)(?:"([^"]*)"|([A-Za-z]+:"[^"]*")|(\S+))')
@@ -132,6 +133,9 @@ def _term(text: str, quoted: bool) -> Term | None:
         stem = text.rstrip("*")
         if not stem:
             return None
+        if len(stem) < MIN_PREFIX:
+            raise QueryError(f"a prefix needs at least {MIN_PREFIX} letters before the *",
+                             [])
         return Term((stem,), prefix=True)
     return Term((text.strip("*"),)) if text.strip("*") else None
 

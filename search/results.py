@@ -53,6 +53,7 @@ class SearchResults:
     page: int = 1
     per_page: int = PER_PAGE
     suggestion: str | None = None  # "did you mean", only from what the reader may see
+    total_is_exact: bool = True  # False: at least ``total`` (shown as "1,000+")
 
     @property
     def pages(self) -> int:

@@ -23,10 +23,11 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
-from search.whoosh_query import suggest, to_query
+from search.whoosh_query import filter_query, suggest, to_query
 
 CHECKPOINT_ID = "meta:checkpoint"
 _FILTER_CACHE = 256
+COUNT_LIMIT = 1000  # counting every match of a common word costs more than finding the top
 
 
 def schema() -> Schema:
@@ -87,7 +88,7 @@ class WhooshIndex:
         self._lock = threading.Lock()
         self._index: Any = None
         self._searcher: Any = None
-        self._allowed: OrderedDict[tuple[int, frozenset[str]], set[int]] = OrderedDict()
+        self._allowed: OrderedDict[tuple[int, object], set[int]] = OrderedDict()
 
     # --- opening -----------------------------------------------------------
 
@@ -175,49 +176,73 @@ class WhooshIndex:
 
     # --- queries -------------------------------------------------------------
 
-    def _allowed_docs(self, searcher: Any, spaces: frozenset[str]) -> set[int]:
-        """Doc numbers the reader may see, cached per index version and set of spaces."""
-        key = (id(searcher), spaces)
+    def _cached(self, key: tuple[int, object], compute: Any) -> set[int]:
+        """Doc numbers by key, kept while this index version is the newest."""
         cached = self._allowed.get(key)
-        if cached is not None:
+        if cached is None:
+            cached = self._allowed[key] = set(compute())  # never changed once cached
+            if len(self._allowed) > _FILTER_CACHE:
+                self._allowed.popitem(last=False)
+        else:
             self._allowed.move_to_end(key)
-            return cached
-        allowed: set[int] = set()
-        for space in spaces:
-            allowed.update(searcher.docs_for_query(wq.Term("space", space)))
-        allowed.difference_update(searcher.docs_for_query(wq.Term("hidden", True)))
-        self._allowed[key] = allowed
-        if len(self._allowed) > _FILTER_CACHE:
-            self._allowed.popitem(last=False)
-        return allowed
+        return cached
+
+    def _allowed_docs(self, searcher: Any, request: SearchRequest) -> set[int]:
+        """Doc numbers the reader may see and the operators allow, cached per index version."""
+
+        def visible() -> set[int]:
+            docs: set[int] = set()
+            for space in request.spaces:
+                docs.update(searcher.docs_for_query(wq.Term("space", space)))
+            docs.difference_update(searcher.docs_for_query(wq.Term("hidden", True)))
+            return docs
+
+        allowed = self._cached((id(searcher), request.spaces), visible)
+        narrowing = filter_query(request)
+        if narrowing is None or not allowed:
+            return allowed
+        matching = self._cached((id(searcher), repr(narrowing)),
+                                lambda: searcher.docs_for_query(narrowing))
+        return allowed & matching
 
     def search(self, request: SearchRequest) -> SearchResults:
         with self._lock:
             searcher = self._current()
             query = to_query(request, searcher.reader())
-            allowed = self._allowed_docs(searcher, request.spaces)
+            allowed = self._allowed_docs(searcher, request)
             if not allowed or query is None:
                 return SearchResults(page=request.page, per_page=request.per_page)
-            hits, total = self._run(searcher, query, allowed, request)
+            hits, total, exact = self._run(searcher, query, allowed, request)
             suggestion = None
             if total == 0 and request.query.words:
                 suggestion = suggest(searcher, request, allowed)
-        return SearchResults(hits, total, request.page, request.per_page, suggestion)
+        return SearchResults(hits, total, request.page, request.per_page, suggestion, exact)
 
     def _run(self, searcher: Any, query: Any, allowed: set[int], request: SearchRequest
-             ) -> tuple[list[Hit], int]:
+             ) -> tuple[list[Hit], int, bool]:
         sortedby = None if request.sort == "relevance" and request.query.has_text else "moment"
         reverse = sortedby is not None and request.sort != "oldest"
         # Never terms=True: in whoosh-reloaded 2.7.5 it makes search() ignore the filter.
-        page = searcher.search_page(query, request.page, pagelen=request.per_page,
-                                    filter=allowed, sortedby=sortedby, reverse=reverse)
-        total = int(page.total)
-        if (request.page - 1) * request.per_page >= total:
-            return [], total
-        page.results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
-        page.results.formatter = MarkFormatter()
-        return [_hit(hit) for hit in page], total
+        # Without a count the collector may skip blocks that cannot make the top.
+        results = searcher.search(query, limit=request.page * request.per_page,
+                                  filter=allowed, sortedby=sortedby, reverse=reverse)
+        results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
+        results.formatter = MarkFormatter()
+        start = (request.page - 1) * request.per_page
+        hits = [_hit(hit) for hit in results[start:start + request.per_page]]
+        total, exact = _count(searcher, query, allowed)
+        return hits, total, exact
 
+
+def _count(searcher: Any, query: Any, allowed: set[int]) -> tuple[int, bool]:
+    """Matches the reader may see, counted exactly up to COUNT_LIMIT ("1,000+" beyond)."""
+    total = 0
+    for docnum in searcher.docs_for_query(query):
+        if docnum in allowed:
+            total += 1
+            if total >= COUNT_LIMIT:
+                return total, False
+    return total, True
 
 
 class MarkFormatter(HtmlFormatter):  # type: ignore[misc]

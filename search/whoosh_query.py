@@ -14,11 +14,10 @@ from search.results import SearchRequest
 
 TEXT_FIELDS = (("title", 2.0), ("body", 1.0))
 EPOCH_DAY = date(1970, 1, 1)
-ALL_KINDS = ("thread", "post", "chat", "member", "article")
 UNREAD_KINDS = ("thread", "post", "chat")
 
 
-MAX_EXPANSIONS = 64  # words a prefix stands for: the most frequent ones
+MAX_EXPANSIONS = 12  # words a prefix stands for: the most frequent ones
 _SCANNED = 5000
 
 
@@ -86,9 +85,15 @@ def _unread(request: SearchRequest) -> Any:
     return wq.AndNot(kinds, wq.Or(read)) if read else kinds
 
 
-def _filters(request: SearchRequest) -> list[Any]:
+def filter_query(request: SearchRequest) -> Any | None:
+    """The operators as one unscored query (None: no operator narrows the search).
+
+    Kept apart from the words: its documents are computed once per index
+    version and intersected with the access filter, so scoring only ever
+    walks the words' posting lists (and may skip blocks that cannot rank).
+    """
     q = request.query
-    parts: list[Any] = [_any("kind", list(q.kinds) or list(ALL_KINDS))]
+    parts: list[Any] = [_any("kind", list(q.kinds))] if q.kinds else []
     if request.authors:
         parts.append(_any("author", request.authors))
     if q.mine:
@@ -99,11 +104,11 @@ def _filters(request: SearchRequest) -> list[Any]:
         parts.append(_unread(request))
     if (dates := _dates(request)) is not None:
         parts.append(dates)
-    return parts
+    return wq.And(parts) if len(parts) > 1 else parts[0] if parts else None
 
 
 def to_query(request: SearchRequest, reader: Any) -> Any | None:
-    """The whole query, or None when its words hold nothing searchable (only punctuation)."""
+    """The words as a scored query, or None when they hold nothing searchable."""
     q = request.query
     must: list[Any] = []
     for group in q.must:
@@ -112,9 +117,7 @@ def to_query(request: SearchRequest, reader: Any) -> Any | None:
         if not alternatives:
             return None
         must.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
-    # Filters narrow without scoring: a rare kind or author must not outrank the words.
-    filters = wq.ConstantScoreQuery(wq.And(_filters(request)), 0.0)
-    query = wq.And([*must, filters]) if must else filters
+    query = wq.And(must) if len(must) > 1 else must[0] if must else wq.Every()
     excluded = [t for t in (term_query(reader, term) for term in q.must_not) if t is not None]
     return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 

@@ -45,3 +45,14 @@ def test_totals_count_only_allowed_documents_beyond_the_first_page(index: Whoosh
 def test_the_checkpoint_is_committed_with_the_documents(index: WhooshIndex) -> None:
     assert index.checkpoint() == (0, 90)
     assert index.doc_count() == 90
+
+
+def test_past_the_counting_limit_the_total_says_at_least(
+        index: WhooshIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search.whoosh_index
+
+    monkeypatch.setattr(search.whoosh_index, "COUNT_LIMIT", 30)
+    results = index.search(SearchRequest(parse("compost"), frozenset({"open", "closed"})))
+    assert (results.total, results.total_is_exact, len(results.hits)) == (30, False, 20)
+    results = index.search(SearchRequest(parse("compost"), frozenset({"open"}), page=3))
+    assert (results.total, results.total_is_exact, len(results.hits)) == (30, False, 5)

@@ -46,6 +46,7 @@ def test_urls_and_times_are_words_not_operators() -> None:
     ("in: x", "needs a value", None),
     ("-spam", "cannot only exclude", None),
     ("x" * 501, "at most 500", None),
+    ("d* deploy", "at least 2 letters", None),
 ])
 def test_a_malformed_query_says_why_and_what_would_work(
         typed: str, reason: str, suggestion: str | None) -> None:

@@ -73,7 +73,7 @@ def test_a_malformed_query_is_a_400_with_reason_and_suggestions(
 def test_bad_sort_and_page_are_400_not_500(client: FlaskClient, indexed: World) -> None:
     assert client.get("/search?q=x&sort=sideways").status_code == 400
     assert client.get("/search?q=x&page=abc").status_code == 400
-    assert client.get("/search?q=x&page=99999").status_code == 400
+    assert client.get("/search?q=x&page=51").status_code == 400
 
 
 def test_the_api(client: FlaskClient, indexed: World, backend: Backend,

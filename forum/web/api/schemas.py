@@ -241,7 +241,7 @@ class SearchArgs(Schema):
                        "type:, before:, after:, is:unread, is:mine, has:link"})
     sort = fields.String(load_default="relevance",
                          validate=validate.OneOf(["relevance", "newest", "oldest"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(1, 500))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 50))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_LIMIT))
 
 
@@ -262,7 +262,9 @@ class SearchHitSchema(Schema):
 class SearchResultsSchema(Schema):
     items = fields.List(fields.Nested(SearchHitSchema), required=True)
     total = fields.Integer(required=True, metadata={
-        "description": "every match you may read (never more)"})
+        "description": "the matches you may read (never more); counted up to 1,000"})
+    total_is_exact = fields.Boolean(required=True, metadata={
+        "description": "false when there are at least `total` (1,000 or more)"})
     page = fields.Integer(required=True)
     pages = fields.Integer(required=True)
     suggestion = fields.String(allow_none=True, required=True, metadata={

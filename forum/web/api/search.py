@@ -39,5 +39,6 @@ class Search(MethodView):
         except QueryError as refused:
             raise InvalidQuery(refused.message, suggestions=refused.suggestions) from None
         return {"items": [_item(s) for s in shown], "total": results.total,
+                "total_is_exact": results.total_is_exact,
                 "page": results.page, "pages": results.pages,
                 "suggestion": results.suggestion}
