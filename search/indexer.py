@@ -116,6 +116,8 @@ class SearchIndexer:
         return self.index.get(doc_id)
 
     def _thread_space(self, thread_id: str) -> str | None:
+        if len(self._threads) > 200_000:  # a cache, not a copy of the forum
+            self._threads.clear()
         if thread_id not in self._threads:
             thread = self._current(f"thread:{thread_id}")
             if thread is None:

@@ -43,7 +43,9 @@ def _where(hit: Hit, threads_by_id: dict[str, Any], rooms_by_id: dict[str, Any],
     doc_id = hit.doc_id.partition(":")[2]
     if hit.kind in ("thread", "post"):
         thread = threads_by_id.get(hit.container)
-        if thread is None:
+        if thread is None or thread.conference_id != hit.space:
+            # Moved a moment ago and not re-indexed yet: its old place may not be its
+            # new one's, so it waits for the index rather than show what it should not.
             return None
         conference = conferences_by_id.get(thread.conference_id)
         url = (url_for("pages.thread", thread_id=thread.id) if hit.kind == "thread"
