@@ -81,6 +81,9 @@ def plan(conn: Connection, viewer: Viewer, text: str, *, sort: str | None = None
          page: str | int | None = None, per_page: str | int | None = None) -> SearchRequest:
     """Read the query and settle everything the index cannot know; raise QueryError."""
     parsed = parse(text)
+    if parsed.empty:
+        raise QueryError('nothing to search for: type a word, a "phrase" or an operator '
+                         "such as by:handle")
     sort = sort or "relevance"
     if sort not in SORTS:
         raise QueryError(f"sort is one of {', '.join(SORTS)}, not {sort!r}")

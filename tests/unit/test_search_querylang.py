@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from search.analysis import query_words
 from search.querylang import ParsedQuery, QueryError, Term, parse
 
 
@@ -63,3 +66,17 @@ def test_a_malformed_query_says_why_and_what_would_work(
 def test_too_many_terms() -> None:
     with pytest.raises(QueryError):
         parse(" ".join(f"w{i}" for i in range(31)))
+
+
+@given(st.text(max_size=120))
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_read_or_refused_with_a_reason(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except QueryError as refused:
+        assert refused.message
+        return
+    for group in parsed.must:
+        for term in group:
+            for word in term.words:
+                query_words(word)  # the analyzer takes whatever the parser lets through

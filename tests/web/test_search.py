@@ -117,3 +117,11 @@ def test_reindex_rebuilds_the_index_from_the_log(
     assert re.fullmatch(r"indexed \d+ documents from \d+ events\n", result.stdout)
     assert "1 result" in html(client.get("/search?q=kanelbullar"))
     assert backend.search.index.checkpoint()[1] == backend.store.head()
+
+
+@pytest.mark.parametrize("query", ["***", "OR", "-", '""', "in:", ":", "a:b:c", "🙂", "x" * 500,
+                                   "by:@", "type:", "after:2025-02-30", "\u200b", "(", "*a"])
+def test_odd_queries_never_fail(client: FlaskClient, indexed: World, query: str) -> None:
+    for path in ("/search", "/api/v1/search"):
+        response = client.get(path, query_string={"q": query})
+        assert response.status_code in (200, 400, 422), (path, query, response.status_code)
