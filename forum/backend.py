@@ -16,6 +16,7 @@ from forum.passwords import Passwords
 from forum.projections import all_projections
 from forum.projections.registry import Projections
 from forum.subscribers import Subscriber, SubscriberRunner
+from search import SearchService
 
 
 @dataclass
@@ -25,12 +26,14 @@ class Backend:
     projections: Projections
     store: EventStore
     services: Services
+    search: SearchService
     subscribers: list[Subscriber] = field(default_factory=list)
 
     def runner(self, **kwargs: float) -> SubscriberRunner:
         return SubscriberRunner(self.store, self.subscribers, **kwargs)  # type: ignore[arg-type]
 
     def dispose(self) -> None:
+        self.search.close()
         self.engine.dispose()
 
 
@@ -46,4 +49,6 @@ def open_backend(config: Config, *, migrate_schema: bool = True,
     store = EventStore(engine, projections)
     passwords = Passwords(config.password_time_cost, config.password_memory_cost)
     services = Services(store, passwords)
-    return Backend(config, engine, projections, store, services, list(subscribers))
+    search = SearchService(config.data_dir / "index")
+    return Backend(config, engine, projections, store, services, search,
+                   [search.indexer(), *subscribers])

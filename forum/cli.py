@@ -1,4 +1,4 @@
-"""The ``commonroom`` command: run, worker, rebuild, demo, create-admin, export."""
+"""The ``commonroom`` command: run, worker, rebuild, reindex, demo, create-admin, export."""
 
 from __future__ import annotations
 
@@ -91,6 +91,7 @@ def worker(once: bool) -> None:
         handled = runner.run_once()
         while handled:
             handled = runner.run_once()
+        runner.finish()
         click.echo("caught up")
         return
     click.echo(f"following the log with {len(runner.followers)} subscriber(s); Ctrl-C stops")
@@ -115,6 +116,20 @@ def rebuild(names: tuple[str, ...]) -> None:
         replayed = backend.projections.rebuild(backend.engine, list(names) or None,
                                                progress=bar.update)
     click.echo(f"rebuilt {', '.join(names) or 'every read model'} from {replayed:,} events")
+
+
+@main.command()
+@with_appcontext
+def reindex() -> None:
+    """Rebuild the search index from the whole log, with a progress bar.
+
+    Stop ``commonroom worker`` (or run with COMMONROOM_NO_SUBSCRIBERS) meanwhile: the
+    index has one writer. Interrupted, the index resumes from its last commit."""
+    backend = _backend()
+    total = backend.store.head()
+    with click.progressbar(length=total, label="Indexing the log", file=sys.stderr) as bar:
+        read = backend.search.reindex(backend.store, progress=bar.update)
+    click.echo(f"indexed {backend.search.index.doc_count():,} documents from {read:,} events")
 
 
 @main.command("create-admin")

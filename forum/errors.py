@@ -61,3 +61,9 @@ class ConcurrencyConflict(Conflict):
 class Gone(CommonroomError):
     code = "gone"
     http_status = 410
+
+
+class InvalidQuery(InvalidInput):
+    """A search query we cannot read; ``details["suggestions"]`` are queries that work."""
+
+    code = "invalid_query"

@@ -794,3 +794,42 @@ def moderated_room_ids(conn: Connection, viewer: Viewer) -> set[str]:
         if access is not None and can_moderate(viewer, access):
             result.add(row.id)
     return result
+
+
+# --- search ------------------------------------------------------------------
+
+
+def readable_room_ids(conn: Connection, viewer: Viewer) -> set[str]:
+    """Every room, archived ones included, the viewer may read (the one rule)."""
+    if not viewer.signed_in:
+        return set()
+    mine = set(conn.execute(select(room_members.c.room_id)
+                            .where(room_members.c.member_id == viewer.member_id)).scalars())
+    by_conference = {c.conference_id: c for c in list_conference_access(conn)}
+    me = [viewer.member_id or ""]
+    return {row.id for row in conn.execute(select(rooms))
+            if can_read(viewer, _room_access(conn, row, me if row.id in mine else [],
+                                             by_conference))}
+
+
+def list_read_marks(conn: Connection, member_id: str) -> list[tuple[str, int]]:
+    """(thread or room id, last seq read) for every place the member has read in."""
+    threads_read = conn.execute(select(read_markers.c.thread_id, read_markers.c.up_to_seq)
+                                .where(read_markers.c.member_id == member_id))
+    rooms_read = conn.execute(select(room_read_markers.c.room_id, room_read_markers.c.up_to_seq)
+                              .where(room_read_markers.c.member_id == member_id))
+    return [(str(place), int(seq)) for place, seq in [*threads_read, *rooms_read]]
+
+
+def list_place_slugs(conn: Connection) -> list[tuple[str, str, str]]:
+    """(kind, id, slug) of every conference and room, for ``in:``."""
+    found = [("conference", str(i), str(s))
+             for i, s in conn.execute(select(conferences.c.id, conferences.c.slug))]
+    return found + [("room", str(i), str(s)) for i, s in conn.execute(select(rooms.c.id,
+                                                                             rooms.c.slug))]
+
+
+def get_members_by_handles(conn: Connection, handles: Iterable[str]) -> dict[str, DbRow]:
+    wanted = [h.lower() for h in handles]
+    return {row.handle: row for row in conn.execute(
+        select(members).where(members.c.handle.in_(wanted)))}

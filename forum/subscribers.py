@@ -30,7 +30,12 @@ log = logging.getLogger(__name__)
 class Subscriber(Protocol):
     """A follower of the log. A ``live`` one (push to connected clients) starts at the
     head of the log when its runner starts and keeps its place in memory only:
-    whoever connects later catches up by themselves."""
+    whoever connects later catches up by themselves.
+
+    One that keeps its own checkpoint (the search index commits it with its
+    documents) has ``position()``, the (txid, position) to read after, and
+    ``flush()``, called after every pass so it can commit what it buffered;
+    the runner then saves no checkpoint for it."""
 
     name: str
 
@@ -47,6 +52,10 @@ class _Follower:
     @property
     def live(self) -> bool:
         return bool(getattr(self.subscriber, "live", False))
+
+    @property
+    def keeps_own_checkpoint(self) -> bool:
+        return callable(getattr(self.subscriber, "position", None))
 
 
 class Leases:
@@ -203,6 +212,9 @@ class SubscriberRunner:
         return (int(row[0]), int(row[1]))
 
     def _where(self, follower: _Follower) -> tuple[int, int]:
+        if follower.keeps_own_checkpoint:
+            position: tuple[int, int] = follower.subscriber.position()  # type: ignore[attr-defined]
+            return position
         if not follower.live:
             return self.checkpoint(follower.subscriber.name)
         if follower.live_at is None:
@@ -221,24 +233,28 @@ class SubscriberRunner:
         name = follower.subscriber.name
         batch = self.store.read_committed(self._where(follower), self.batch)
         done: Recorded | None = None
+        flush = getattr(follower.subscriber, "flush", None)
         try:
             for recorded in batch:
                 follower.subscriber.handle(recorded)
                 done = recorded
+            if flush is not None:
+                flush()
         except Exception:
             # Not swallowed: logged with context, retried with backoff, and the
             # other subscribers keep going meanwhile.
             follower.failures += 1
             delay = min(self.max_backoff, 0.5 * 2 ** (follower.failures - 1))
             follower.retry_at = self.clock() + delay
-            failed_at = batch[0 if done is None else batch.index(done) + 1].position
+            at = 0 if done is None else batch.index(done) + 1
+            failed_at = batch[min(at, len(batch) - 1)].position if batch else 0
             log.exception("subscriber %s failed at position %d (attempt %d); retrying in %.1fs",
                           name, failed_at, follower.failures, delay)
         else:
             follower.failures = 0
         if done is not None and follower.live:
             follower.live_at = (done.txid, done.position)
-        elif done is not None:
+        elif done is not None and not follower.keeps_own_checkpoint:
             self._save(name, done)
         return 0 if done is None else batch.index(done) + 1
 
@@ -274,6 +290,17 @@ class SubscriberRunner:
                 # A commit in this process wakes us at once; others are polled for.
                 self._wake.wait(self.poll_interval)
 
+    def finish(self) -> None:
+        """Have subscribers that buffer (the search index) commit what they hold."""
+        for follower in self.followers:
+            commit = getattr(follower.subscriber, "commit", None)
+            if commit is not None:
+                try:
+                    commit()
+                except Exception:
+                    log.exception("subscriber %s could not commit on stopping",
+                                  follower.subscriber.name)
+
     def wake(self) -> None:
         """Read the log now rather than at the next poll."""
         self._wake.set()
@@ -288,6 +315,7 @@ class SubscriberRunner:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.finish()  # commit what buffering subscribers hold while still leased
         for follower in self.followers:
             self.leases.release(follower.subscriber.name)
 

@@ -131,10 +131,11 @@ def build_app(config: Config | None = None) -> Flask:
         pages,
         posting,
         rooms,
+        search,
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp):
+                      rooms.bp, notifications.bp, search.bp):
         app.register_blueprint(blueprint)
     from federation import feeds
 

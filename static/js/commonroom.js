@@ -6,11 +6,14 @@
     return target.closest("input, textarea, select, [contenteditable]");
   }
 
-  // Keyboard: n = next unread (FirstClass's space bar), j / k = next / previous post
+  // Keyboard: / = search, n = next unread (FirstClass's space bar), j / k = next / previous post
   // (or message, in a room).
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-    if (event.key === "n") {
+    if (event.key === "/") {
+      var box = document.getElementById("site-search-q");
+      if (box) { event.preventDefault(); box.focus(); }
+    } else if (event.key === "n") {
       var next = document.querySelector("a[data-key='n']");
       if (next) { event.preventDefault(); window.location.href = next.href; }
     } else if (event.key === "j" || event.key === "k") {

@@ -45,6 +45,7 @@ OPERATIONS = {
     "/posts/{post_id}": {"get", "patch", "delete"},
     "/posts/{post_id}/revisions": {"get"},
     "/unread": {"get"},
+    "/search": {"get"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

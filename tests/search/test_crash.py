@@ -1,0 +1,102 @@
+"""kill -9 the indexer mid-batch, again and again: it resumes from its checkpoint and
+the index ends with every document exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from forum import events as ev
+from forum.backend import Backend
+from forum.eventstore import StreamWrite
+from forum.permissions import ANONYMOUS
+from search import SearchIndexer
+from search.whoosh_index import WhooshIndex
+from tests.conftest import sqlite_backend
+from tests.search.conftest import index_all
+
+ROOT = Path(__file__).resolve().parents[2]
+THREADS, REPLIES = 20, 100
+
+
+def fill(backend: Backend) -> set[str]:
+    """Thousands of posts, appended straight to the log; returns the ids to expect."""
+    expected: set[str] = set()
+    backend.store.append("conference-c1", [ev.ConferenceCreated(
+        "c1", "c1", "C1", "", "public", None, "m1")], expected_version=0)
+    for t in range(THREADS):
+        tid = f"t{t}"
+        events: list[ev.Event] = [ev.ThreadStarted(tid, "c1", f"subject {t}", f"{tid}p1", "m1",
+                                                   f"first post of thread {t}")]
+        events += [ev.ReplyPosted(tid, f"{tid}p{n}", n, f"{tid}p1", "m1",
+                                  f"reply {n} about gardening and crash safety {t}")
+                   for n in range(2, REPLIES + 1)]
+        events.append(ev.PostEdited(tid, f"{tid}p2", 2, "edited zqedited", "m1"))
+        events.append(ev.PostDeleted(tid, f"{tid}p3", "m1"))
+        backend.store.append_streams([StreamWrite(f"thread-{tid}", events, 0)])
+        expected |= {f"thread:{tid}"} | {f"post:{tid}p{n}" for n in range(1, REPLIES + 1)
+                                         if n != 3}
+    return expected
+
+
+def committed(path: Path) -> int:
+    if not path.exists():
+        return 0
+    index = WhooshIndex(path)
+    try:
+        return index.checkpoint()[1]
+    finally:
+        index.close()
+
+
+def stored_ids(index: WhooshIndex) -> list[str]:
+    searcher = index._ix().searcher()
+    try:
+        return [fields["id"] for fields in searcher.all_stored_fields()
+                if fields["kind"] != "meta"]
+    finally:
+        searcher.close()
+
+
+def test_kill_9_mid_batch_loses_and_duplicates_nothing(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    backend = sqlite_backend(tmp_path, tmp_path_factory)
+    expected = fill(backend)
+    head = backend.store.head()
+    index = backend.search.index
+    kills = 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.8, 0.35, 0.6, 0.45):
+        checkpoint = committed(index.path)
+        if checkpoint >= head:
+            break
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "tests.search.crash_worker", str(tmp_path)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE)
+        assert worker.stdout is not None and worker.stdout.readline()
+        time.sleep(delay)  # somewhere in a batch: handling events or inside a commit
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        worker.stdout.close()
+        kills += 1
+        assert committed(index.path) >= checkpoint  # never goes back
+    assert kills >= 2, "the index finished before it could be killed twice: use more posts"
+    # When the indexer starts again, it resumes from the index's own checkpoint
+    reopened = WhooshIndex(index.path)
+    assert 0 < SearchIndexer(reopened).position()[1] < head
+    reopened.close()
+    backend.search.close()
+    index_all(backend)
+    # Then every document is there exactly once, edits applied, deletions gone
+    ids = stored_ids(backend.search.index)
+    assert len(ids) == len(set(ids))
+    assert set(ids) == expected
+    with backend.engine.connect() as conn:
+        assert backend.search.search(conn, ANONYMOUS, "zqedited").total == THREADS
+    backend.dispose()

@@ -1,0 +1,132 @@
+"""The index follows the log: edits replace, deletes remove, moves and hiding re-index."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from forum import commands as cmd
+from forum.backend import Backend
+from forum.handlers import members, rooms, threads
+from forum.permissions import ANONYMOUS
+from search import SearchIndexer
+from tests.conftest import People
+from tests.search.conftest import Places, found, index_all, search
+
+
+def test_an_edit_replaces_the_words(backend: Backend, people: People, places: Places) -> None:
+    thread, post = places.thread["public"], places.post["public"]
+    threads.edit_post(backend.services, people.admin,
+                      cmd.EditPost(thread, post, "now about zqbeekeeping"))
+    assert found(backend, ANONYMOUS, "zqbeekeeping") == [f"post:{post}"]
+    assert found(backend, ANONYMOUS, "zqpublicunique") == []
+
+
+def test_a_deleted_post_is_gone(backend: Backend, people: People, places: Places) -> None:
+    thread, first = places.thread["public"], places.post["public"]
+    reply, _ = threads.post_reply(backend.services, people.staff,
+                                  cmd.PostReply(thread, first, "a zqreplyword here"))
+    assert found(backend, ANONYMOUS, "zqreplyword") == [f"post:{reply}"]
+    threads.delete_post(backend.services, people.staff, cmd.DeletePost(thread, reply))
+    assert found(backend, ANONYMOUS, "zqreplyword") == []
+
+
+def test_a_hidden_post_is_found_by_nobody_until_unhidden(
+        backend: Backend, people: People, places: Places) -> None:
+    thread, post = places.thread["private"], places.post["private"]
+    threads.hide_post(backend.services, people.other, cmd.HidePost(thread, post, "spam"))
+    # Not even its moderator: hidden posts are reviewed on the thread page, not searched.
+    for viewer in (people.staff, people.other, people.admin):
+        assert found(backend, viewer, "zqprivateunique") == []
+    threads.unhide_post(backend.services, people.other, cmd.UnhidePost(thread, post))
+    assert found(backend, people.staff, "zqprivateunique") == [f"post:{post}"]
+
+
+def test_a_moved_thread_takes_its_access_along(backend: Backend, people: People,
+                                                 places: Places) -> None:
+    thread, first = places.thread["public"], places.post["public"]
+    threads.post_reply(backend.services, people.admin,
+                       cmd.PostReply(thread, first, "reply zqmovedword"))
+    index_all(backend)  # the thread is in the index before it moves
+    threads.move_thread(backend.services, people.admin,
+                        cmd.MoveThread(thread, places.conference["private"]))
+    assert found(backend, ANONYMOUS, "zqmovedword") == []
+    assert found(backend, ANONYMOUS, "zqpublicunique") == []
+    assert len(found(backend, people.staff, "zqmovedword zqpublicunique OR zqmovedword")) == 1
+    assert {h.space for h in search(backend, people.staff, "public subject").hits} == {
+        places.conference["private"]}
+
+
+def test_chat_messages_are_found_edited_and_deleted(backend: Backend, people: People) -> None:
+    room = rooms.create_room(backend.services, people.staff, cmd.CreateRoom(
+        "Coffee", "coffee", visibility="internal"))
+    message, _ = rooms.post_message(backend.services, people.staff,
+                                    cmd.PostMessage(room, "zqespresso machine broke"))
+    assert found(backend, people.other, "zqespresso type:chat") == [f"chat:{message}"]
+    assert found(backend, people.guest, "zqespresso") == []
+    rooms.edit_message(backend.services, people.staff,
+                       cmd.EditMessage(room, message, "zqmoka pot instead"))
+    assert found(backend, people.other, "zqespresso") == []
+    assert found(backend, people.other, "zqmoka") == [f"chat:{message}"]
+    rooms.delete_message(backend.services, people.staff, cmd.DeleteMessage(room, message))
+    assert found(backend, people.other, "zqmoka") == []
+
+
+def test_members_are_found_by_name_and_resume_when_signed_in(
+        backend: Backend, people: People) -> None:
+    members.update_profile(backend.services, people.staff, cmd.UpdateProfile(
+        "Sam Gardener", bio="I grow zqtomatoes", skills=("kubernetes",)))
+    assert found(backend, people.guest, "zqtomatoes") == [f"member:{people.staff.member_id}"]
+    assert found(backend, people.guest, "gardener type:member") == [
+        f"member:{people.staff.member_id}"]
+    assert found(backend, ANONYMOUS, "zqtomatoes") == []
+    members.deactivate_member(backend.services, people.admin,
+                              cmd.DeactivateMember(people.staff.member_id))
+    assert found(backend, people.guest, "zqtomatoes") == []
+
+
+def test_the_index_survives_reopening(backend: Backend, people: People, places: Places) -> None:
+    index_all(backend)
+    backend.search.close()
+    fresh = SearchIndexer(backend.search.index)
+    assert fresh.position()[1] == backend.store.head()
+    assert found(backend, ANONYMOUS, "zqpublicunique")
+
+
+def test_a_new_post_is_searchable_within_two_seconds_from_the_runner(
+        backend: Backend, people: People, places: Places) -> None:
+    # Given the subscriber runner following the log, as `commonroom run` starts it
+    runner = backend.runner(poll_interval=0.2)
+    runner.start()
+    try:
+        # When someone replies
+        started = time.monotonic()
+        threads.post_reply(backend.services, people.staff, cmd.PostReply(
+            places.thread["public"], places.post["public"], "zqfreshly posted"))
+        # Then within two seconds a search finds it
+        hits: list[str] = []
+        while not hits and time.monotonic() - started < 5:
+            with backend.engine.connect() as conn:
+                hits = [h.doc_id for h in backend.search.search(conn, ANONYMOUS, "zqfreshly").hits]
+            time.sleep(0.05)
+        assert hits and time.monotonic() - started < 2.0
+    finally:
+        runner.stop()
+    assert threading.active_count() >= 1
+
+
+def test_many_events_make_one_commit(backend: Backend, people: People, places: Places) -> None:
+    writes: list[int] = []
+    index = backend.search.index
+    original = index.write
+
+    def counting(puts, removes, checkpoint):  # type: ignore[no-untyped-def]
+        writes.append(len(puts))
+        original(puts, removes, checkpoint)
+
+    index.write = counting  # type: ignore[method-assign]
+    for n in range(30):
+        threads.post_reply(backend.services, people.staff, cmd.PostReply(
+            places.thread["public"], places.post["public"], f"reply {n}"))
+    index_all(backend)
+    assert len(writes) == 1 and writes[0] >= 30
