@@ -19,9 +19,7 @@ said yes, and re-checked whenever the log changes who may read what:
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -32,7 +30,8 @@ from sqlalchemy import Connection
 from forum import events as ev
 from forum import queries
 from forum.eventstore import EventStore, Recorded
-from forum.permissions import Viewer, can_read
+from forum.permissions import Viewer, can_read, can_see_presence
+from forum.presence import Presence, SharedPresence
 from forum.subscribers import CommitSignal, SubscriberRunner
 
 log = logging.getLogger(__name__)
@@ -51,73 +50,6 @@ NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.Notif
 # After these, every connected socket's channels are checked against the rule again.
 ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
                  ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
-
-
-# --- who is connected ------------------------------------------------------
-
-
-@dataclass
-class Presence:
-    """Sockets per member, in this process: online while one is not away."""
-
-    sockets: dict[str, dict[str, bool]] = field(default_factory=dict)  # member -> sid -> away
-    owners: dict[str, str] = field(default_factory=dict)  # sid -> member
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, sid: str, member_id: str) -> bool:
-        """Register a socket; True if the member just came online."""
-        with self.lock:
-            was = self._status(member_id)
-            self.sockets.setdefault(member_id, {})[sid] = False
-            self.owners[sid] = member_id
-            return was != "online"
-
-    def remove(self, sid: str) -> str | None:
-        """Forget a socket; returns its member if their status changed."""
-        with self.lock:
-            member_id = self.owners.pop(sid, None)
-            if member_id is None:
-                return None
-            was = self._status(member_id)
-            self.sockets.get(member_id, {}).pop(sid, None)
-            if not self.sockets.get(member_id):
-                self.sockets.pop(member_id, None)
-            return member_id if self._status(member_id) != was else None
-
-    def set_away(self, sid: str, away: bool) -> str | None:
-        with self.lock:
-            member_id = self.owners.get(sid)
-            if member_id is None:
-                return None
-            was = self._status(member_id)
-            self.sockets[member_id][sid] = away
-            return member_id if self._status(member_id) != was else None
-
-    def member_of(self, sid: str) -> str | None:
-        return self.owners.get(sid)
-
-    def sids(self, member_id: str) -> list[str]:
-        with self.lock:
-            return list(self.sockets.get(member_id, {}))
-
-    def all_sids(self) -> list[str]:
-        with self.lock:
-            return list(self.owners)
-
-    def status(self, member_id: str) -> str:
-        with self.lock:
-            return self._status(member_id)
-
-    def _status(self, member_id: str) -> str:
-        states = self.sockets.get(member_id)
-        if not states:
-            return "offline"
-        return "online" if not all(states.values()) else "away"
-
-    def online(self) -> dict[str, str]:
-        with self.lock:
-            return {m: self._status(m) for m in self.sockets}
-
 
 
 # --- the one rule, per channel -------------------------------------------------
@@ -147,13 +79,21 @@ def may_join(conn: Connection, viewer: Viewer, channel: str) -> bool:
         return access is not None and can_read(viewer, access)
     if kind == "member":
         return rest == viewer.member_id
-    return channel == "presence"
+    return channel == "presence" and can_see_presence(viewer)
 
 
 def stream_of(channel: str) -> str | None:
     """The log stream a channel follows, for catch-up (None for channels that have none)."""
     kind, _, rest = channel.partition(":")
     return {"room": f"room-{rest}", "thread": f"thread-{rest}"}.get(kind)
+
+
+def online_members(conn: Connection, presence: Presence) -> dict[str, str]:
+    """Who is online or away, as any member may see it: active members only (a
+    deactivated member's sockets are being closed, perhaps in another process)."""
+    statuses = presence.online()
+    return {row.id: statuses[row.id] for row in queries.get_members(conn, sorted(statuses))
+            if row.active}
 
 
 # --- payloads ------------------------------------------------------------------
@@ -265,16 +205,20 @@ class Live:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self.socketio = SocketIO()
-        self.presence = Presence()
+        self.presence: Presence = Presence()
         self.redis_url: str | None = None
         self.prefix = "commonroom"
         self._runner: SubscriberRunner | None = None
         self._signal: CommitSignal | None = None
 
-    def init_app(self, app: Any, redis_url: str | None, prefix: str = "commonroom") -> None:
+    def init_app(self, app: Any, redis_url: str | None, prefix: str = "commonroom",
+                 presence_timeout: float = 10.0) -> None:
         """Threading mode (simple-websocket); Redis as the message queue when configured,
-        so several web processes deliver to each other's clients. Same origin only."""
+        so several web processes deliver to each other's clients, and as the table of
+        who is online, so they all give the same list. Same origin only."""
         self.redis_url, self.prefix = redis_url, prefix
+        if redis_url:
+            self.presence = SharedPresence(redis_url, prefix, presence_timeout)
         self.socketio.init_app(app, async_mode="threading", message_queue=redis_url,
                                channel=f"{prefix}:socketio",
                                manage_session=False, max_http_buffer_size=64 * 1024,
@@ -289,12 +233,14 @@ class Live:
         wake it at once (otherwise commits in other processes are polled for)."""
         self._runner = self.runner(poll_interval)
         self._runner.start()
+        self.presence.start(self.send_presence)
         if self.redis_url:
             self._signal = CommitSignal(self.redis_url, f"{self.prefix}:commits")
             self.store.on_commit.append(self._signal.publish)
             self._signal.listen(self._runner.wake)
 
     def stop(self) -> None:
+        self.presence.stop()
         if self._signal is not None:
             self.store.on_commit.remove(self._signal.publish)
             self._signal.close()
@@ -355,7 +301,7 @@ class Live:
         else:
             concerned = queries.notified_at(conn, recorded.position)
             if isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
-                concerned = list(self.presence.online())  # a notice may have gone away
+                concerned = self.presence.members_here()  # a notice may have gone away
         for member_id in concerned:
             if not self.presence.sids(member_id):
                 continue
@@ -414,8 +360,9 @@ class Live:
                                "name": member.display_name if member else "",
                                "handle": member.handle if member else ""}, "presence")
 
-    def send_presence_list(self, sid: str) -> None:
-        self.deliver("presence_list", self.presence.online(), sid)
+    def send_presence_list(self, sid: str, conn: Connection) -> None:
+        """Who is online in every process, to one socket allowed to know."""
+        self.deliver("presence_list", online_members(conn, self.presence), sid)
 
     def send_error(self, sid: str, message: str, code: str = "invalid_input") -> None:
         self.deliver("error_message", {"code": code, "message": message}, sid)

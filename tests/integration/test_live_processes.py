@@ -5,6 +5,9 @@ message queue and commit signal, python-socketio clients that disconnect at
 random and rejoin with the last position they saw. At the end every member
 has every message exactly once (after de-duplicating by position, as the
 browser does), in log order; an outsider connected throughout has none.
+
+And "who is online": both processes give the same list, and when one is
+killed with SIGKILL its people go offline within seconds, for everyone.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import socketio
 
 from forum import commands as cmd
@@ -156,3 +160,84 @@ def test_two_processes_random_disconnects_every_message_exactly_once(
         assert follower.arrivals >= MESSAGES
     assert stranger.seen == {}
     assert stranger.refused[0]["ok"] is False
+
+
+class Watcher:
+    """A member's client that remembers the "who is online" list and every change."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.lists: list[dict[str, str]] = []
+        self.changes: list[tuple[str, str]] = []
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("presence_list", self.lists.append)
+        self.client.on("presence", lambda p: self.changes.append((p["member_id"], p["status"])))
+        self.client.connect(url, auth={"token": token}, transports=["websocket"],
+                            wait_timeout=10)
+        wait_for(lambda: bool(self.lists), "a presence list")
+
+
+def wait_for(condition: Any, what: str, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds:.0f} s for {what}")
+        time.sleep(0.05)
+
+
+def test_whos_online_is_one_list_across_processes_and_a_killed_ones_people_go_offline(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    url = redis_url()
+    backend = sqlite_backend(tmp_path, tmp_path_factory)
+    people = People(backend)
+    everyone = (people.staff, people.other, people.admin, people.guest)
+    tokens = {v.member_id: members.issue_api_token(backend.services, v, cmd.IssueApiToken("t"))
+              for v in everyone}
+    backend.dispose()
+    sam, oli, ada, gus = (v.member_id or "" for v in everyone)
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    env = {"redis_url": url, "redis_prefix": prefix, "presence_timeout": "2"}
+    data_dir = make_config(tmp_path).data_dir
+    servers = [start_server(data_dir, free_port(), **env) for _ in range(2)]
+    urls = [f"http://127.0.0.1:{server.args[-1]}" for server in servers]
+    watchers: list[Watcher] = []
+    try:
+        # Sam and Gus on the first process, Oli on the second.
+        watchers += [Watcher(urls[0], tokens[sam]), Watcher(urls[0], tokens[gus]),
+                     Watcher(urls[1], tokens[oli])]
+        # Ada arrives on the second process and sees everyone, wherever they are.
+        ada_watch = Watcher(urls[1], tokens[ada])
+        watchers.append(ada_watch)
+        assert ada_watch.lists[0] == {sam: "online", gus: "online", oli: "online",
+                                      ada: "online"}
+        # The first process gives the same list.
+        again = Watcher(urls[0], tokens[ada])
+        assert again.lists[0] == ada_watch.lists[0]
+        again.client.disconnect()
+        # Away on one process shows on the other.
+        watchers[0].client.call("presence", {"state": "away"}, timeout=10)
+        wait_for(lambda: (sam, "away") in ada_watch.changes, "Sam away")
+
+        # The first process dies without a word: its people go offline within seconds.
+        killed_at = time.monotonic()
+        os.killpg(servers[0].pid, signal.SIGKILL)
+        servers[0].wait(10)
+        wait_for(lambda: {(sam, "offline"), (gus, "offline")} <= set(ada_watch.changes),
+                 "Sam and Gus offline", seconds=10)
+        print(f"offline {time.monotonic() - killed_at:.1f} s after kill -9")
+        assert (oli, "offline") not in ada_watch.changes
+        late = Watcher(urls[1], tokens[gus])
+        watchers.append(late)
+        assert late.lists[0] == {oli: "online", ada: "online", gus: "online"}
+    finally:
+        for watcher in watchers:
+            if watcher.client.connected:
+                watcher.client.disconnect()
+        for server in servers:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(10)
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)

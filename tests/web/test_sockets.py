@@ -261,6 +261,19 @@ def test_presence_online_away_offline(connect: Connect, people: People) -> None:
     assert received(oli, "presence") == [{**sam_is, "status": "offline"}]
 
 
+def test_presence_is_told_only_of_active_members(connect: Connect, backend: Backend,
+                                                 people: People) -> None:
+    """The rule: signed-in members see active members' presence, and nobody else does."""
+    gus = connect("gus")
+    assert gus.is_connected()
+    members.deactivate_member(backend.services, people.admin,
+                              cmd.DeactivateMember(people.guest.member_id or ""))
+    # Gus's socket is still open (the live follower has not run yet): not listed anyway.
+    ada = connect("ada")
+    assert received(ada, "presence_list")[0] == {people.admin.member_id: "online"}
+    assert not connect().is_connected()  # anonymous: no socket, no list
+
+
 def test_an_open_thread_sees_replies_and_never_hidden_words(
         connect: Connect, push: Callable[[], int], backend: Backend, people: People,
         world: World) -> None:
