@@ -19,7 +19,7 @@ said yes, and re-checked whenever the log changes who may read what:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -50,6 +50,8 @@ NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.Notif
 # After these, every connected socket's channels are checked against the rule again.
 ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
                  ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
+MESSAGE_EVENTS = (ev.MessagePosted, ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded,
+                  ev.ReactionRemoved)
 
 
 # --- the one rule, per channel -------------------------------------------------
@@ -110,21 +112,34 @@ def _attr(event: ev.Event, name: str) -> str:
     return str(getattr(event, name))
 
 
+Messages = Mapping[str, dict[str, Any] | None]  # message id -> payload (None: not found)
+
+
+def message_payloads(conn: Connection, message_ids: Iterable[str]) -> dict[str, Any]:
+    """Messages as the room shows them now (a deleted one keeps no words), in two
+    queries however many: a burst of chat is pushed in batches."""
+    ids = list(dict.fromkeys(message_ids))
+    rows = queries.get_messages(conn, ids)
+    reactions = queries.reactions_for(conn, [i for i, r in rows.items() if r.deleted_by is None])
+    result: dict[str, Any] = dict.fromkeys(ids)
+    for row in rows.values():
+        deleted = row.deleted_by is not None
+        result[row.id] = {
+            "id": row.id, "seq": row.seq, "room_id": row.room_id, "author_id": row.author_id,
+            "author_name": row.author_name, "author_handle": row.author_handle,
+            "html": "" if deleted else row.html, "deleted": deleted,
+            "revision": row.revision, "created_at": _iso(row.created_at),
+            "reply_to": row.reply_to, "reply_seq": row.reply_seq,
+            "reply_author_name": row.reply_author_name,
+            "reactions": reactions.get(row.id, []),
+        }
+    return result
+
+
 def message_payload(conn: Connection, message_id: str) -> dict[str, Any] | None:
-    """A message as the room shows it now (a deleted one keeps no words)."""
-    row = queries.get_message(conn, message_id)
-    if row is None:
-        return None
-    deleted = row.deleted_by is not None
-    return {
-        "id": row.id, "seq": row.seq, "room_id": row.room_id, "author_id": row.author_id,
-        "author_name": row.author_name, "author_handle": row.author_handle,
-        "html": "" if deleted else row.html, "deleted": deleted,
-        "revision": row.revision, "created_at": _iso(row.created_at),
-        "reply_to": row.reply_to, "reply_seq": row.reply_seq,
-        "reply_author_name": row.reply_author_name,
-        "reactions": [] if deleted else queries.reactions_for(conn, [row.id]).get(row.id, []),
-    }
+    """One message as the room shows it now."""
+    found: dict[str, Any] | None = message_payloads(conn, [message_id])[message_id]
+    return found
 
 
 def post_payload(conn: Connection, post_id: str) -> dict[str, Any] | None:
@@ -142,14 +157,17 @@ def post_payload(conn: Connection, post_id: str) -> dict[str, Any] | None:
     }
 
 
-def room_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
-    """What a room's clients receive for one event of its stream."""
+def room_event(conn: Connection, recorded: Recorded, known: Messages | None = None
+               ) -> dict[str, Any] | None:
+    """What a room's clients receive for one event of its stream (``known``: the
+    messages of its batch, already looked up)."""
     e = recorded.event
     base: dict[str, Any] = {"position": recorded.position, "room_id": _attr(e, "room_id")}
     match e:
         case ev.MessagePosted() | ev.MessageEdited() | ev.MessageDeleted() | \
                 ev.ReactionAdded() | ev.ReactionRemoved():
-            message = message_payload(conn, e.message_id)
+            message = (known[e.message_id] if known is not None and e.message_id in known
+                       else message_payload(conn, e.message_id))
             if message is None:
                 return None
             kind = "message" if isinstance(e, ev.MessagePosted) else "message_changed"
@@ -265,13 +283,14 @@ class Live:
 
     # --- from the log ---
 
-    def push_room(self, conn: Connection, recorded: Recorded) -> None:
+    def push_room(self, conn: Connection, recorded: Recorded, outbox: RoomOutbox,
+                  known: Messages | None = None) -> None:
         e = recorded.event
         room_id: str = _attr(e, "room_id")
-        payload = room_event(conn, recorded)
+        payload = room_event(conn, recorded, known)
         if payload is None:
             return
-        self.deliver("room_event", payload, f"room:{room_id}")
+        outbox.add(room_id, payload)
         if isinstance(e, ev.MessagePosted):
             self.deliver("activity", {"kind": "room", "id": room_id, "seq": e.seq,
                                    "author_id": e.author_id, "position": recorded.position},
@@ -293,23 +312,26 @@ class Live:
                     "position": recorded.position,
                 }, f"watch:conference:{thread.conference_id}")
 
-    def push_notifications(self, conn: Connection, recorded: Recorded) -> None:
-        """The new unread count to each member concerned who is connected here."""
+    def concerned(self, recorded: Recorded, notified: Mapping[int, list[str]]) -> list[str]:
+        """The members connected here whose unread notifications this event may change."""
         e = recorded.event
         if isinstance(e, ev.NotificationsRead):
             concerned = [e.member_id]
+        elif isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
+            concerned = self.presence.members_here()  # a notice may have gone away
         else:
-            concerned = queries.notified_at(conn, recorded.position)
-            if isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
-                concerned = self.presence.members_here()  # a notice may have gone away
-        for member_id in concerned:
-            if not self.presence.sids(member_id):
-                continue
+            concerned = notified.get(recorded.position, [])
+        return [m for m in concerned if self.presence.sids(m)]
+
+    def push_unread(self, conn: Connection, latest: Mapping[str, int]) -> None:
+        """Each member's unread count as it is now, once, with the position of the
+        newest event that concerned them."""
+        for member_id, position in latest.items():
             viewer = viewer_of(conn, member_id)
             if viewer is not None:
                 self.deliver("notifications", {
                     "unread": queries.count_unread_notifications(conn, viewer),
-                    "position": recorded.position}, f"member:{member_id}")
+                    "position": position}, f"member:{member_id}")
 
     def recheck(self, conn: Connection, sids: Iterable[str]) -> None:
         """Take every socket out of each channel its member may no longer read."""
@@ -343,6 +365,16 @@ class Live:
         missed = self.store.read_stream_after(stream, after, CATCH_UP_LIMIT + 1)
         if missed is None or len(missed) > CATCH_UP_LIMIT:
             return "reset"
+        if channel.startswith("room:"):  # one packet, its messages in one query
+            known = message_payloads(conn, (_attr(r.event, "message_id") for r in missed
+                                            if isinstance(r.event, MESSAGE_EVENTS)))
+            outbox = RoomOutbox(self, to=sid)
+            for recorded in missed:
+                payload = room_event(conn, recorded, known)
+                if payload is not None:
+                    outbox.add(channel, payload)
+            outbox.flush()
+            return "ok"
         for recorded in missed:
             found = _event_for(conn, channel, recorded)
             if found is not None:
@@ -378,14 +410,59 @@ class LivePush:
         self.hub = hub
 
     def handle(self, recorded: Recorded) -> None:
-        e = recorded.event
-        with self.hub.store.engine.connect() as conn:
-            if isinstance(e, ACCESS_EVENTS):
-                # Before anything later is pushed: whoever lost access leaves now.
-                self.hub.recheck(conn, self.hub.presence.all_sids())
-            if isinstance(e, ROOM_EVENTS):
-                self.hub.push_room(conn, recorded)
-            elif isinstance(e, THREAD_EVENTS):
-                self.hub.push_thread(conn, recorded)
-            if isinstance(e, NOTIFYING_EVENTS):
-                self.hub.push_notifications(conn, recorded)
+        self.handle_batch([recorded])
+
+    def handle_batch(self, batch: Sequence[Recorded]) -> None:
+        """Push a batch of committed events, in log order.
+
+        Under a burst of chat the follower finds several events waiting at
+        once. Their messages are looked up in one query, and each room's
+        events of the batch go to its sockets as one ``room_events`` packet
+        (a lone event stays a ``room_event``): 200 sockets cost 200 writes per
+        batch, not per message. A change of access ends the batch's packets
+        first, so nothing after it reaches a socket that lost access.
+        """
+        hub = self.hub
+        outbox = RoomOutbox(hub)
+        latest_unread: dict[str, int] = {}
+        with hub.store.engine.connect() as conn:
+            known = message_payloads(conn, (_attr(r.event, "message_id") for r in batch
+                                            if isinstance(r.event, MESSAGE_EVENTS)))
+            notified = queries.notified_in(conn, (
+                r.position for r in batch if isinstance(r.event, NOTIFYING_EVENTS)))
+            for recorded in batch:
+                e = recorded.event
+                if isinstance(e, ACCESS_EVENTS):
+                    # Before anything later is pushed: whoever lost access leaves now.
+                    outbox.flush()
+                    hub.recheck(conn, hub.presence.all_sids())
+                if isinstance(e, ROOM_EVENTS):
+                    hub.push_room(conn, recorded, outbox, known)
+                elif isinstance(e, THREAD_EVENTS):
+                    hub.push_thread(conn, recorded)
+                if isinstance(e, NOTIFYING_EVENTS):
+                    for member_id in hub.concerned(recorded, notified):
+                        latest_unread[member_id] = recorded.position
+            outbox.flush()
+            hub.push_unread(conn, latest_unread)
+
+
+class RoomOutbox:
+    """A batch's room events, per room, in log order, until flushed."""
+
+    def __init__(self, hub: Live, to: str | None = None) -> None:
+        self.hub = hub
+        self.to = to  # one socket (a catch-up), else each room's channel
+        self.rooms: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, room_id: str, payload: dict[str, Any]) -> None:
+        self.rooms.setdefault(room_id, []).append(payload)
+
+    def flush(self) -> None:
+        for room_id, payloads in self.rooms.items():
+            to = self.to or f"room:{room_id}"
+            if len(payloads) == 1:
+                self.hub.deliver("room_event", payloads[0], to)
+            elif payloads:
+                self.hub.deliver("room_events", payloads, to)
+        self.rooms.clear()

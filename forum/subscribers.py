@@ -34,6 +34,12 @@ class Subscriber(Protocol):
     def handle(self, recorded: Recorded) -> None: ...
 
 
+def _batch_handler(subscriber: Subscriber) -> Callable[[Sequence[Recorded]], None] | None:
+    """A subscriber may take a whole batch at once (``handle_batch``): all or nothing,
+    so a failure repeats the batch from its start."""
+    return getattr(subscriber, "handle_batch", None)
+
+
 @dataclass
 class _Follower:
     subscriber: Subscriber
@@ -104,8 +110,12 @@ class SubscriberRunner:
         name = follower.subscriber.name
         batch = self.store.read_committed(self._where(follower), self.batch)
         done: Recorded | None = None
+        whole = _batch_handler(follower.subscriber)
         try:
-            for recorded in batch:
+            if whole is not None and batch:
+                whole(batch)
+                done = batch[-1]
+            for recorded in batch if whole is None else ():
                 follower.subscriber.handle(recorded)
                 done = recorded
         except Exception:

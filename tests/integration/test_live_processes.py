@@ -58,9 +58,14 @@ class Follower:
             if self.last is None or event["position"] > self.last:
                 self.last = event["position"]
 
+    def _on_events(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            self._on_event(event)
+
     def session(self, seconds: float) -> None:
         client = socketio.Client(reconnection=False)
         client.on("room_event", self._on_event)
+        client.on("room_events", self._on_events)
         client.connect(self.rng.choice(self.urls), auth={"token": self.token},
                        transports=["websocket"], wait_timeout=10)
         try:
@@ -114,6 +119,7 @@ def test_two_processes_random_disconnects_every_message_exactly_once(
 
         stranger_client = socketio.Client(reconnection=False)
         stranger_client.on("room_event", stranger._on_event)
+        stranger_client.on("room_events", stranger._on_events)
         stranger_client.connect(urls[0], auth={"token": stranger.token},
                                 transports=["websocket"])
         stranger.refused.append(stranger_client.call(
