@@ -4,7 +4,9 @@ Real ``commonroom run`` processes on one SQLite database, Redis as Socket.IO's
 message queue and commit signal, python-socketio clients that disconnect at
 random and rejoin with the last position they saw. At the end every member
 has every message exactly once (after de-duplicating by position, as the
-browser does), in log order; an outsider connected throughout has none.
+browser does), in log order; an outsider connected throughout has none. A
+client that missed more than a catch-up holds is told "reset" and, as the
+browser reloads the page, reads the room as it stands and joins from there.
 
 And "who is online": both processes give the same list, and when one is
 killed with SIGKILL its people go offline within seconds, for everyone.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import threading
 import time
 import uuid
@@ -40,9 +43,11 @@ class Follower:
     """One member's client: connects to either server, drops at random, catches up."""
 
     def __init__(self, name: str, token: str, room_id: str, urls: list[str],
-                 rng: random.Random, head: int) -> None:
+                 rng: random.Random, head: int, database: Path | None = None) -> None:
         self.name, self.token, self.room_id, self.urls, self.rng = (
             name, token, room_id, urls, rng)
+        self.database = database
+        self.reloads = 0
         self.seen: dict[int, int] = {}  # position -> seq, de-duplicated
         self.arrivals = 0
         self.last: int | None = head  # as a page gives it: where the room stood when shown
@@ -71,11 +76,30 @@ class Follower:
         try:
             ack = client.call("join", {"kind": "room", "id": self.room_id, "after": self.last},
                               timeout=10)
+            if ack["ok"] and ack["catch_up"] == "reset":
+                self.reload()
+                ack = client.call("join", {"kind": "room", "id": self.room_id,
+                                           "after": self.last}, timeout=10)
             if not ack["ok"]:
                 self.refused.append(ack)
             time.sleep(seconds)
         finally:
             client.disconnect()
+
+    def reload(self) -> None:
+        """What reloading the room's page gives: every message as it stands (scrolling
+        up through the history) and the room's position, read in one transaction."""
+        assert self.database is not None
+        self.reloads += 1
+        with sqlite3.connect(self.database) as db:
+            db.execute("BEGIN")
+            rows = db.execute("SELECT position, seq FROM messages WHERE room_id = ?",
+                              (self.room_id,)).fetchall()
+            head = db.execute("SELECT MAX(position) FROM events WHERE stream_id = ?",
+                              (f"room-{self.room_id}",)).fetchone()[0]
+        with self.lock:
+            self.seen.update({int(p): int(s) for p, s in rows})
+            self.last = max(self.last or 0, int(head))
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -110,7 +134,8 @@ def test_two_processes_random_disconnects_every_message_exactly_once(
     rng = random.Random(20261130)
     try:
         followers = [Follower(v.member_id or "", tokens[v.member_id], room_id, urls,
-                              random.Random(rng.random()), head) for v in inside]
+                              random.Random(rng.random()), head, data_dir / "commonroom.db")
+                     for v in inside]
         stranger = Follower("zoe", tokens[outsider.member_id], room_id, urls, rng, head)
         stop = threading.Event()
         threads = [threading.Thread(target=f.run, args=(stop,)) for f in followers]
@@ -143,7 +168,8 @@ def test_two_processes_random_disconnects_every_message_exactly_once(
             t.start()
         for t in posters:
             t.join(240)
-        print(f"{MESSAGES} messages posted in {time.monotonic() - started:.1f} s")
+        print(f"{MESSAGES} messages posted in {time.monotonic() - started:.1f} s; "
+              f"reloads after a reset: {[f.reloads for f in followers]}")
         stop.set()
         for t in threads:
             t.join(30)
