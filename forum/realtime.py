@@ -6,6 +6,9 @@ Every pushed event carries its log ``position``; a client that reconnects
 sends the last position it saw per channel and :func:`catch_up` sends exactly
 what it missed (the client drops any position it already has).
 
+Events reach a room's sockets as ``room_event`` (one) or ``room_events`` (a
+list in log order: what one batch of the log held for that room).
+
 Channels (Socket.IO rooms), each joined only after the one visibility rule
 said yes, and re-checked whenever the log changes who may read what:
 
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, cast
 
 from flask_socketio import SocketIO
@@ -30,6 +32,15 @@ from sqlalchemy import Connection
 from forum import events as ev
 from forum import queries
 from forum.eventstore import EventStore, Recorded
+from forum.live_payloads import (
+    MESSAGE_EVENTS,
+    Messages,
+    attr_of,
+    event_for,
+    message_payloads,
+    room_event,
+    thread_event,
+)
 from forum.permissions import Viewer, can_read, can_see_presence
 from forum.presence import Presence, SharedPresence
 from forum.subscribers import CommitSignal, SubscriberRunner
@@ -50,8 +61,6 @@ NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.Notif
 # After these, every connected socket's channels are checked against the rule again.
 ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
                  ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
-MESSAGE_EVENTS = (ev.MessagePosted, ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded,
-                  ev.ReactionRemoved)
 
 
 # --- the one rule, per channel -------------------------------------------------
@@ -96,122 +105,6 @@ def online_members(conn: Connection, presence: Presence) -> dict[str, str]:
     statuses = presence.online()
     return {row.id: statuses[row.id] for row in queries.get_members(conn, sorted(statuses))
             if row.active}
-
-
-# --- payloads ------------------------------------------------------------------
-
-
-def _iso(value: datetime | str | None) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def _attr(event: ev.Event, name: str) -> str:
-    """The room or thread an event of a room's or thread's stream belongs to."""
-    return str(getattr(event, name))
-
-
-Messages = Mapping[str, dict[str, Any] | None]  # message id -> payload (None: not found)
-
-
-def message_payloads(conn: Connection, message_ids: Iterable[str]) -> dict[str, Any]:
-    """Messages as the room shows them now (a deleted one keeps no words), in two
-    queries however many: a burst of chat is pushed in batches."""
-    ids = list(dict.fromkeys(message_ids))
-    rows = queries.get_messages(conn, ids)
-    reactions = queries.reactions_for(conn, [i for i, r in rows.items() if r.deleted_by is None])
-    result: dict[str, Any] = dict.fromkeys(ids)
-    for row in rows.values():
-        deleted = row.deleted_by is not None
-        result[row.id] = {
-            "id": row.id, "seq": row.seq, "room_id": row.room_id, "author_id": row.author_id,
-            "author_name": row.author_name, "author_handle": row.author_handle,
-            "html": "" if deleted else row.html, "deleted": deleted,
-            "revision": row.revision, "created_at": _iso(row.created_at),
-            "reply_to": row.reply_to, "reply_seq": row.reply_seq,
-            "reply_author_name": row.reply_author_name,
-            "reactions": reactions.get(row.id, []),
-        }
-    return result
-
-
-def message_payload(conn: Connection, message_id: str) -> dict[str, Any] | None:
-    """One message as the room shows it now."""
-    found: dict[str, Any] | None = message_payloads(conn, [message_id])[message_id]
-    return found
-
-
-def post_payload(conn: Connection, post_id: str) -> dict[str, Any] | None:
-    """A post as anyone who may read its thread sees it (hidden or removed: no words)."""
-    row = queries.get_post(conn, post_id)
-    if row is None:
-        return None
-    withheld = row.deleted_by is not None or row.hidden_by is not None
-    return {
-        "id": row.id, "seq": row.seq, "thread_id": row.thread_id,
-        "author_id": row.author_id, "author_name": row.author_name,
-        "author_handle": row.author_handle, "html": "" if withheld else row.html,
-        "deleted": row.deleted_by is not None, "hidden": row.hidden_by is not None,
-        "revision": row.revision, "created_at": _iso(row.created_at),
-    }
-
-
-def room_event(conn: Connection, recorded: Recorded, known: Messages | None = None
-               ) -> dict[str, Any] | None:
-    """What a room's clients receive for one event of its stream (``known``: the
-    messages of its batch, already looked up)."""
-    e = recorded.event
-    base: dict[str, Any] = {"position": recorded.position, "room_id": _attr(e, "room_id")}
-    match e:
-        case ev.MessagePosted() | ev.MessageEdited() | ev.MessageDeleted() | \
-                ev.ReactionAdded() | ev.ReactionRemoved():
-            message = (known[e.message_id] if known is not None and e.message_id in known
-                       else message_payload(conn, e.message_id))
-            if message is None:
-                return None
-            kind = "message" if isinstance(e, ev.MessagePosted) else "message_changed"
-            return {**base, "kind": kind, "message": message}
-        case ev.MessagesMoved():
-            return {**base, "kind": "moved", "ids": list(e.message_ids),
-                    "thread_id": e.thread_id}
-        case ev.RoomJoined() | ev.RoomLeft():
-            member = queries.get_member(conn, e.member_id)
-            return {**base, "kind": "joined" if isinstance(e, ev.RoomJoined) else "left",
-                    "member": {"id": e.member_id,
-                               "name": member.display_name if member else "",
-                               "handle": member.handle if member else ""}}
-        case _:
-            room = queries.get_room(conn, base["room_id"])
-            if room is None:
-                return None
-            return {**base, "kind": "room", "room": {
-                "name": room.name, "topic": room.topic, "archived": bool(room.archived)}}
-
-
-def thread_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
-    e = recorded.event
-    base: dict[str, Any] = {"position": recorded.position, "thread_id": _attr(e, "thread_id")}
-    post_id = getattr(e, "post_id", None)
-    if post_id is not None:
-        post = post_payload(conn, post_id)
-        if post is None:
-            return None
-        kind = "post" if isinstance(e, ev.ThreadStarted | ev.ReplyPosted) else "post_changed"
-        return {**base, "kind": kind, "post": post}
-    thread = queries.get_thread(conn, base["thread_id"])
-    if thread is None:
-        return None
-    return {**base, "kind": "thread", "thread": {"locked": bool(thread.locked)}}
-
-
-def _event_for(conn: Connection, channel: str, recorded: Recorded
-               ) -> tuple[str, dict[str, Any]] | None:
-    if channel.startswith("room:"):
-        payload = room_event(conn, recorded)
-        return ("room_event", payload) if payload else None
-    payload = thread_event(conn, recorded)
-    return ("thread_event", payload) if payload else None
 
 
 # --- pushing ---------------------------------------------------------------------
@@ -286,7 +179,7 @@ class Live:
     def push_room(self, conn: Connection, recorded: Recorded, outbox: RoomOutbox,
                   known: Messages | None = None) -> None:
         e = recorded.event
-        room_id: str = _attr(e, "room_id")
+        room_id: str = attr_of(e, "room_id")
         payload = room_event(conn, recorded, known)
         if payload is None:
             return
@@ -298,7 +191,7 @@ class Live:
 
     def push_thread(self, conn: Connection, recorded: Recorded) -> None:
         e = recorded.event
-        thread_id: str = _attr(e, "thread_id")
+        thread_id: str = attr_of(e, "thread_id")
         payload = thread_event(conn, recorded)
         if payload is None:
             return
@@ -366,7 +259,7 @@ class Live:
         if missed is None or len(missed) > CATCH_UP_LIMIT:
             return "reset"
         if channel.startswith("room:"):  # one packet, its messages in one query
-            known = message_payloads(conn, (_attr(r.event, "message_id") for r in missed
+            known = message_payloads(conn, (attr_of(r.event, "message_id") for r in missed
                                             if isinstance(r.event, MESSAGE_EVENTS)))
             outbox = RoomOutbox(self, to=sid)
             for recorded in missed:
@@ -376,7 +269,7 @@ class Live:
             outbox.flush()
             return "ok"
         for recorded in missed:
-            found = _event_for(conn, channel, recorded)
+            found = event_for(conn, channel, recorded)
             if found is not None:
                 self.deliver(found[0], found[1], sid)
         return "ok"
@@ -426,7 +319,7 @@ class LivePush:
         outbox = RoomOutbox(hub)
         latest_unread: dict[str, int] = {}
         with hub.store.engine.connect() as conn:
-            known = message_payloads(conn, (_attr(r.event, "message_id") for r in batch
+            known = message_payloads(conn, (attr_of(r.event, "message_id") for r in batch
                                             if isinstance(r.event, MESSAGE_EVENTS)))
             notified = queries.notified_in(conn, (
                 r.position for r in batch if isinstance(r.event, NOTIFYING_EVENTS)))
