@@ -334,9 +334,10 @@ class SharedPresence(Presence):
             while not self._stop.is_set():
                 try:
                     self.beat(announce)
-                except redis.RedisError:
-                    log.warning("presence: heartbeat to Redis failed; retrying",
-                                exc_info=True)
+                except Exception:
+                    # Redis or the database away for a moment: say so, keep beating
+                    # (a process that stops beating is soon taken for dead).
+                    log.exception("presence: heartbeat failed; retrying")
                 self._stop.wait(self.ttl / 4)
 
         self._announce = announce
