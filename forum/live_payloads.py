@@ -38,9 +38,29 @@ Messages = Mapping[str, dict[str, Any] | None]  # message id -> payload (None: n
 def message_payloads(conn: Connection, message_ids: Iterable[str]) -> dict[str, Any]:
     """Messages as the room shows them now (a deleted one keeps no words), in two
     queries however many: a burst of chat is pushed in batches."""
-    ids = list(dict.fromkeys(message_ids))
+    return _payloads(conn, list(dict.fromkeys(message_ids)), set())
+
+
+def batch_messages(conn: Connection, batch: Iterable[Recorded]) -> dict[str, Any]:
+    """The messages a batch of the log's events concerns, looked up together.
+
+    A message only posted in this batch is sent without looking up its
+    reactions: any it has by now were added by later events, which follow
+    with them (live, or in the same catch-up).
+    """
+    ids: dict[str, bool] = {}  # message id -> only posted in this batch
+    for recorded in batch:
+        e = recorded.event
+        if isinstance(e, MESSAGE_EVENTS):
+            posted = isinstance(e, ev.MessagePosted)
+            ids[e.message_id] = ids.get(e.message_id, True) and posted
+    return _payloads(conn, list(ids), {m for m, new in ids.items() if new})
+
+
+def _payloads(conn: Connection, ids: list[str], new: set[str]) -> dict[str, Any]:
     rows = queries.get_messages(conn, ids)
-    reactions = queries.reactions_for(conn, [i for i, r in rows.items() if r.deleted_by is None])
+    reactions = queries.reactions_for(conn, [i for i, r in rows.items()
+                                             if r.deleted_by is None and i not in new])
     result: dict[str, Any] = dict.fromkeys(ids)
     for row in rows.values():
         deleted = row.deleted_by is not None

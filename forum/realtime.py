@@ -33,11 +33,10 @@ from forum import events as ev
 from forum import queries
 from forum.eventstore import EventStore, Recorded
 from forum.live_payloads import (
-    MESSAGE_EVENTS,
     Messages,
     attr_of,
+    batch_messages,
     event_for,
-    message_payloads,
     room_event,
     thread_event,
 )
@@ -259,8 +258,7 @@ class Live:
         if missed is None or len(missed) > CATCH_UP_LIMIT:
             return "reset"
         if channel.startswith("room:"):  # one packet, its messages in one query
-            known = message_payloads(conn, (attr_of(r.event, "message_id") for r in missed
-                                            if isinstance(r.event, MESSAGE_EVENTS)))
+            known = batch_messages(conn, missed)
             outbox = RoomOutbox(self, to=sid)
             for recorded in missed:
                 payload = room_event(conn, recorded, known)
@@ -319,8 +317,7 @@ class LivePush:
         outbox = RoomOutbox(hub)
         latest_unread: dict[str, int] = {}
         with hub.store.engine.connect() as conn:
-            known = message_payloads(conn, (attr_of(r.event, "message_id") for r in batch
-                                            if isinstance(r.event, MESSAGE_EVENTS)))
+            known = batch_messages(conn, batch)
             notified = queries.notified_in(conn, (
                 r.position for r in batch if isinstance(r.event, NOTIFYING_EVENTS)))
             for recorded in batch:

@@ -256,6 +256,24 @@ def test_sending_through_the_socket_goes_through_the_command_path(
     assert changes[-1]["message"]["deleted"] and changes[-1]["message"]["html"] == ""
 
 
+def test_a_new_message_comes_without_reactions_and_its_reactions_follow(
+        connect: Connect, push: Callable[[], int], backend: Backend, people: People) -> None:
+    room_id = lounge(backend, people)
+    oli = connect("oli")
+    oli.emit("join", {"kind": "room", "id": room_id}, callback=True)
+    settle(push, oli)
+    message_id, _ = rooms.post_message(backend.services, people.staff,
+                                       cmd.PostMessage(room_id, "react to me"))
+    push()
+    rooms.react(backend.services, people.other, cmd.React(room_id, message_id, "👍"))
+    push()
+    posted, changed = received(oli, "room_event")
+    assert posted["kind"] == "message" and posted["message"]["reactions"] == []
+    assert changed["kind"] == "message_changed"
+    assert [list(r) for r in changed["message"]["reactions"]] == [["👍", ["oli"]]]
+    assert changed["position"] > posted["position"]
+
+
 def test_messages_are_rate_limited(app: Flask, connect: Connect, backend: Backend,
                                    people: People) -> None:
     room_id = lounge(backend, people)
