@@ -8,10 +8,14 @@ WebSocket with simple-websocket):
   the handlers): a room, the listeners' member and the sender's. A message
   is a ``send`` event on the sender's socket: the socket handler, the room
   decision, the append (projections, notifications) and commit, then the
-  live follower reads the log and delivers to the room's sockets.
+  live follower reads the log and delivers to the room's sockets. In the
+  burst, messages that queue behind the room's writer are appended in one
+  transaction (group commit), and what the follower reads at once reaches
+  each socket as one ``room_events`` packet (a list); the client counts each
+  message in it as a delivery, timed when the packet arrives.
 - peer (``bench/_socketio_peer.py``): a bare python-socketio server that
   broadcasts the same payload to the same room on ``send``, with nothing
-  behind it.
+  behind it: one packet per message, as the library does.
 
 The load is ``bench/js/fanout.mjs`` (node, socket.io-client from npm): 200
 clients join the room (``--quick``: 50), one more sends 5 messages a second

@@ -29,6 +29,10 @@ class Config:
     message_rate_limit: str = "20 per 10 seconds"  # chat messages per member
     typing_rate_limit: str = "10 per 10 seconds"  # typing notices per member
     redis_prefix: str = "commonroom"  # keys and channels in Redis (one per deployment)
+    # With Redis: seconds a web process's sockets count as online after its last
+    # heartbeat (it beats every quarter of this), so a killed process's members
+    # go offline within about 1.25 times this.
+    presence_timeout: float = 10.0
 
     def with_changes(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -69,6 +73,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Config:
         redis_prefix=get("REDIS_PREFIX") or "commonroom",
         message_rate_limit=get("MESSAGE_RATE_LIMIT") or Config.message_rate_limit,
         typing_rate_limit=get("TYPING_RATE_LIMIT") or Config.typing_rate_limit,
+        presence_timeout=float(get("PRESENCE_TIMEOUT") or Config.presence_timeout),
     )
 
 

@@ -40,11 +40,16 @@ class Recorded(NamedTuple):
 
 @dataclass(frozen=True)
 class StreamWrite:
-    """Events for one stream; ``expected_version`` None appends whatever the version."""
+    """Events for one stream; ``expected_version`` None appends whatever the version.
+
+    ``meta`` (acting member, request) overrides the append's own, for a write
+    made on someone else's behalf in a shared transaction (a room's group commit).
+    """
 
     stream_id: str
     events: Sequence[Event]
     expected_version: int | None
+    meta: dict[str, Any] | None = None
 
 
 def utcnow() -> datetime:
@@ -154,24 +159,27 @@ class EventStore:
         stored_at: Any = now if self.postgres else now.strftime(_SQLITE_TIME)
         current = _versions(conn, [w.stream_id for w in writes], self.postgres)
         rows: list[tuple[Any, ...]] = []
-        pending: list[tuple[str, int, Event]] = []
+        pending: list[tuple[str, int, Event, dict[str, Any]]] = []
         for write in writes:
             version = current.get(write.stream_id, 0)
             if write.expected_version is not None and write.expected_version != version:
                 raise ConcurrencyConflict(write.stream_id, write.expected_version, version)
+            own_meta = meta if write.meta is None else write.meta
+            own_json = meta_json if write.meta is None else serialization.dumps(write.meta)
             for new_event in write.events:
                 version += 1
                 event_type, schema_version, data = serialization.encode(new_event)
                 rows.append((write.stream_id, version, event_type, schema_version, data,
-                             meta_json, stored_at))
-                pending.append((write.stream_id, version, new_event))
+                             own_json, stored_at))
+                pending.append((write.stream_id, version, new_event, own_meta))
             current[write.stream_id] = version
         if not rows:
             return []
         positions = self._insert_rows(conn, rows)
         return [
-            Recorded(pos, stream_id, version, new_event, now, meta)
-            for pos, (stream_id, version, new_event) in zip(positions, pending, strict=True)
+            Recorded(pos, stream_id, version, new_event, now, event_meta)
+            for pos, (stream_id, version, new_event, event_meta)
+            in zip(positions, pending, strict=True)
         ]
 
     def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> list[int]:

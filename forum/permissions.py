@@ -133,6 +133,13 @@ def can_see_read_history(viewer: Viewer, conference: ConferenceAccess, author_id
     )
 
 
+def can_see_presence(viewer: Viewer) -> bool:
+    """Who is online, and who is away, is for members: anyone signed in sees it for
+    every active member (as they may open any member's profile and write to them);
+    an anonymous visitor sees nobody's."""
+    return viewer.signed_in
+
+
 def can_administer(viewer: Viewer) -> bool:
     return viewer.signed_in and viewer.role == "admin"
 

@@ -589,16 +589,20 @@ _REPLIED = messages.alias("replied")
 _REPLIED_AUTHOR = members.alias("replied_author")
 
 
+# Built once: constructing this select costs more than running it on a hot path.
+_MESSAGES = (
+    select(messages, members.c.display_name.label("author_name"),
+           members.c.handle.label("author_handle"),
+           _REPLIED.c.seq.label("reply_seq"),
+           _REPLIED_AUTHOR.c.display_name.label("reply_author_name"))
+    .join(members, members.c.id == messages.c.author_id)
+    .outerjoin(_REPLIED, _REPLIED.c.id == messages.c.reply_to)
+    .outerjoin(_REPLIED_AUTHOR, _REPLIED_AUTHOR.c.id == _REPLIED.c.author_id)
+)
+
+
 def _message_query() -> Any:
-    return (
-        select(messages, members.c.display_name.label("author_name"),
-               members.c.handle.label("author_handle"),
-               _REPLIED.c.seq.label("reply_seq"),
-               _REPLIED_AUTHOR.c.display_name.label("reply_author_name"))
-        .join(members, members.c.id == messages.c.author_id)
-        .outerjoin(_REPLIED, _REPLIED.c.id == messages.c.reply_to)
-        .outerjoin(_REPLIED_AUTHOR, _REPLIED_AUTHOR.c.id == _REPLIED.c.author_id)
-    )
+    return _MESSAGES
 
 
 def list_messages(conn: Connection, room_id: str, *, before_seq: int | None = None,
@@ -617,6 +621,15 @@ def list_messages(conn: Connection, room_id: str, *, before_seq: int | None = No
 
 def get_message(conn: Connection, message_id: str) -> DbRow | None:
     return conn.execute(_message_query().where(messages.c.id == message_id)).first()
+
+
+def get_messages(conn: Connection, message_ids: Iterable[str]) -> dict[str, DbRow]:
+    """Messages by id in one query (unknown ids left out)."""
+    ids = list(message_ids)
+    if not ids:
+        return {}
+    return {row.id: row for row in conn.execute(
+        _message_query().where(messages.c.id.in_(ids)))}
 
 
 def reactions_for(conn: Connection, message_ids: Iterable[str]
@@ -762,8 +775,20 @@ def notification_positions(conn: Connection, member_id: str) -> tuple[set[int], 
 
 def notified_at(conn: Connection, position: int) -> list[str]:
     """The members notified of the event at ``position``."""
-    return list(conn.execute(select(notifications.c.member_id)
-                             .where(notifications.c.position == position)).scalars())
+    return notified_in(conn, [position]).get(position, [])
+
+
+def notified_in(conn: Connection, positions: Iterable[int]) -> dict[int, list[str]]:
+    """The members notified of each event at ``positions``, in one query."""
+    wanted = list(positions)
+    if not wanted:
+        return {}
+    found: dict[int, list[str]] = {}
+    for position, member_id in conn.execute(
+            select(notifications.c.position, notifications.c.member_id)
+            .where(notifications.c.position.in_(wanted))):
+        found.setdefault(int(position), []).append(member_id)
+    return found
 
 
 def messages_said(conn: Connection, room_id: str, first_seq: int, last_seq: int) -> list[Said]:

@@ -6,6 +6,9 @@ Every pushed event carries its log ``position``; a client that reconnects
 sends the last position it saw per channel and :func:`catch_up` sends exactly
 what it missed (the client drops any position it already has).
 
+Events reach a room's sockets as ``room_event`` (one) or ``room_events`` (a
+list in log order: what one batch of the log held for that room).
+
 Channels (Socket.IO rooms), each joined only after the one visibility rule
 said yes, and re-checked whenever the log changes who may read what:
 
@@ -19,10 +22,7 @@ said yes, and re-checked whenever the log changes who may read what:
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from flask_socketio import SocketIO
@@ -32,7 +32,16 @@ from sqlalchemy import Connection
 from forum import events as ev
 from forum import queries
 from forum.eventstore import EventStore, Recorded
-from forum.permissions import Viewer, can_read
+from forum.live_payloads import (
+    Messages,
+    attr_of,
+    batch_messages,
+    event_for,
+    room_event,
+    thread_event,
+)
+from forum.permissions import Viewer, can_read, can_see_presence
+from forum.presence import Presence, SharedPresence
 from forum.subscribers import CommitSignal, SubscriberRunner
 
 log = logging.getLogger(__name__)
@@ -51,73 +60,6 @@ NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.Notif
 # After these, every connected socket's channels are checked against the rule again.
 ACCESS_EVENTS = (ev.RoomLeft, ev.RoomCreated, ev.ConferenceAclChanged, ev.ConferenceUpdated,
                  ev.MemberDeactivated, ev.MemberRoleChanged, ev.ThreadMoved)
-
-
-# --- who is connected ------------------------------------------------------
-
-
-@dataclass
-class Presence:
-    """Sockets per member, in this process: online while one is not away."""
-
-    sockets: dict[str, dict[str, bool]] = field(default_factory=dict)  # member -> sid -> away
-    owners: dict[str, str] = field(default_factory=dict)  # sid -> member
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, sid: str, member_id: str) -> bool:
-        """Register a socket; True if the member just came online."""
-        with self.lock:
-            was = self._status(member_id)
-            self.sockets.setdefault(member_id, {})[sid] = False
-            self.owners[sid] = member_id
-            return was != "online"
-
-    def remove(self, sid: str) -> str | None:
-        """Forget a socket; returns its member if their status changed."""
-        with self.lock:
-            member_id = self.owners.pop(sid, None)
-            if member_id is None:
-                return None
-            was = self._status(member_id)
-            self.sockets.get(member_id, {}).pop(sid, None)
-            if not self.sockets.get(member_id):
-                self.sockets.pop(member_id, None)
-            return member_id if self._status(member_id) != was else None
-
-    def set_away(self, sid: str, away: bool) -> str | None:
-        with self.lock:
-            member_id = self.owners.get(sid)
-            if member_id is None:
-                return None
-            was = self._status(member_id)
-            self.sockets[member_id][sid] = away
-            return member_id if self._status(member_id) != was else None
-
-    def member_of(self, sid: str) -> str | None:
-        return self.owners.get(sid)
-
-    def sids(self, member_id: str) -> list[str]:
-        with self.lock:
-            return list(self.sockets.get(member_id, {}))
-
-    def all_sids(self) -> list[str]:
-        with self.lock:
-            return list(self.owners)
-
-    def status(self, member_id: str) -> str:
-        with self.lock:
-            return self._status(member_id)
-
-    def _status(self, member_id: str) -> str:
-        states = self.sockets.get(member_id)
-        if not states:
-            return "offline"
-        return "online" if not all(states.values()) else "away"
-
-    def online(self) -> dict[str, str]:
-        with self.lock:
-            return {m: self._status(m) for m in self.sockets}
-
 
 
 # --- the one rule, per channel -------------------------------------------------
@@ -147,7 +89,7 @@ def may_join(conn: Connection, viewer: Viewer, channel: str) -> bool:
         return access is not None and can_read(viewer, access)
     if kind == "member":
         return rest == viewer.member_id
-    return channel == "presence"
+    return channel == "presence" and can_see_presence(viewer)
 
 
 def stream_of(channel: str) -> str | None:
@@ -156,104 +98,12 @@ def stream_of(channel: str) -> str | None:
     return {"room": f"room-{rest}", "thread": f"thread-{rest}"}.get(kind)
 
 
-# --- payloads ------------------------------------------------------------------
-
-
-def _iso(value: datetime | str | None) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def _attr(event: ev.Event, name: str) -> str:
-    """The room or thread an event of a room's or thread's stream belongs to."""
-    return str(getattr(event, name))
-
-
-def message_payload(conn: Connection, message_id: str) -> dict[str, Any] | None:
-    """A message as the room shows it now (a deleted one keeps no words)."""
-    row = queries.get_message(conn, message_id)
-    if row is None:
-        return None
-    deleted = row.deleted_by is not None
-    return {
-        "id": row.id, "seq": row.seq, "room_id": row.room_id, "author_id": row.author_id,
-        "author_name": row.author_name, "author_handle": row.author_handle,
-        "html": "" if deleted else row.html, "deleted": deleted,
-        "revision": row.revision, "created_at": _iso(row.created_at),
-        "reply_to": row.reply_to, "reply_seq": row.reply_seq,
-        "reply_author_name": row.reply_author_name,
-        "reactions": [] if deleted else queries.reactions_for(conn, [row.id]).get(row.id, []),
-    }
-
-
-def post_payload(conn: Connection, post_id: str) -> dict[str, Any] | None:
-    """A post as anyone who may read its thread sees it (hidden or removed: no words)."""
-    row = queries.get_post(conn, post_id)
-    if row is None:
-        return None
-    withheld = row.deleted_by is not None or row.hidden_by is not None
-    return {
-        "id": row.id, "seq": row.seq, "thread_id": row.thread_id,
-        "author_id": row.author_id, "author_name": row.author_name,
-        "author_handle": row.author_handle, "html": "" if withheld else row.html,
-        "deleted": row.deleted_by is not None, "hidden": row.hidden_by is not None,
-        "revision": row.revision, "created_at": _iso(row.created_at),
-    }
-
-
-def room_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
-    """What a room's clients receive for one event of its stream."""
-    e = recorded.event
-    base: dict[str, Any] = {"position": recorded.position, "room_id": _attr(e, "room_id")}
-    match e:
-        case ev.MessagePosted() | ev.MessageEdited() | ev.MessageDeleted() | \
-                ev.ReactionAdded() | ev.ReactionRemoved():
-            message = message_payload(conn, e.message_id)
-            if message is None:
-                return None
-            kind = "message" if isinstance(e, ev.MessagePosted) else "message_changed"
-            return {**base, "kind": kind, "message": message}
-        case ev.MessagesMoved():
-            return {**base, "kind": "moved", "ids": list(e.message_ids),
-                    "thread_id": e.thread_id}
-        case ev.RoomJoined() | ev.RoomLeft():
-            member = queries.get_member(conn, e.member_id)
-            return {**base, "kind": "joined" if isinstance(e, ev.RoomJoined) else "left",
-                    "member": {"id": e.member_id,
-                               "name": member.display_name if member else "",
-                               "handle": member.handle if member else ""}}
-        case _:
-            room = queries.get_room(conn, base["room_id"])
-            if room is None:
-                return None
-            return {**base, "kind": "room", "room": {
-                "name": room.name, "topic": room.topic, "archived": bool(room.archived)}}
-
-
-def thread_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
-    e = recorded.event
-    base: dict[str, Any] = {"position": recorded.position, "thread_id": _attr(e, "thread_id")}
-    post_id = getattr(e, "post_id", None)
-    if post_id is not None:
-        post = post_payload(conn, post_id)
-        if post is None:
-            return None
-        kind = "post" if isinstance(e, ev.ThreadStarted | ev.ReplyPosted) else "post_changed"
-        return {**base, "kind": kind, "post": post}
-    thread = queries.get_thread(conn, base["thread_id"])
-    if thread is None:
-        return None
-    return {**base, "kind": "thread", "thread": {"locked": bool(thread.locked)}}
-
-
-def _event_for(conn: Connection, channel: str, recorded: Recorded
-               ) -> tuple[str, dict[str, Any]] | None:
-    if channel.startswith("room:"):
-        payload = room_event(conn, recorded)
-        return ("room_event", payload) if payload else None
-    payload = thread_event(conn, recorded)
-    return ("thread_event", payload) if payload else None
+def online_members(conn: Connection, presence: Presence) -> dict[str, str]:
+    """Who is online or away, as any member may see it: active members only (a
+    deactivated member's sockets are being closed, perhaps in another process)."""
+    statuses = presence.online()
+    return {row.id: statuses[row.id] for row in queries.get_members(conn, sorted(statuses))
+            if row.active}
 
 
 # --- pushing ---------------------------------------------------------------------
@@ -265,16 +115,20 @@ class Live:
     def __init__(self, store: EventStore) -> None:
         self.store = store
         self.socketio = SocketIO()
-        self.presence = Presence()
+        self.presence: Presence = Presence()
         self.redis_url: str | None = None
         self.prefix = "commonroom"
         self._runner: SubscriberRunner | None = None
         self._signal: CommitSignal | None = None
 
-    def init_app(self, app: Any, redis_url: str | None, prefix: str = "commonroom") -> None:
+    def init_app(self, app: Any, redis_url: str | None, prefix: str = "commonroom",
+                 presence_timeout: float = 10.0) -> None:
         """Threading mode (simple-websocket); Redis as the message queue when configured,
-        so several web processes deliver to each other's clients. Same origin only."""
+        so several web processes deliver to each other's clients, and as the table of
+        who is online, so they all give the same list. Same origin only."""
         self.redis_url, self.prefix = redis_url, prefix
+        if redis_url:
+            self.presence = SharedPresence(redis_url, prefix, presence_timeout)
         self.socketio.init_app(app, async_mode="threading", message_queue=redis_url,
                                channel=f"{prefix}:socketio",
                                manage_session=False, max_http_buffer_size=64 * 1024,
@@ -289,12 +143,14 @@ class Live:
         wake it at once (otherwise commits in other processes are polled for)."""
         self._runner = self.runner(poll_interval)
         self._runner.start()
+        self.presence.start(self.send_presence)
         if self.redis_url:
             self._signal = CommitSignal(self.redis_url, f"{self.prefix}:commits")
             self.store.on_commit.append(self._signal.publish)
             self._signal.listen(self._runner.wake)
 
     def stop(self) -> None:
+        self.presence.stop()
         if self._signal is not None:
             self.store.on_commit.remove(self._signal.publish)
             self._signal.close()
@@ -319,13 +175,14 @@ class Live:
 
     # --- from the log ---
 
-    def push_room(self, conn: Connection, recorded: Recorded) -> None:
+    def push_room(self, conn: Connection, recorded: Recorded, outbox: RoomOutbox,
+                  known: Messages | None = None) -> None:
         e = recorded.event
-        room_id: str = _attr(e, "room_id")
-        payload = room_event(conn, recorded)
+        room_id: str = attr_of(e, "room_id")
+        payload = room_event(conn, recorded, known)
         if payload is None:
             return
-        self.deliver("room_event", payload, f"room:{room_id}")
+        outbox.add(room_id, payload)
         if isinstance(e, ev.MessagePosted):
             self.deliver("activity", {"kind": "room", "id": room_id, "seq": e.seq,
                                    "author_id": e.author_id, "position": recorded.position},
@@ -333,7 +190,7 @@ class Live:
 
     def push_thread(self, conn: Connection, recorded: Recorded) -> None:
         e = recorded.event
-        thread_id: str = _attr(e, "thread_id")
+        thread_id: str = attr_of(e, "thread_id")
         payload = thread_event(conn, recorded)
         if payload is None:
             return
@@ -347,23 +204,26 @@ class Live:
                     "position": recorded.position,
                 }, f"watch:conference:{thread.conference_id}")
 
-    def push_notifications(self, conn: Connection, recorded: Recorded) -> None:
-        """The new unread count to each member concerned who is connected here."""
+    def concerned(self, recorded: Recorded, notified: Mapping[int, list[str]]) -> list[str]:
+        """The members connected here whose unread notifications this event may change."""
         e = recorded.event
         if isinstance(e, ev.NotificationsRead):
             concerned = [e.member_id]
+        elif isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
+            concerned = self.presence.members_here()  # a notice may have gone away
         else:
-            concerned = queries.notified_at(conn, recorded.position)
-            if isinstance(e, ev.PostDeleted | ev.PostHidden | ev.MessageDeleted):
-                concerned = list(self.presence.online())  # a notice may have gone away
-        for member_id in concerned:
-            if not self.presence.sids(member_id):
-                continue
+            concerned = notified.get(recorded.position, [])
+        return [m for m in concerned if self.presence.sids(m)]
+
+    def push_unread(self, conn: Connection, latest: Mapping[str, int]) -> None:
+        """Each member's unread count as it is now, once, with the position of the
+        newest event that concerned them."""
+        for member_id, position in latest.items():
             viewer = viewer_of(conn, member_id)
             if viewer is not None:
                 self.deliver("notifications", {
                     "unread": queries.count_unread_notifications(conn, viewer),
-                    "position": recorded.position}, f"member:{member_id}")
+                    "position": position}, f"member:{member_id}")
 
     def recheck(self, conn: Connection, sids: Iterable[str]) -> None:
         """Take every socket out of each channel its member may no longer read."""
@@ -397,8 +257,17 @@ class Live:
         missed = self.store.read_stream_after(stream, after, CATCH_UP_LIMIT + 1)
         if missed is None or len(missed) > CATCH_UP_LIMIT:
             return "reset"
+        if channel.startswith("room:"):  # one packet, its messages in one query
+            known = batch_messages(conn, missed)
+            outbox = RoomOutbox(self, to=sid)
+            for recorded in missed:
+                payload = room_event(conn, recorded, known)
+                if payload is not None:
+                    outbox.add(channel, payload)
+            outbox.flush()
+            return "ok"
         for recorded in missed:
-            found = _event_for(conn, channel, recorded)
+            found = event_for(conn, channel, recorded)
             if found is not None:
                 self.deliver(found[0], found[1], sid)
         return "ok"
@@ -414,8 +283,9 @@ class Live:
                                "name": member.display_name if member else "",
                                "handle": member.handle if member else ""}, "presence")
 
-    def send_presence_list(self, sid: str) -> None:
-        self.deliver("presence_list", self.presence.online(), sid)
+    def send_presence_list(self, sid: str, conn: Connection) -> None:
+        """Who is online in every process, to one socket allowed to know."""
+        self.deliver("presence_list", online_members(conn, self.presence), sid)
 
     def send_error(self, sid: str, message: str, code: str = "invalid_input") -> None:
         self.deliver("error_message", {"code": code, "message": message}, sid)
@@ -431,14 +301,58 @@ class LivePush:
         self.hub = hub
 
     def handle(self, recorded: Recorded) -> None:
-        e = recorded.event
-        with self.hub.store.engine.connect() as conn:
-            if isinstance(e, ACCESS_EVENTS):
-                # Before anything later is pushed: whoever lost access leaves now.
-                self.hub.recheck(conn, self.hub.presence.all_sids())
-            if isinstance(e, ROOM_EVENTS):
-                self.hub.push_room(conn, recorded)
-            elif isinstance(e, THREAD_EVENTS):
-                self.hub.push_thread(conn, recorded)
-            if isinstance(e, NOTIFYING_EVENTS):
-                self.hub.push_notifications(conn, recorded)
+        self.handle_batch([recorded])
+
+    def handle_batch(self, batch: Sequence[Recorded]) -> None:
+        """Push a batch of committed events, in log order.
+
+        Under a burst of chat the follower finds several events waiting at
+        once. Their messages are looked up in one query, and each room's
+        events of the batch go to its sockets as one ``room_events`` packet
+        (a lone event stays a ``room_event``): 200 sockets cost 200 writes per
+        batch, not per message. A change of access ends the batch's packets
+        first, so nothing after it reaches a socket that lost access.
+        """
+        hub = self.hub
+        outbox = RoomOutbox(hub)
+        latest_unread: dict[str, int] = {}
+        with hub.store.engine.connect() as conn:
+            known = batch_messages(conn, batch)
+            notified = queries.notified_in(conn, (
+                r.position for r in batch if isinstance(r.event, NOTIFYING_EVENTS)))
+            for recorded in batch:
+                e = recorded.event
+                if isinstance(e, ACCESS_EVENTS):
+                    # Before anything later is pushed: whoever lost access leaves now.
+                    outbox.flush()
+                    hub.recheck(conn, hub.presence.all_sids())
+                if isinstance(e, ROOM_EVENTS):
+                    hub.push_room(conn, recorded, outbox, known)
+                elif isinstance(e, THREAD_EVENTS):
+                    hub.push_thread(conn, recorded)
+                if isinstance(e, NOTIFYING_EVENTS):
+                    for member_id in hub.concerned(recorded, notified):
+                        latest_unread[member_id] = recorded.position
+            outbox.flush()
+            hub.push_unread(conn, latest_unread)
+
+
+class RoomOutbox:
+    """A batch's room events, per room, in log order, until flushed."""
+
+    def __init__(self, hub: Live, to: str | None = None) -> None:
+        self.hub = hub
+        self.to = to  # one socket (a catch-up), else each room's channel
+        self.rooms: dict[str, list[dict[str, Any]]] = {}
+
+    def add(self, room_id: str, payload: dict[str, Any]) -> None:
+        self.rooms.setdefault(room_id, []).append(payload)
+
+    def flush(self) -> None:
+        for room_id, payloads in self.rooms.items():
+            to = self.to or f"room:{room_id}"
+            if len(payloads) == 1:
+                self.hub.deliver("room_event", payloads[0], to)
+            elif payloads:
+                self.hub.deliver("room_events", payloads, to)
+        self.rooms.clear()

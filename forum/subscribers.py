@@ -42,6 +42,12 @@ class Subscriber(Protocol):
     def handle(self, recorded: Recorded) -> None: ...
 
 
+def _batch_handler(subscriber: Subscriber) -> Callable[[Sequence[Recorded]], None] | None:
+    """A subscriber may take a whole batch at once (``handle_batch``): all or nothing,
+    so a failure repeats the batch from its start."""
+    return getattr(subscriber, "handle_batch", None)
+
+
 @dataclass
 class _Follower:
     subscriber: Subscriber
@@ -234,8 +240,12 @@ class SubscriberRunner:
         batch = self.store.read_committed(self._where(follower), self.batch)
         done: Recorded | None = None
         flush = getattr(follower.subscriber, "flush", None)
+        whole = _batch_handler(follower.subscriber)
         try:
-            for recorded in batch:
+            if whole is not None and batch:
+                whole(batch)
+                done = batch[-1]
+            for recorded in batch if whole is None else ():
                 follower.subscriber.handle(recorded)
                 done = recorded
             if flush is not None:

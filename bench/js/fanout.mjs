@@ -31,16 +31,18 @@ for (let i = 0; i < clients; i += 20) {  // connect in waves, as people arrive
                                                  (_, j) => connect({ token: listenerToken },
                                                                    urls[(i + j) % urls.length]))));
 }
+const onEvent = (e) => {
+  if (e.kind !== "message") return;
+  const m = /msg (\d+)/.exec(e.message.html);
+  if (!m) return;
+  const k = +m[1], t = now();
+  latencies.push(t - sent.get(k));
+  received.set(k, (received.get(k) || 0) + 1);
+  if (k >= burstFrom) burstLast = t;
+};
 for (const s of listeners) {
-  s.on("room_event", (e) => {
-    if (e.kind !== "message") return;
-    const m = /msg (\d+)/.exec(e.message.html);
-    if (!m) return;
-    const k = +m[1], t = now();
-    latencies.push(t - sent.get(k));
-    received.set(k, (received.get(k) || 0) + 1);
-    if (k >= burstFrom) burstLast = t;
-  });
+  s.on("room_event", onEvent);
+  s.on("room_events", (list) => list.forEach(onEvent));  // ours: a burst in one packet
 }
 const sender = await connect({ token: senderToken });
 const send = (k) => new Promise((resolve) => {

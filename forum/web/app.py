@@ -150,7 +150,7 @@ def build_app(config: Config | None = None) -> Flask:
 def _go_live(app: Flask, backend: Backend, config: Config) -> None:
     """Socket.IO on the same app; its pushes follow the committed log."""
     live = Live(backend.store)
-    live.init_app(app, config.redis_url, config.redis_prefix)
+    live.init_app(app, config.redis_url, config.redis_prefix, config.presence_timeout)
     sockets.register(live, backend, config.redis_url, config.message_rate_limit,
                      config.typing_rate_limit)
     app.extensions["commonroom_live"] = live

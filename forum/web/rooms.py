@@ -25,6 +25,7 @@ from forum.errors import InvalidInput
 from forum.handlers import rooms
 from forum.model.room import MESSAGE_MAX, REACTIONS, TOPIC_MAX
 from forum.permissions import ConferenceAccess, can_edit_post, can_moderate, can_post, can_read
+from forum.realtime import online_members
 from forum.web import context
 from forum.web.pages import revision_diffs
 
@@ -64,7 +65,7 @@ def index() -> Any:
     viewer = context.viewer()
     summaries = queries.list_rooms(context.db(), viewer,
                                    include_archived=request.args.get("archived") == "1")
-    statuses = current_app.extensions["commonroom_live"].presence.online()
+    statuses = online_members(context.db(), current_app.extensions["commonroom_live"].presence)
     online = [(member, statuses[member.id])
               for member in queries.get_members(context.db(), sorted(statuses))]
     return render_template("rooms/index.html", rooms=summaries, online=online,

@@ -136,23 +136,25 @@ def register(live: Live, backend: Backend, redis_url: str | None,
             member_id = row.id if row is not None and row.active else None
         elif current_user.is_authenticated:
             member_id = current_user.id
-        if member_id is None:
-            raise Refused("sign in (or send an API token) to go live")
-        sid = _sid()
-        came_online = live.presence.add(sid, member_id)
-        join_room(f"member:{member_id}")
-        join_room("presence")
-        live.send_presence_list(sid)
+        with backend.engine.connect() as conn:
+            who = viewer_of(conn, member_id)
+            if who is None or member_id is None:
+                raise Refused("sign in (or send an API token) to go live")
+            sid = _sid()
+            came_online = live.presence.add(sid, member_id)
+            join_room(f"member:{member_id}")
+            if may_join(conn, who, "presence"):  # the one rule: who may see who is online
+                join_room("presence")
+                live.send_presence_list(sid, conn)
         if came_online:
             live.send_presence(member_id, "online")
         return True
 
     @sio.on("disconnect")
     def disconnect(*_args: Any) -> None:
-        sid = _sid()
-        member_id = live.presence.remove(sid)
-        if member_id is not None:
-            live.send_presence(member_id, live.presence.status(member_id))
+        changed = live.presence.remove(_sid())
+        if changed is not None:
+            live.send_presence(*changed)
 
     @sio.on("join")
     @guarded
@@ -246,7 +248,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
             raise InvalidInput("state must be 'online' or 'away'", field="state")
         changed = live.presence.set_away(_sid(), state == "away")
         if changed is not None:
-            live.send_presence(changed, live.presence.status(changed))
+            live.send_presence(*changed)
         return {}
 
     @sio.on_error_default

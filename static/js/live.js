@@ -193,7 +193,11 @@
       typingBox.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
     }
 
-    socket.on("room_event", function (e) {
+    // A burst arrives as one "room_events" packet (a list, in log order).
+    socket.on("room_events", function (list) { list.forEach(onRoomEvent); });
+    socket.on("room_event", onRoomEvent);
+
+    function onRoomEvent(e) {
       if (e.room_id !== roomId || !fresh("room:" + roomId, e.position)) return;
       if (e.kind === "message" || e.kind === "message_changed") {
         if (room.dataset.latest !== "1" && e.kind === "message") return;  // reading history
@@ -223,7 +227,7 @@
         var topic = document.getElementById("room-topic");
         if (topic) topic.textContent = e.room.topic;
       }
-    });
+    }
 
     socket.on("typing", function (t) {
       if (t.room_id !== roomId || t.member_id === me) return;

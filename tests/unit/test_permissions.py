@@ -18,6 +18,7 @@ from forum.permissions import (
     can_moderate,
     can_post,
     can_read,
+    can_see_presence,
     can_see_read_history,
     principal_matches,
     readable_conference_ids,
@@ -201,3 +202,10 @@ def test_access_names_parse_case_insensitively() -> None:
         Access)
     with pytest.raises(ValueError):
         Access.parse("owner")
+
+
+def test_who_is_online_is_for_signed_in_members_only() -> None:
+    assert can_see_presence(Viewer("m1", "guest"))
+    assert can_see_presence(Viewer("m2", "staff"))
+    assert not can_see_presence(ANONYMOUS)
+    assert not can_see_presence(Viewer("m3", "staff", active=False))

@@ -65,7 +65,15 @@ def settle(push: Callable[[], int], *clients: SocketIOTestClient) -> None:
 
 
 def received(client: SocketIOTestClient, name: str) -> list[Any]:
-    return [item["args"][0] for item in client.get_received() if item["name"] == name]
+    """What the client received of one kind, in order; a batch of room events
+    (``room_events``) counts as its events, as the browser takes it."""
+    found: list[Any] = []
+    for item in client.get_received():
+        if item["name"] == name:
+            found.append(item["args"][0])
+        elif name == "room_event" and item["name"] == "room_events":
+            found.extend(item["args"][0])
+    return found
 
 
 def lounge(backend: Backend, people: People, **kwargs: Any) -> str:
@@ -94,6 +102,33 @@ def test_a_message_reaches_the_room_after_commit_with_its_position(
     [event] = received(oli, "room_event")
     assert event["kind"] == "message" and event["message"]["html"] == "<p><strong>hi</strong></p>\n"
     assert event["position"] == backend.store.stream_head(f"room-{room_id}")
+
+
+def test_a_burst_goes_out_as_one_packet_per_room_cut_where_access_changes(
+        connect: Connect, push: Callable[[], int], backend: Backend, people: People) -> None:
+    svc, sam = backend.services, people.staff
+    room_id = lounge(backend, people, visibility="private",
+                     members=(people.other.member_id or "",))
+    oli, watcher = connect("oli"), connect("sam")
+    for client in (oli, watcher):
+        assert client.emit("join", {"kind": "room", "id": room_id}, callback=True)["ok"]
+    settle(push, oli, watcher)
+    for body in ("one", "two"):
+        rooms.post_message(svc, sam, cmd.PostMessage(room_id, body))
+    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(room_id, people.other.member_id or ""))
+    for body in ("three", "four"):
+        rooms.post_message(svc, sam, cmd.PostMessage(room_id, body))
+    assert push() == 5  # one batch
+    heard = [(item["name"], item["args"][0]) for item in oli.get_received()]
+    assert [name for name, _ in heard] == ["room_events", "revoked"]
+    assert [e["message"]["html"] for e in heard[0][1]] == ["<p>one</p>\n", "<p>two</p>\n"]
+    assert heard[1][1] == {"channel": f"room:{room_id}"}
+    packets = [item for item in watcher.get_received() if item["name"].startswith("room_")]
+    assert [p["name"] for p in packets] == ["room_events", "room_events"]
+    kinds = [e["kind"] for p in packets for e in p["args"][0]]
+    positions = [e["position"] for p in packets for e in p["args"][0]]
+    assert kinds == ["message", "message", "left", "message", "message"]
+    assert positions == sorted(positions) and len(set(positions)) == 5
 
 
 def test_nobody_follows_what_they_may_not_read(
@@ -221,6 +256,24 @@ def test_sending_through_the_socket_goes_through_the_command_path(
     assert changes[-1]["message"]["deleted"] and changes[-1]["message"]["html"] == ""
 
 
+def test_a_new_message_comes_without_reactions_and_its_reactions_follow(
+        connect: Connect, push: Callable[[], int], backend: Backend, people: People) -> None:
+    room_id = lounge(backend, people)
+    oli = connect("oli")
+    oli.emit("join", {"kind": "room", "id": room_id}, callback=True)
+    settle(push, oli)
+    message_id, _ = rooms.post_message(backend.services, people.staff,
+                                       cmd.PostMessage(room_id, "react to me"))
+    push()
+    rooms.react(backend.services, people.other, cmd.React(room_id, message_id, "👍"))
+    push()
+    posted, changed = received(oli, "room_event")
+    assert posted["kind"] == "message" and posted["message"]["reactions"] == []
+    assert changed["kind"] == "message_changed"
+    assert [list(r) for r in changed["message"]["reactions"]] == [["👍", ["oli"]]]
+    assert changed["position"] > posted["position"]
+
+
 def test_messages_are_rate_limited(app: Flask, connect: Connect, backend: Backend,
                                    people: People) -> None:
     room_id = lounge(backend, people)
@@ -259,6 +312,19 @@ def test_presence_online_away_offline(connect: Connect, people: People) -> None:
     assert received(oli, "presence") == [{**sam_is, "status": "away"}]
     sam.disconnect()
     assert received(oli, "presence") == [{**sam_is, "status": "offline"}]
+
+
+def test_presence_is_told_only_of_active_members(connect: Connect, backend: Backend,
+                                                 people: People) -> None:
+    """The rule: signed-in members see active members' presence, and nobody else does."""
+    gus = connect("gus")
+    assert gus.is_connected()
+    members.deactivate_member(backend.services, people.admin,
+                              cmd.DeactivateMember(people.guest.member_id or ""))
+    # Gus's socket is still open (the live follower has not run yet): not listed anyway.
+    ada = connect("ada")
+    assert received(ada, "presence_list")[0] == {people.admin.member_id: "online"}
+    assert not connect().is_connected()  # anonymous: no socket, no list
 
 
 def test_an_open_thread_sees_replies_and_never_hidden_words(

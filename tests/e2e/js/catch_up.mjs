@@ -13,10 +13,12 @@ let last = null;
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 
 const socket = io(url, { auth: { token }, transports: ["websocket"], reconnection: false });
-socket.on("room_event", (e) => {
+const onEvent = (e) => {
   received.push({ position: e.position, kind: e.kind, seq: e.message ? e.message.seq : null });
   if (last === null || e.position > last) last = e.position;
-});
+};
+socket.on("room_event", onEvent);
+socket.on("room_events", (list) => list.forEach(onEvent));  // a burst, in log order
 socket.on("connect_error", (err) => { say({ step: "error", message: err.message }); process.exit(2); });
 
 function join(step) {
