@@ -16,7 +16,7 @@ from forum.db import projection_checkpoints, write_connection
 from forum.events import Event
 from forum.eventstore import Recorded, read_batch
 from forum.projections.bulk import bulk_load
-from forum.projections.sql import SCOPE_KEY, batched
+from forum.projections.sql import batched, replaying
 
 E = TypeVar("E", bound=Event)
 Apply = Callable[[Connection, Recorded, Any], None]
@@ -145,8 +145,7 @@ def _replay(
     replayed = 0
     last = {item.name: 0 for item in chosen}
     position = 0
-    conn.info[SCOPE_KEY] = {}  # what projections remember for the whole replay
-    try:
+    with replaying(conn):  # what projections remember for the whole replay
         while chunk := read_batch(conn, position, batch):
             with batched(conn):
                 for item in chosen:
@@ -160,6 +159,4 @@ def _replay(
             replayed += len(chunk)
             if progress is not None:
                 progress(len(chunk))
-    finally:
-        del conn.info[SCOPE_KEY]
     return replayed, last
