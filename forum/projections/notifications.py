@@ -132,11 +132,16 @@ def _viewer(conn: Connection, member_id: str, memory: _Memory | None) -> Viewer 
 def _may_read(conn: Connection, member_id: str, access: ConferenceAccess,
               memory: _Memory | None) -> bool:
     """May the member read the space now (signed in, under the one rule)?"""
-    def look_up() -> bool:
-        viewer = _viewer(conn, member_id, memory)
-        return viewer is not None and viewer.signed_in and can_read(viewer, access)
     # A space is one conference, or one room that is not a conference's.
-    result: bool = _cached(memory, "readable", (member_id, access.conference_id), look_up)
+    key = (member_id, access.conference_id)
+    if memory is not None:
+        known: bool | None = memory.kinds["readable"].get(key)
+        if known is not None:
+            return known
+    viewer = _viewer(conn, member_id, memory)
+    result = viewer is not None and viewer.signed_in and can_read(viewer, access)
+    if memory is not None:
+        memory.kinds["readable"][key] = result
     return result
 
 
@@ -172,8 +177,13 @@ def _room(conn: Connection, room_id: str,
 def _level(conn: Connection, member_id: str, places: Iterable[tuple[str, str]],
            memory: _Memory | None) -> str:
     """The member's level for the first of ``places`` they set one for."""
-    levels: dict[tuple[str, str], str] = _cached(memory, "levels", member_id, lambda: {
-        (t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()})
+    levels: dict[tuple[str, str], str] | None = (
+        memory.kinds["levels"].get(member_id) if memory is not None else None)
+    if levels is None:
+        levels = {(t, i): level
+                  for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()}
+        if memory is not None:
+            memory.kinds["levels"][member_id] = levels
     for place in places:
         if place in levels:
             return levels[place]
@@ -227,7 +237,7 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
              memory: _Memory | None, **where: str | None) -> None:
     """Write one notification per member: the first reason that applies, if they may read."""
     done: set[str] = {actor}
-    at = None
+    row: dict[str, Any] | None = None  # what every notice of this event says
     for kind, member_ids in wanted:
         place = where.get(COALESCED[kind]) if kind in COALESCED else None
         # In a rebuild, the members who have an unread notice for this place already.
@@ -251,14 +261,13 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
                     rec.position
                 if kind in COALESCED:
                     _remember_pending(memory, member_id, kind, place, rec.position)
-            if at is None:
-                at = stamp(conn, rec.occurred_at)
-            _INSERT.run(conn, {
-                "m": member_id, "position": rec.position, "kind": kind, "actor": actor,
-                "conference_id": where.get("conference_id"), "thread_id": where.get("thread_id"),
-                "post_id": where.get("post_id"), "room_id": where.get("room_id"),
-                "message_id": where.get("message_id"), "at": at, "no": False,
-            })
+            if row is None:
+                row = {"position": rec.position, "actor": actor,
+                       "conference_id": where.get("conference_id"),
+                       "thread_id": where.get("thread_id"), "post_id": where.get("post_id"),
+                       "room_id": where.get("room_id"), "message_id": where.get("message_id"),
+                       "at": stamp(conn, rec.occurred_at), "no": False}
+            _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
 
 
 _NOBODY: set[str] = set()
