@@ -84,7 +84,7 @@ class _Memory:
     """
 
     KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching",
-             "watchers", "readable", "notified", "pending", "pending_by_place", "pending_at")
+             "readable", "notified", "pending", "pending_by_place", "pending_at")
 
     def __init__(self) -> None:
         self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
@@ -217,19 +217,17 @@ def _watchers(conn: Connection, conference_id: str | None, thread_id: str | None
     if memory is None:
         rows = _WATCHERS.run(conn, {"c": conference_id, "t": thread_id, "r": room_id})
         return list(dict.fromkeys(member for member, _ in rows.fetchall()))
-    key = (conference_id, thread_id, room_id)
-    known: list[str] | None = memory.kinds["watchers"].get(key)
-    if known is not None:
-        return known
-    watching = memory.kinds["watching"]
+    watching: dict[tuple[str, str | None], list[str]] = memory.kinds["watching"]
     if not watching:
         watching[("", "")] = []  # loaded: everyone watching anything, once per rebuild
         for member, target, target_id in _ALL_WATCHING.run(conn, {}).fetchall():
             watching.setdefault((target, target_id), []).append(member)
-    places = [("conference", conference_id), ("thread", thread_id), ("room", room_id)]
-    found = memory.kinds["watchers"][key] = list(dict.fromkeys(
-        m for place in places for m in watching.get(place, [])))
-    return found
+    found = [members for members in (watching.get(("conference", conference_id)),
+                                     watching.get(("thread", thread_id)),
+                                     watching.get(("room", room_id))) if members]
+    if len(found) == 1:  # usually: the place's own list, read at once, never changed
+        return found[0]
+    return list(dict.fromkeys(m for members in found for m in members))
 
 
 def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAccess,
@@ -391,7 +389,6 @@ def _watch(conn: Connection, rec: Recorded, e: ev.WatchLevelSet) -> None:
         _FIRST_LEVEL.run(conn, params)
     memory = _memory(conn)
     _forget(memory, "levels", e.member_id)
-    _forget(memory, "watchers", everything=True)
     watching = memory.kinds["watching"] if memory is not None else None
     if watching:
         place = watching.setdefault((e.target, e.target_id), [])
