@@ -147,6 +147,10 @@ def _may_read(conn: Connection, member_id: str, access: ConferenceAccess,
 
 def _conference(conn: Connection, conference_id: str,
                 memory: _Memory | None) -> ConferenceAccess | None:
+    if memory is not None and conference_id in memory.kinds["conference"]:  # the usual case
+        known: ConferenceAccess | None = memory.kinds["conference"][conference_id]
+        return known
+
     def look_up() -> ConferenceAccess | None:
         row = _CONFERENCE.run(conn, {"c": conference_id}).fetchone()
         if row is None:
@@ -207,6 +211,8 @@ def _author(conn: Connection, statement: Statement, item_id: str | None,
             memory: _Memory | None) -> list[str]:
     if item_id is None:
         return []
+    if memory is not None and item_id in memory.kinds["author"]:  # the usual case
+        return list(memory.kinds["author"][item_id])
     row = _cached(memory, "author", item_id,
                   lambda: statement.run(conn, {"p": item_id}).fetchone())
     return [row[0]] if row else []
@@ -236,6 +242,9 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
     """Write one notification per member: the first reason that applies, if they may read."""
     done: set[str] = {actor}
     row: dict[str, Any] | None = None  # what every notice of this event says
+    space = access.conference_id
+    readable: dict[tuple[str, str], bool] | None = (
+        memory.kinds["readable"] if memory is not None else None)
     for kind, member_ids in wanted:
         place = where.get(COALESCED[kind]) if kind in COALESCED else None
         # In a rebuild, the members who have an unread notice for this place already.
@@ -249,10 +258,10 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
                 continue
             if memory is None and kind in COALESCED and _pending(conn, member_id, kind, place):
                 continue
-            if not _may_read(conn, member_id, access, memory):
-                continue
-            level = _level(conn, member_id, places, memory)
-            if level == "muted" or (kind in ("thread", "post", "message") and level != "watching"):
+            may_read = readable.get((member_id, space)) if readable is not None else None
+            if may_read is None:
+                may_read = _may_read(conn, member_id, access, memory)
+            if not may_read or not _hears(kind, _level(conn, member_id, places, memory)):
                 continue
             if memory is not None:
                 memory.kinds["notified"][where.get("post_id") or where.get("message_id")] = \
@@ -268,6 +277,12 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
             _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
 
 
+def _hears(kind: str, level: str) -> bool:
+    """Muted hears nothing; normal what concerns the member; watching everything new too."""
+    return level != "muted" and (level == "watching" or kind not in _WATCHED)
+
+
+_WATCHED = frozenset(("thread", "post", "message"))
 _NOBODY: set[str] = set()
 _THREAD_CONFERENCE = Statement("SELECT conference_id FROM threads WHERE id = :t")
 
@@ -307,6 +322,10 @@ def _no_longer_pending(memory: _Memory, member_id: str, *, position: int | None 
 
 
 def _thread_conference(conn: Connection, thread_id: str, memory: _Memory | None) -> str | None:
+    if memory is not None and thread_id in memory.kinds["thread"]:  # the usual case
+        known: str | None = memory.kinds["thread"][thread_id]
+        return known
+
     def look_up() -> str | None:
         row = _THREAD_CONFERENCE.run(conn, {"t": thread_id}).fetchone()
         return str(row[0]) if row else None
