@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, event
 
+from forum.eventstore import stored_text
+
 _NAMED = re.compile(r"(?<!:):(\w+)")
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime
 
@@ -118,7 +120,10 @@ def current_batch(conn: Connection) -> Batch | None:
 
 def stamp(conn: Connection, moment: datetime) -> Any:
     """A time as the database stores it: aware on PostgreSQL, SQLAlchemy's text on SQLite."""
-    return moment if conn.dialect.name == "postgresql" else _sqlite_text(moment)
+    if conn.dialect.name == "postgresql":
+        return moment
+    # A replayed event's time was read from that very text a moment ago.
+    return stored_text(moment) or _sqlite_text(moment)
 
 
 @lru_cache(maxsize=256)
