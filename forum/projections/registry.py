@@ -7,7 +7,9 @@ transaction as its rows, so a read model and its position never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, select, update
@@ -132,6 +134,25 @@ class Projections:
         return replayed
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Within the block, Python's cyclic garbage collector does not run.
+
+    A replay makes millions of objects (events, rows queued for a chunk, what
+    projections remember) that live on past a collection or two, so the
+    collector kept walking them again: a fifth of a rebuild's time, by a
+    sampling profile. None of them needs it (they form no cycles, and are
+    freed by reference counting); it runs again when the replay ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _replay(
     conn: Connection, chosen: Sequence[Projection], batch: int,
     progress: Callable[[int], None] | None,
@@ -145,7 +166,7 @@ def _replay(
     replayed = 0
     last = {item.name: 0 for item in chosen}
     position = 0
-    with replaying(conn):  # what projections remember for the whole replay
+    with replaying(conn), _without_cycle_collection():
         # No projection reads an event's meta (the rebuild test would see one that did).
         while chunk := read_batch(conn, position, batch, with_meta=False):
             with batched(conn):
