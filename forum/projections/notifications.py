@@ -74,10 +74,17 @@ _FORGET = {column: Statement(f"""
 
 
 class _Memory:
-    """What this projection learned during one rebuild (see rebuild_scope), by kind."""
+    """What this projection learned during one rebuild (see rebuild_scope), by kind.
+
+    ``pending`` holds each member's unread coalesced notices by (kind, place);
+    ``pending_by_place`` the same by place, so a post's watchers who already
+    have one are passed over with one set look-up each. ``readable`` is the one
+    rule's answer per (member, space), forgotten whenever a member, conference
+    or room changes (rare events: a rebuild forgets it a few hundred times).
+    """
 
     KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching",
-             "notified", "pending", "pending_at")
+             "readable", "notified", "pending", "pending_by_place", "pending_at")
 
     def __init__(self) -> None:
         self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
@@ -94,16 +101,10 @@ def _memory(conn: Connection) -> _Memory | None:
     return memory
 
 
-def _remembered(conn: Connection, kind: str) -> dict[Any, Any] | None:
-    memory = _memory(conn)
-    return None if memory is None else memory.kinds[kind]
-
-
-def _cached(conn: Connection, kind: str, key: Any, look_up: Callable[[], Any],
-            memory: _Memory | None = None) -> Any:
-    known = memory.kinds[kind] if memory is not None else _remembered(conn, kind)
-    if known is None:
+def _cached(memory: _Memory | None, kind: str, key: Any, look_up: Callable[[], Any]) -> Any:
+    if memory is None:
         return look_up()
+    known = memory.kinds[kind]
     try:
         return known[key]
     except KeyError:
@@ -111,59 +112,89 @@ def _cached(conn: Connection, kind: str, key: Any, look_up: Callable[[], Any],
         return value
 
 
-def _forget(conn: Connection, kind: str, key: Any) -> None:
-    memory = _remembered(conn, kind)
+def _forget(memory: _Memory | None, kind: str, key: Any = None, *, everything: bool = False,
+            ) -> None:
     if memory is not None:
-        memory.pop(key, None)
+        if everything:
+            memory.kinds[kind].clear()
+        else:
+            memory.kinds[kind].pop(key, None)
 
 
-def _viewer(conn: Connection, member_id: str, memory: _Memory | None = None) -> Viewer | None:
+def _viewer(conn: Connection, member_id: str, memory: _Memory | None) -> Viewer | None:
     def look_up() -> Viewer | None:
         row = _MEMBER.run(conn, {"m": member_id}).fetchone()
         return Viewer(row[0], row[1], bool(row[2])) if row else None
-    result: Viewer | None = _cached(conn, "viewer", member_id, look_up, memory)
+    result: Viewer | None = _cached(memory, "viewer", member_id, look_up)
     return result
 
 
-def _conference(conn: Connection, conference_id: str) -> ConferenceAccess | None:
+def _may_read(conn: Connection, member_id: str, access: ConferenceAccess,
+              memory: _Memory | None) -> bool:
+    """May the member read the space now (signed in, under the one rule)?"""
+    # A space is one conference, or one room that is not a conference's.
+    key = (member_id, access.conference_id)
+    if memory is not None:
+        known: bool | None = memory.kinds["readable"].get(key)
+        if known is not None:
+            return known
+    viewer = _viewer(conn, member_id, memory)
+    result = viewer is not None and viewer.signed_in and can_read(viewer, access)
+    if memory is not None:
+        memory.kinds["readable"][key] = result
+    return result
+
+
+def _conference(conn: Connection, conference_id: str,
+                memory: _Memory | None) -> ConferenceAccess | None:
+    if memory is not None and conference_id in memory.kinds["conference"]:  # the usual case
+        known: ConferenceAccess | None = memory.kinds["conference"][conference_id]
+        return known
+
     def look_up() -> ConferenceAccess | None:
         row = _CONFERENCE.run(conn, {"c": conference_id}).fetchone()
         if row is None:
             return None
         return ConferenceAccess(row[0], row[1], tuple((p, a) for p, a in json.loads(row[2])))
-    result: ConferenceAccess | None = _cached(conn, "conference", conference_id, look_up)
+    result: ConferenceAccess | None = _cached(memory, "conference", conference_id, look_up)
     return result
 
 
-def _room(conn: Connection, room_id: str) -> tuple[ConferenceAccess, list[str], str] | None:
+def _room(conn: Connection, room_id: str,
+          memory: _Memory | None) -> tuple[ConferenceAccess, list[str], str] | None:
     """The room under the one rule, its members, and its visibility."""
-    def look_up() -> tuple[str, str, str | None, list[str]] | None:
+    def look_up() -> tuple[ConferenceAccess, list[str], str] | None:
         row = _ROOM.run(conn, {"r": room_id}).fetchone()
         if row is None:
             return None
         members = [m for (m,) in _ROOM_MEMBERS.run(conn, {"r": room_id}).fetchall()]
-        return row[1], row[2], row[3], members
-    found = _cached(conn, "room", room_id, look_up)
-    if found is None:
-        return None
-    visibility, created_by, conference_id, members = found
-    conference = _conference(conn, conference_id) if conference_id else None
-    return room_access(room_id, visibility, created_by, members, conference), members, visibility
+        visibility, created_by, conference_id = row[1], row[2], row[3]
+        conference = _conference(conn, conference_id, memory) if conference_id else None
+        return (room_access(room_id, visibility, created_by, members, conference), members,
+                visibility)
+    # Remembered with its conference's list: forgotten when either changes.
+    result: tuple[ConferenceAccess, list[str], str] | None = _cached(
+        memory, "room", room_id, look_up)
+    return result
 
 
 def _level(conn: Connection, member_id: str, places: Iterable[tuple[str, str]],
-           memory: _Memory | None = None) -> str:
+           memory: _Memory | None) -> str:
     """The member's level for the first of ``places`` they set one for."""
-    levels: dict[tuple[str, str], str] = _cached(conn, "levels", member_id, lambda: {
-        (t, i): level for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()},
-        memory)
+    levels: dict[tuple[str, str], str] | None = (
+        memory.kinds["levels"].get(member_id) if memory is not None else None)
+    if levels is None:
+        levels = {(t, i): level
+                  for t, i, level in _LEVELS.run(conn, {"m": member_id}).fetchall()}
+        if memory is not None:
+            memory.kinds["levels"][member_id] = levels
     for place in places:
         if place in levels:
             return levels[place]
     return "normal"
 
 
-def _mentioned(conn: Connection, body: str) -> list[str]:
+def _mentioned(conn: Connection, body: str, memory: _Memory | None) -> list[str]:
     if "@" not in body:  # most posts mention nobody
         return []
     # The threads or rooms projection rendered this body a moment ago: read the
@@ -172,67 +203,87 @@ def _mentioned(conn: Connection, body: str) -> list[str]:
     for handle in markup.mentions_in(rendering.render(conn, body)):
         def look_up(handle: str = handle) -> Any:
             return _HANDLE.run(conn, {"h": handle.lower()}).fetchone()
-        found.append(_cached(conn, "handle", handle.lower(), look_up))
+        found.append(_cached(memory, "handle", handle.lower(), look_up))
     return [row[0] for row in found if row is not None]
 
 
-def _author(conn: Connection, statement: Statement, item_id: str | None) -> list[str]:
+def _author(conn: Connection, statement: Statement, item_id: str | None,
+            memory: _Memory | None) -> list[str]:
     if item_id is None:
         return []
-    row = _cached(conn, "author", item_id,
+    if memory is not None and item_id in memory.kinds["author"]:  # the usual case
+        return list(memory.kinds["author"][item_id])
+    row = _cached(memory, "author", item_id,
                   lambda: statement.run(conn, {"p": item_id}).fetchone())
     return [row[0]] if row else []
 
 
 def _watchers(conn: Connection, conference_id: str | None, thread_id: str | None,
-              room_id: str | None) -> list[str]:
-    watching: dict[tuple[str, str | None], list[str]] | None = _remembered(conn, "watching")
-    if watching is None:
+              room_id: str | None, memory: _Memory | None) -> list[str]:
+    if memory is None:
         rows = _WATCHERS.run(conn, {"c": conference_id, "t": thread_id, "r": room_id})
         return list(dict.fromkeys(member for member, _ in rows.fetchall()))
+    watching: dict[tuple[str, str | None], list[str]] = memory.kinds["watching"]
     if not watching:
         watching[("", "")] = []  # loaded: everyone watching anything, once per rebuild
         for member, target, target_id in _ALL_WATCHING.run(conn, {}).fetchall():
             watching.setdefault((target, target_id), []).append(member)
-    places = [("conference", conference_id), ("thread", thread_id), ("room", room_id)]
-    return list(dict.fromkeys(m for place in places for m in watching.get(place, [])))
+    found = [members for members in (watching.get(("conference", conference_id)),
+                                     watching.get(("thread", thread_id)),
+                                     watching.get(("room", room_id))) if members]
+    if len(found) == 1:  # usually: the place's own list, read at once, never changed
+        return found[0]
+    return list(dict.fromkeys(m for members in found for m in members))
 
 
 def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAccess,
              places: list[tuple[str, str]], wanted: list[tuple[str, Iterable[str]]],
-             **where: str | None) -> None:
+             memory: _Memory | None, **where: str | None) -> None:
     """Write one notification per member: the first reason that applies, if they may read."""
     done: set[str] = {actor}
-    memory = _memory(conn)
+    row: dict[str, Any] | None = None  # what every notice of this event says
+    space = access.conference_id
+    readable: dict[tuple[str, str], bool] | None = (
+        memory.kinds["readable"] if memory is not None else None)
     for kind, member_ids in wanted:
+        place = where.get(COALESCED[kind]) if kind in COALESCED else None
+        # In a rebuild, the members who have an unread notice for this place already.
+        pending: set[str] = (memory.kinds["pending_by_place"].get((kind, place), _NOBODY)
+                             if memory is not None and kind in COALESCED else _NOBODY)
         for member_id in member_ids:
             if member_id in done:
                 continue
             done.add(member_id)
-            if kind in COALESCED and _pending(conn, memory, member_id, kind,
-                                              where.get(COALESCED[kind])):
+            if member_id in pending:
                 continue
-            viewer = _viewer(conn, member_id, memory)
-            if viewer is None or not viewer.signed_in or not can_read(viewer, access):
+            if memory is None and kind in COALESCED and _pending(conn, member_id, kind, place):
                 continue
-            level = _level(conn, member_id, places, memory)
-            if level == "muted" or (kind in ("thread", "post", "message") and level != "watching"):
+            may_read = readable.get((member_id, space)) if readable is not None else None
+            if may_read is None:
+                may_read = _may_read(conn, member_id, access, memory)
+            if not may_read or not _hears(kind, _level(conn, member_id, places, memory)):
                 continue
             if memory is not None:
                 memory.kinds["notified"][where.get("post_id") or where.get("message_id")] = \
                     rec.position
                 if kind in COALESCED:
-                    _remember_pending(memory, member_id, kind, where.get(COALESCED[kind]),
-                                      rec.position)
-            _INSERT.run(conn, {
-                "m": member_id, "position": rec.position, "kind": kind, "actor": actor,
-                "conference_id": where.get("conference_id"), "thread_id": where.get("thread_id"),
-                "post_id": where.get("post_id"), "room_id": where.get("room_id"),
-                "message_id": where.get("message_id"), "at": stamp(conn, rec.occurred_at),
-                "no": False,
-            })
+                    _remember_pending(memory, member_id, kind, place, rec.position)
+            if row is None:
+                row = {"position": rec.position, "actor": actor,
+                       "conference_id": where.get("conference_id"),
+                       "thread_id": where.get("thread_id"), "post_id": where.get("post_id"),
+                       "room_id": where.get("room_id"), "message_id": where.get("message_id"),
+                       "at": stamp(conn, rec.occurred_at), "no": False}
+            _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
 
 
+def _hears(kind: str, level: str) -> bool:
+    """Muted hears nothing; normal what concerns the member; watching everything new too."""
+    return level != "muted" and (level == "watching" or kind not in _WATCHED)
+
+
+_WATCHED = frozenset(("thread", "post", "message"))
+_NOBODY: set[str] = set()
 _THREAD_CONFERENCE = Statement("SELECT conference_id FROM threads WHERE id = :t")
 
 # "New in a place you watch" is said once until read: a member with an unread
@@ -243,19 +294,22 @@ _PENDING = {column: Statement(f"""
     AND {column} = :place LIMIT 1""") for column in COALESCED.values()}
 
 
-def _pending(conn: Connection, memory: _Memory | None, member_id: str, kind: str,
-             place: str | None) -> bool:
+def _pending(conn: Connection, member_id: str, kind: str, place: str | None) -> bool:
     """Has the member an unread notice of this kind for this place?"""
-    if memory is None:
-        return _PENDING[COALESCED[kind]].run(conn, {
-            "m": member_id, "no": False, "kind": kind, "place": place}).fetchone() is not None
-    return (kind, place) in memory.kinds["pending"].get(member_id, {})
+    return _PENDING[COALESCED[kind]].run(conn, {
+        "m": member_id, "no": False, "kind": kind, "place": place}).fetchone() is not None
 
 
 def _remember_pending(memory: _Memory, member_id: str, kind: str, place: str | None,
                       position: int) -> None:
     memory.kinds["pending"].setdefault(member_id, {})[(kind, place)] = position
+    memory.kinds["pending_by_place"].setdefault((kind, place), set()).add(member_id)
     memory.kinds["pending_at"].setdefault(position, []).append((member_id, kind, place))
+
+
+def _not_pending(memory: _Memory, member_id: str, key: tuple[str, str | None]) -> None:
+    del memory.kinds["pending"][member_id][key]
+    memory.kinds["pending_by_place"][key].discard(member_id)
 
 
 def _no_longer_pending(memory: _Memory, member_id: str, *, position: int | None = None,
@@ -264,56 +318,61 @@ def _no_longer_pending(memory: _Memory, member_id: str, *, position: int | None 
     pending = memory.kinds["pending"].get(member_id, {})
     for key, at in list(pending.items()):
         if at == position or (up_to is not None and at <= up_to):
-            del pending[key]
+            _not_pending(memory, member_id, key)
 
 
-def _thread_conference(conn: Connection, thread_id: str) -> str | None:
+def _thread_conference(conn: Connection, thread_id: str, memory: _Memory | None) -> str | None:
+    if memory is not None and thread_id in memory.kinds["thread"]:  # the usual case
+        known: str | None = memory.kinds["thread"][thread_id]
+        return known
+
     def look_up() -> str | None:
         row = _THREAD_CONFERENCE.run(conn, {"t": thread_id}).fetchone()
         return str(row[0]) if row else None
-    result: str | None = _cached(conn, "thread", thread_id, look_up)
+    result: str | None = _cached(memory, "thread", thread_id, look_up)
     return result
 
 
 @projection.on(ev.ThreadStarted, ev.ReplyPosted)
 def _posted(conn: Connection, rec: Recorded, e: ev.ThreadStarted | ev.ReplyPosted) -> None:
+    memory = _memory(conn)
     if isinstance(e, ev.ThreadStarted):
         conference_id: str | None = e.conference_id
-        memory = _remembered(conn, "thread")
         if memory is not None:
-            memory[e.thread_id] = e.conference_id
+            memory.kinds["thread"][e.thread_id] = e.conference_id
+        parent_id = None
     else:
-        conference_id = _thread_conference(conn, e.thread_id)
-    authors = _remembered(conn, "author")
-    if authors is not None:
-        authors[e.post_id] = (e.author_id,)
-    access = _conference(conn, conference_id) if conference_id else None
+        conference_id = _thread_conference(conn, e.thread_id, memory)
+        parent_id = e.parent_post_id
+    if memory is not None:
+        memory.kinds["author"][e.post_id] = (e.author_id,)
+    access = _conference(conn, conference_id, memory) if conference_id else None
     if access is None:
         return
     places = [("thread", e.thread_id), ("conference", conference_id or "")]
-    replied = _author(conn, _POST_AUTHOR, getattr(e, "parent_post_id", None))
-    watchers = _watchers(conn, conference_id, e.thread_id, None)
+    replied = _author(conn, _POST_AUTHOR, parent_id, memory)
+    watchers = _watchers(conn, conference_id, e.thread_id, None, memory)
     _deliver(conn, rec, e.author_id, access, places, [
-        ("mention", _mentioned(conn, e.body)), ("reply", replied),
+        ("mention", _mentioned(conn, e.body, memory)), ("reply", replied),
         ("thread" if isinstance(e, ev.ThreadStarted) else "post", watchers),
-    ], conference_id=conference_id, thread_id=e.thread_id, post_id=e.post_id)
+    ], memory, conference_id=conference_id, thread_id=e.thread_id, post_id=e.post_id)
 
 
 @projection.on(ev.MessagePosted)
 def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
-    found = _room(conn, e.room_id)
+    memory = _memory(conn)
+    found = _room(conn, e.room_id, memory)
     if found is None:
         return
     access, members, visibility = found
-    authors = _remembered(conn, "author")
-    if authors is not None:
-        authors[e.message_id] = (e.author_id,)
+    if memory is not None:
+        memory.kinds["author"][e.message_id] = (e.author_id,)
     direct = members if visibility == "direct" else []
     _deliver(conn, rec, e.author_id, access, [("room", e.room_id)], [
-        ("direct", direct), ("mention", _mentioned(conn, e.body)),
-        ("reply", _author(conn, _MESSAGE_AUTHOR, e.reply_to)),
-        ("message", _watchers(conn, None, None, e.room_id)),
-    ], room_id=e.room_id, message_id=e.message_id)
+        ("direct", direct), ("mention", _mentioned(conn, e.body, memory)),
+        ("reply", _author(conn, _MESSAGE_AUTHOR, e.reply_to, memory)),
+        ("message", _watchers(conn, None, None, e.room_id, memory)),
+    ], memory, room_id=e.room_id, message_id=e.message_id)
 
 
 def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
@@ -325,7 +384,7 @@ def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
             for member_id, kind, place in memory.kinds["pending_at"].pop(position, []):
                 pending = memory.kinds["pending"].get(member_id, {})
                 if pending.get((kind, place)) == position:
-                    del pending[(kind, place)]
+                    _not_pending(memory, member_id, (kind, place))
         return
     row = _POSITION[table].run(conn, {"id": item_id}).fetchone()
     if row is not None:
@@ -347,8 +406,9 @@ def _watch(conn: Connection, rec: Recorded, e: ev.WatchLevelSet) -> None:
     params = {"m": e.member_id, "target": e.target, "id": e.target_id, "level": e.level}
     if not _SET_LEVEL.run(conn, params).rowcount:
         _FIRST_LEVEL.run(conn, params)
-    _forget(conn, "levels", e.member_id)
-    watching = _remembered(conn, "watching")
+    memory = _memory(conn)
+    _forget(memory, "levels", e.member_id)
+    watching = memory.kinds["watching"] if memory is not None else None
     if watching:
         place = watching.setdefault((e.target, e.target_id), [])
         if e.member_id in place:
@@ -363,25 +423,32 @@ def _watch(conn: Connection, rec: Recorded, e: ev.WatchLevelSet) -> None:
 @projection.on(ev.MemberRegistered, ev.MemberRoleChanged, ev.MemberDeactivated,
                ev.MemberReactivated)
 def _member_changed(conn: Connection, rec: Recorded, e: ev.Event) -> None:
-    _forget(conn, "viewer", getattr(e, "member_id", None))
+    memory = _memory(conn)
+    _forget(memory, "viewer", getattr(e, "member_id", None))
+    _forget(memory, "readable", everything=True)
     if isinstance(e, ev.MemberRegistered):
-        _forget(conn, "handle", e.handle)
+        _forget(memory, "handle", e.handle)
 
 
 @projection.on(ev.ConferenceUpdated, ev.ConferenceAclChanged)
 def _conference_changed(conn: Connection, rec: Recorded,
                         e: ev.ConferenceUpdated | ev.ConferenceAclChanged) -> None:
-    _forget(conn, "conference", e.conference_id)
+    memory = _memory(conn)
+    _forget(memory, "conference", e.conference_id)
+    _forget(memory, "room", everything=True)  # a room of this conference has its list
+    _forget(memory, "readable", everything=True)
 
 
 @projection.on(ev.ThreadMoved)
 def _thread_moved(conn: Connection, rec: Recorded, e: ev.ThreadMoved) -> None:
-    _forget(conn, "thread", e.thread_id)
+    _forget(_memory(conn), "thread", e.thread_id)
 
 
 @projection.on(ev.RoomJoined, ev.RoomLeft)
 def _room_changed(conn: Connection, rec: Recorded, e: ev.RoomJoined | ev.RoomLeft) -> None:
-    _forget(conn, "room", e.room_id)
+    memory = _memory(conn)
+    _forget(memory, "room", e.room_id)
+    _forget(memory, "readable", everything=True)
 
 
 @projection.on(ev.NotificationsRead)

@@ -7,7 +7,9 @@ transaction as its rows, so a read model and its position never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, select, update
@@ -16,7 +18,7 @@ from forum.db import projection_checkpoints, write_connection
 from forum.events import Event
 from forum.eventstore import Recorded, read_batch
 from forum.projections.bulk import bulk_load
-from forum.projections.sql import SCOPE_KEY, batched
+from forum.projections.sql import batched, replaying
 
 E = TypeVar("E", bound=Event)
 Apply = Callable[[Connection, Recorded, Any], None]
@@ -132,6 +134,25 @@ class Projections:
         return replayed
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Within the block, Python's cyclic garbage collector does not run.
+
+    A replay makes millions of objects (events, rows queued for a chunk, what
+    projections remember) that live on past a collection or two, so the
+    collector kept walking them again: a fifth of a rebuild's time, by a
+    sampling profile. None of them needs it (they form no cycles, and are
+    freed by reference counting); it runs again when the replay ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _replay(
     conn: Connection, chosen: Sequence[Projection], batch: int,
     progress: Callable[[int], None] | None,
@@ -145,9 +166,9 @@ def _replay(
     replayed = 0
     last = {item.name: 0 for item in chosen}
     position = 0
-    conn.info[SCOPE_KEY] = {}  # what projections remember for the whole replay
-    try:
-        while chunk := read_batch(conn, position, batch):
+    with replaying(conn), _without_cycle_collection():
+        # No projection reads an event's meta (the rebuild test would see one that did).
+        while chunk := read_batch(conn, position, batch, with_meta=False):
             with batched(conn):
                 for item in chosen:
                     for prepare in item.preparers:
@@ -160,6 +181,4 @@ def _replay(
             replayed += len(chunk)
             if progress is not None:
                 progress(len(chunk))
-    finally:
-        del conn.info[SCOPE_KEY]
     return replayed, last

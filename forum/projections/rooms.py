@@ -1,7 +1,10 @@
 """Chat rooms, their members, messages (rendered once), reactions and read markers.
 
 Every event of a room's stream moves ``rooms.version``: the room handlers
-decide from these rows and append at that version.
+decide from these rows and append at that version. Every write is deferrable:
+during a rebuild it waits in its table's queue, which is flushed before any
+statement reads that table (the notifications projection reads rooms,
+room_members and messages).
 """
 
 from __future__ import annotations
@@ -31,40 +34,47 @@ _CREATE = Statement("""
     INSERT INTO rooms (id, slug, name, topic, visibility, conference_id, created_by, created_at,
                        archived, last_seq, version)
     VALUES (:id, :slug, :name, :topic, :visibility, :conference_id, :created_by, :at,
-            :no, 0, :v)""")
+            :no, 0, :v)""", deferrable=True)
 _JOIN = Statement("""
-    INSERT INTO room_members (room_id, member_id, joined_at) VALUES (:r, :m, :at)""")
-_LEAVE = Statement("DELETE FROM room_members WHERE room_id = :r AND member_id = :m")
+    INSERT INTO room_members (room_id, member_id, joined_at) VALUES (:r, :m, :at)""",
+    deferrable=True)
+_LEAVE = Statement("DELETE FROM room_members WHERE room_id = :r AND member_id = :m",
+                   deferrable=True)
 _SET = {
-    name: Statement(f"UPDATE rooms SET version = :v, {name} = :value WHERE id = :r")
+    name: Statement(f"UPDATE rooms SET version = :v, {name} = :value WHERE id = :r",
+                    deferrable=True)
     for name in ("name", "topic", "archived")
 }
-_VERSION = Statement("UPDATE rooms SET version = :v WHERE id = :r")
+_VERSION = Statement("UPDATE rooms SET version = :v WHERE id = :r", deferrable=True)
 _POSTED = Statement("""
-    UPDATE rooms SET version = :v, last_seq = :seq, last_message_at = :at WHERE id = :r""")
+    UPDATE rooms SET version = :v, last_seq = :seq, last_message_at = :at WHERE id = :r""",
+    deferrable=True)
 _INSERT_MESSAGE = Statement("""
     INSERT INTO messages (id, room_id, seq, author_id, body, html, reply_to, created_at,
                           revision, position)
-    VALUES (:id, :r, :seq, :author_id, :body, :html, :reply_to, :at, 1, :position)""")
+    VALUES (:id, :r, :seq, :author_id, :body, :html, :reply_to, :at, 1, :position)""",
+    deferrable=True)
 _INSERT_REVISION = Statement("""
     INSERT INTO message_revisions (message_id, revision, body, editor_id, edited_at)
     VALUES (:id, :revision, :body, :editor_id, :at)""", deferrable=True)
 _EDIT = Statement("""
     UPDATE messages SET body = :body, html = :html, revision = :revision, edited_at = :at
-    WHERE id = :id""")
-_DELETE = Statement("UPDATE messages SET deleted_by = :by, body = '', html = '' WHERE id = :id")
-_MOVED = Statement("UPDATE messages SET moved_to = :thread WHERE id = :id")
+    WHERE id = :id""", deferrable=True)
+_DELETE = Statement("UPDATE messages SET deleted_by = :by, body = '', html = '' WHERE id = :id",
+                    deferrable=True)
+_MOVED = Statement("UPDATE messages SET moved_to = :thread WHERE id = :id", deferrable=True)
 _REACT = Statement("""
     INSERT INTO reactions (message_id, member_id, emoji, room_id, reacted_at)
-    VALUES (:id, :m, :emoji, :r, :at)""")
+    VALUES (:id, :m, :emoji, :r, :at)""", deferrable=True)
 _UNREACT = Statement("""
-    DELETE FROM reactions WHERE message_id = :id AND member_id = :m AND emoji = :emoji""")
-_MOVE_MARKER = Statement("""
-    UPDATE room_read_markers SET up_to_seq = :seq, read_at = :at
-    WHERE member_id = :m AND room_id = :r""")
-_FIRST_MARKER = Statement("""
+    DELETE FROM reactions WHERE message_id = :id AND member_id = :m AND emoji = :emoji""",
+    deferrable=True)
+# A marker moves either way, so the last read wins (as reading's read_markers).
+_MARK = Statement("""
     INSERT INTO room_read_markers (member_id, room_id, up_to_seq, read_at)
-    VALUES (:m, :r, :seq, :at)""")
+    VALUES (:m, :r, :seq, :at)
+    ON CONFLICT (member_id, room_id)
+    DO UPDATE SET up_to_seq = excluded.up_to_seq, read_at = excluded.read_at""", deferrable=True)
 
 
 @projection.before_chunk
@@ -162,5 +172,4 @@ def _reacted(conn: Connection, rec: Recorded, e: ev.ReactionAdded | ev.ReactionR
 def _read(conn: Connection, rec: Recorded, e: ev.RoomRead) -> None:
     params = {"m": e.member_id, "r": e.room_id, "seq": e.up_to_seq,
               "at": stamp(conn, rec.occurred_at)}
-    if not _MOVE_MARKER.run(conn, params).rowcount:
-        _FIRST_MARKER.run(conn, params)
+    _MARK.run(conn, params)

@@ -20,12 +20,19 @@ from typing import Any
 
 from sqlalchemy import Connection, event
 
+from forum.eventstore import stored_text
+
 _NAMED = re.compile(r"(?<!:):(\w+)")
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime
 
 
 _TABLE = re.compile(r"\b(?:INTO|UPDATE|FROM)\s+(\w+)", re.I)
-BATCH_KEY = "commonroom_batch"
+
+# A rebuild's batch and scope, by the connection replaying. Not ``conn.info``:
+# its property chain costs about a microsecond, and a rebuild asks millions of
+# times. Other connections (other threads' appends) are simply not in here.
+_BATCHES: dict[Connection, Batch] = {}
+_SCOPES: dict[Connection, dict[str, Any]] = {}
 
 
 class Statement:
@@ -49,7 +56,7 @@ class Statement:
 
     def run(self, conn: Connection, params: dict[str, Any]) -> Any:
         """Execute (or, batched and deferrable, queue); returns the driver cursor."""
-        batch: Batch | None = conn.info.get(BATCH_KEY)
+        batch = _BATCHES.get(conn)
         if batch is not None:
             if self.deferrable:
                 batch.add(self, params)
@@ -97,24 +104,26 @@ def batched(conn: Connection) -> Iterator[Batch]:
     def flush_first(*_args: Any) -> None:
         batch.flush(conn)
 
-    conn.info[BATCH_KEY] = batch
+    _BATCHES[conn] = batch
     event.listen(conn, "before_execute", flush_first)
     try:
         yield batch
         batch.flush(conn)
     finally:
         event.remove(conn, "before_execute", flush_first)
-        del conn.info[BATCH_KEY]
+        del _BATCHES[conn]
 
 
 def current_batch(conn: Connection) -> Batch | None:
-    batch: Batch | None = conn.info.get(BATCH_KEY)
-    return batch
+    return _BATCHES.get(conn)
 
 
 def stamp(conn: Connection, moment: datetime) -> Any:
     """A time as the database stores it: aware on PostgreSQL, SQLAlchemy's text on SQLite."""
-    return moment if conn.dialect.name == "postgresql" else _sqlite_text(moment)
+    if conn.dialect.name == "postgresql":
+        return moment
+    # A replayed event's time was read from that very text a moment ago.
+    return stored_text(moment) or _sqlite_text(moment)
 
 
 @lru_cache(maxsize=256)
@@ -124,7 +133,15 @@ def _sqlite_text(moment: datetime) -> str:
     return moment.isoformat(" ", "microseconds")[:26]  # without the UTC offset
 
 
-SCOPE_KEY = "commonroom_rebuild"
+@contextmanager
+def replaying(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Within the block, ``rebuild_scope(conn)`` is one dict for the whole replay."""
+    scope: dict[str, Any] = {}
+    _SCOPES[conn] = scope
+    try:
+        yield scope
+    finally:
+        del _SCOPES[conn]
 
 
 def rebuild_scope(conn: Connection) -> dict[str, Any] | None:
@@ -135,5 +152,4 @@ def rebuild_scope(conn: Connection) -> dict[str, Any] | None:
     change must be forgotten by the projection when the event that changes
     it goes by.
     """
-    scope: dict[str, Any] | None = conn.info.get(SCOPE_KEY)
-    return scope
+    return _SCOPES.get(conn)
