@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from forum.projections import conferences, members, notifications, reading, rooms, threads
+from forum.projections import (
+    conferences,
+    members,
+    notifications,
+    reading,
+    rooms,
+    rotas,
+    threads,
+)
 from forum.projections.registry import Projection, Projections
 
 
@@ -13,6 +21,7 @@ def all_projections() -> Projections:
         threads.projection,
         reading.projection,
         rooms.projection,
+        rotas.projection,
         notifications.projection,
     ]
     return Projections(items)
