@@ -191,3 +191,20 @@ def test_outsiders_cannot_touch_a_private_rota(backend: Backend, people: People)
     with backend.engine.connect() as conn:
         assert rota_queries.list_rotas(conn, people.staff) == []
         assert len(rota_queries.list_rotas(conn, people.admin)) == 1
+
+
+def test_the_worker_sends_due_reminders_on_its_clock(backend: Backend, people: People) -> None:
+    rota_id, slots = _rota(backend, people)
+    rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+        rota_id, slots[0], "SQL"))
+    clock = backend.store.clock
+    backend.store.clock = lambda: clock() + timedelta(days=4)  # a week before the talk
+    runner = backend.runner()
+    try:
+        runner.run_once()
+        runner.run_once()  # not due again for a minute, and idempotent anyway
+    finally:
+        runner.stop()
+        backend.store.clock = clock
+    sent = [r.event for r in backend.store.iter_all() if r.event.type == "TalkReminderSent"]
+    assert len(sent) == 1
