@@ -138,17 +138,22 @@ def get_talk_by_thread(conn: Connection, thread_id: str) -> DbRow | None:
                         .where(talks.c.thread_id == thread_id)).first()
 
 
-def list_member_talks(conn: Connection, member_id: str) -> Sequence[DbRow]:
-    """A member's talks in every rota, with their rota and slot (for their calendar)."""
-    return conn.execute(
-        select(*_TALK_COLUMNS, rota_slots.c.starts_at, rota_slots.c.ends_at,
-               rotas.c.slug.label("rota_slug"), rotas.c.name.label("rota_name"),
-               rotas.c.conference_id)
-        .join(_SPEAKER, _SPEAKER.c.id == talks.c.speaker_id)
-        .join(rota_slots, rota_slots.c.id == talks.c.slot_id)
-        .join(rotas, rotas.c.id == talks.c.rota_id)
-        .where(talks.c.speaker_id == member_id)
-        .order_by(rota_slots.c.starts_at)).all()
+def list_member_talks(conn: Connection, member_id: str | None, *, rota_id: str | None = None
+                      ) -> Sequence[DbRow]:
+    """A member's talks in every rota (or every talk of one rota), with their rota and
+    slot, in time order: what a calendar feed lists."""
+    query = (select(*_TALK_COLUMNS, rota_slots.c.starts_at, rota_slots.c.ends_at,
+                    rotas.c.slug.label("rota_slug"), rotas.c.name.label("rota_name"),
+                    rotas.c.conference_id)
+             .join(_SPEAKER, _SPEAKER.c.id == talks.c.speaker_id)
+             .join(rota_slots, rota_slots.c.id == talks.c.slot_id)
+             .join(rotas, rotas.c.id == talks.c.rota_id)
+             .order_by(rota_slots.c.starts_at))
+    if member_id is not None:
+        query = query.where(talks.c.speaker_id == member_id)
+    if rota_id is not None:
+        query = query.where(talks.c.rota_id == rota_id)
+    return conn.execute(query).all()
 
 
 def rotas_with_talks_between(conn: Connection, start: datetime, end: datetime) -> list[str]:

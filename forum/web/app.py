@@ -125,16 +125,19 @@ def build_app(config: Config | None = None) -> Flask:
         admin,
         api,
         auth,
+        calendars,
         errors,
         moderation,
         notifications,
         pages,
         posting,
         rooms,
+        rotas,
+        writeups,
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp):
+                      rooms.bp, notifications.bp, rotas.bp, writeups.bp, calendars.bp):
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)

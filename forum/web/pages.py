@@ -19,7 +19,7 @@ from flask import (
 )
 
 from forum import commands as cmd
-from forum import queries
+from forum import queries, rota_queries
 from forum.handlers import reading
 from forum.permissions import (
     ConferenceAccess,
@@ -120,6 +120,7 @@ def conference(slug: str) -> Any:
         children=children, page=page, pages=max(1, -(-total // queries.PAGE_SIZE)),
         may_post=can_post(viewer, access), may_moderate=can_moderate(viewer, access),
         watch_level=queries.get_watch_level(conn, viewer.member_id, "conference", row.id),
+        rotas=rota_queries.list_rotas(conn, viewer, row.id),
     )
 
 
