@@ -674,3 +674,38 @@ class CalendarFeedIssued(Event):
 
     member_id: str
     token_hash: str
+
+
+# --- learning together: kudos and "today I learned" ----------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class KudosGiven(Event):
+    """Recognition for a post or a talk (``target``), to its author or speaker.
+    ``thread_id``/``post_id`` say where to read it (a talk: its discussion)."""
+
+    target: str
+    target_id: str
+    member_id: str
+    to_member_id: str
+    note: str
+    thread_id: str
+    post_id: str
+
+
+@event
+@dataclass(frozen=True)
+class KudosWithdrawn(Event):
+    target: str
+    target_id: str
+    member_id: str
+
+
+@event
+@dataclass(frozen=True)
+class TilConferenceChosen(Event):
+    """The conference that holds "today I learned" posts."""
+
+    conference_id: str
+    by: str

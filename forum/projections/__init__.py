@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from forum.projections import (
     conferences,
+    learning,
     members,
     notifications,
     reading,
@@ -22,6 +23,7 @@ def all_projections() -> Projections:
         reading.projection,
         rooms.projection,
         rotas.projection,
+        learning.projection,
         notifications.projection,
     ]
     return Projections(items)

@@ -338,6 +338,11 @@ def _talk_reminder(conn: Connection, rec: Recorded, e: ev.TalkReminderSent) -> N
         _talk_notice(conn, rec, f"talk_{e.kind}", e.speaker_id, "", row[0], row[1])
 
 
+@projection.on(ev.KudosGiven)
+def _kudos(conn: Connection, rec: Recorded, e: ev.KudosGiven) -> None:
+    _talk_notice(conn, rec, "kudos", e.to_member_id, e.member_id, e.thread_id, e.post_id)
+
+
 @projection.on(ev.TalkSignedUp)
 def _talk_given(conn: Connection, rec: Recorded, e: ev.TalkSignedUp) -> None:
     if e.by != e.speaker_id:  # an organiser assigned it, or it came off the waiting list

@@ -330,3 +330,25 @@ calendar_feeds = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("issued_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- learning together: kudos and settings -------------------------------------------
+
+kudos = Table(
+    "kudos",
+    metadata,
+    Column("target", String(10), primary_key=True),
+    Column("target_id", String(40), primary_key=True),
+    Column("member_id", String(40), primary_key=True),
+    Column("to_member_id", String(40), nullable=False, index=True),
+    Column("note", Text, nullable=False),
+    Column("thread_id", String(40), nullable=False),
+    Column("post_id", String(40), nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+)
+
+learning_settings = Table(
+    "learning_settings",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)

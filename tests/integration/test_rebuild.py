@@ -13,6 +13,7 @@ from forum.backend import Backend
 from forum.db import metadata, write_connection
 from forum.handlers import (
     conferences,
+    kudos,
     members,
     notifications,
     reading,
@@ -193,6 +194,17 @@ def live_a_little(backend: Backend, people: People) -> None:
     threads.post_reply(svc, sam, cmd.PostReply(t4, w1, "five"))
     notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
     talk_rota(backend, sam, oli, vera, talks)
+    # Kudos on a post and a talk (one taken back), and "today I learned".
+    kudos.give_kudos(svc, oli, cmd.GiveKudos("post", t4_first, "Thanks for the notes"))
+    kudos.give_kudos(svc, vera, cmd.GiveKudos("post", t4_first))
+    kudos.withdraw_kudos(svc, vera, cmd.WithdrawKudos("post", t4_first))
+    talk = _talk_ids(backend)[0]
+    kudos.give_kudos(svc, sam if _speaker(backend, talk) != sam.member_id else oli,
+                     cmd.GiveKudos("talk", talk, "Great *talk*"))
+    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(talks))
+    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(internal))
+    til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
+    kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
 
 
 def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
@@ -245,6 +257,26 @@ def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: s
         rotas.approve_writeup(svc, vera, cmd.ApproveWriteUp(fridays, t3))
     finally:
         backend.store.clock = clock
+
+
+def _talk_ids(backend: Backend) -> list[str]:
+    from forum.projections.tables import talks
+
+    with backend.engine.connect() as conn:
+        return sorted(conn.execute(select(talks.c.id)).scalars())
+
+
+def _speaker(backend: Backend, talk_id: str) -> str:
+    from forum import rota_queries
+
+    with backend.engine.connect() as conn:
+        return str(rota_queries.get_talk(conn, talk_id).speaker_id)
+
+
+def _first_post(backend: Backend, thread_id: str) -> str:
+    with backend.engine.connect() as conn:
+        return str(conn.execute(select(posts.c.id).where(posts.c.thread_id == thread_id,
+                                                         posts.c.seq == 1)).scalar())
 
 
 def _slot_ids(backend: Backend, rota_id: str) -> list[str]:
