@@ -127,6 +127,7 @@ def build_app(config: Config | None = None) -> Flask:
         auth,
         calendars,
         errors,
+        learning,
         moderation,
         notifications,
         pages,
@@ -137,7 +138,7 @@ def build_app(config: Config | None = None) -> Flask:
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp, rotas.bp, writeups.bp, calendars.bp):
+                      rooms.bp, notifications.bp, rotas.bp, writeups.bp, calendars.bp, learning.bp):
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)

@@ -19,7 +19,7 @@ from flask import (
 )
 
 from forum import commands as cmd
-from forum import queries, rota_queries
+from forum import learning_queries, queries, rota_queries
 from forum.handlers import reading
 from forum.permissions import (
     ConferenceAccess,
@@ -183,6 +183,9 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
               if viewer.signed_in else 0),
         watch_level=queries.get_watch_level(context.db(), viewer.member_id, "thread",
                                             thread.id),
+        # Kudos are for members: anonymous pages (cached) do not show them.
+        kudos=learning_queries.kudos_for(context.db(), "post", [p.id for p in posts])
+        if viewer.signed_in else {},
     )
     if viewer.signed_in and posts:
         # Opening a page reads it, as in FirstClass; the marker only moves forward.

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forum import commands as cmd
-from forum import queries, rota_queries
+from forum import learning_queries, queries, rota_queries
 from forum.errors import InvalidInput
 from forum.handlers import rotas
+from forum.model.kudos import NOTE_MAX
 from forum.model.rota import ABSTRACT_MAX, TITLE_MAX
 from forum.permissions import ConferenceAccess, can_organise, can_post, can_read
 from forum.web import context
@@ -197,7 +198,8 @@ def talk(slug: str, talk_id: str) -> Any:
                 and s.starts_at > now],
         offers=[s for s in slots if s.talk is not None and s.talk.swap_with == found.id],
         upcoming=rota_queries.aware(found.starts_at) > now,
-        may_read_writeup=may_read_writeup(found, access))
+        may_read_writeup=may_read_writeup(found, access),
+        kudos=learning_queries.list_kudos(context.db(), "talk", found.id), note_max=NOTE_MAX)
 
 
 @bp.post("/rotas/<slug>/talks/<talk_id>/<action>")

@@ -56,6 +56,9 @@ OPERATIONS = {
     "/rotas/{slug}/talks/{talk_id}/write-up/submit": {"post"},
     "/rotas/{slug}/talks/{talk_id}/write-up/send-back": {"post"},
     "/rotas/{slug}/talks/{talk_id}/write-up/approve": {"post"},
+    "/posts/{post_id}/kudos": {"get", "put", "delete"},
+    "/talks/{talk_id}/kudos": {"get", "put", "delete"},
+    "/til": {"get", "post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -228,3 +231,29 @@ def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, pe
     call("sam", "DELETE", "/rotas/{slug}/talks/{talk_id}", 204,
          path_parameters={**at_rota, "talk_id": other["id"]})
     assert [r["slug"] for r in call("sam", "GET", "/rotas", 200)["items"]] == ["fridays"]
+
+
+def test_kudos_and_til_writes_succeed_as_documented(app: Flask, backend: Backend,
+                                                    people: People, world: World) -> None:
+    from forum.handlers import kudos
+
+    kudos.choose_til_conference(backend.services, people.admin,
+                                cmd.ChooseTilConference(world.conference["public"]))
+    token = members.issue_api_token(backend.services, people.staff, cmd.IssueApiToken("doc"))
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+
+    def call(method: str, path: str, status: int, **case: Any) -> Any:
+        made = schema["/api/v1" + path][method].Case(**case)
+        response = made.call(headers={"Authorization": f"Bearer {token}"})
+        made.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+    at_post = {"post_id": world.post["public"]}
+    call("PUT", "/posts/{post_id}/kudos", 204, path_parameters=at_post, body={"note": "Ta"})
+    assert [k["note"] for k in call("GET", "/posts/{post_id}/kudos", 200,
+                                    path_parameters=at_post)["items"]] == ["Ta"]
+    call("DELETE", "/posts/{post_id}/kudos", 204, path_parameters=at_post)
+    made = call("POST", "/til", 201, body={"body": "Tuples are *immutable*"})
+    til = call("GET", "/til", 200)["items"][0]  # the newest thread of the TIL conference
+    assert til["thread_id"] == made["thread_id"] and "<em>immutable</em>" in til["html"]

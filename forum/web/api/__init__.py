@@ -14,11 +14,12 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
-from forum.web.api import conferences, members, posts, reading, rotas, threads
+from forum.web.api import conferences, kudos, members, posts, reading, rotas, threads
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
-BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, rotas.blp)
+BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, rotas.blp,
+              kudos.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
