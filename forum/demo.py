@@ -25,10 +25,19 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from forum import commands as cmd
-from forum import rota_queries
+from forum import queries, rota_queries
 from forum.backend import Backend
 from forum.errors import Conflict
-from forum.handlers import Services, conferences, members, reading, rooms, rotas, threads
+from forum.handlers import (
+    Services,
+    conferences,
+    kudos,
+    members,
+    reading,
+    rooms,
+    rotas,
+    threads,
+)
 from forum.permissions import ConferenceAccess, Viewer, can_post, can_read
 from forum.projections.tables import members as members_table
 
@@ -394,6 +403,10 @@ CONFERENCES: tuple[ConferencePlan, ...] = (
         Staff post here; guests read. Anything here may be quoted, so write accordingly.
         """), moderator="marta",
         acl=(("marta", "moderator"), ("role:staff", "contributor"), ("role:guest", "reader"))),
+    ConferencePlan("til", "today-i-learned", "Today I learned", "internal", _t("""
+        Short notes of something you learned today, one small thread each, so others can
+        reply, add to it or say thanks. Post from the **TIL** page.
+        """), moderator="callum", acl=(("callum", "moderator"),)),
 )
 
 
@@ -2618,6 +2631,43 @@ def _talk_rota(loader: _Loader) -> int:
     return len(PAST_TALKS) + coming
 
 
+# (who, what they learned) for "today I learned", oldest first.
+TILS = (
+    ("maja", "`git commit --fixup` and `rebase --autosquash` tidy a branch before review."),
+    ("hamish", "`ss -tlnp` shows which process holds a port; no need for netstat any more."),
+    ("iona", "`:focus-visible` styles the keyboard focus without the mouse-click ring."),
+    ("tomasz", "`typing.assert_never` makes mypy check that a match covers every case."),
+    ("kirsty", "\"Sign in\" is a verb and \"sign-in\" a noun; our buttons mixed them up."),
+)
+
+
+def _recognise(loader: _Loader) -> int:
+    """TIL posts in their own conference, and kudos on talks and posts; returns kudos given."""
+    svc = loader.svc
+    kudos.choose_til_conference(svc, loader.as_(ADMIN_HANDLE), cmd.ChooseTilConference(
+        loader.conference_ids["til"]))
+    til_threads = [kudos.post_til(svc, loader.as_(who), cmd.PostTil(text))
+                   for who, text in TILS]
+    given = 0
+    with svc.engine.connect() as conn:
+        talks = [t for t in rota_queries.list_member_talks(conn, None)]
+        firsts = [queries.list_posts(conn, thread_id, limit=1)[0].id
+                  for thread_id in til_threads]
+    thanks = ("Thank you, that helped", "Clear and practical", "", "Loved the demo")
+    for index, talk in enumerate(talks[:4]):
+        for handle in ("maja", "fiona", "johan")[: 3 - index % 2]:
+            if loader.as_(handle).member_id != talk.speaker_id:
+                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos(
+                    "talk", talk.id, thanks[(index + given) % len(thanks)]))
+                given += 1
+    for index, post_id in enumerate(firsts):
+        for handle in ("callum", "noor", "oskar")[: 1 + index % 3]:
+            if handle != TILS[index][0]:
+                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos("post", post_id))
+                given += 1
+    return given
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2643,8 +2693,9 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     loader.read(thread_ids)
     room_count, messages = _chat_in_rooms(loader)
     talks = _talk_rota(loader)
-    # Each talk has its discussion thread, started with one post.
+    _recognise(loader)
+    # Each talk has its discussion thread, and each TIL is a thread, started with one post.
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
-                      len(plan.threads) + talks, plan.post_count + talks, room_count, messages,
-                      talks)
+                      len(plan.threads) + talks + len(TILS),
+                      plan.post_count + talks + len(TILS), room_count, messages, talks)
 

@@ -61,6 +61,12 @@ def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
         coming = rota_queries.next_talk(slots, now)
         assert coming is not None and coming.waiting
         assert any(s.talk is None for s in slots if s.starts_at > now)
+        from forum import learning_queries
+
+        tils = learning_queries.list_tils(conn, _viewer(sqlite, "johan"))
+        assert len(tils) == 5 and all(t.subject.startswith("TIL: ") for t in tils)
+        assert sum(t.kudos for t in tils) >= 5
+        assert learning_queries.list_kudos(conn, "talk", past[0].talk.id)
         # The rota is in an internal conference: a guest does not see it.
         assert rota_queries.list_rotas(conn, _viewer(sqlite, "greta")) == []
 
