@@ -24,7 +24,8 @@ def test_share_a_til_and_get_kudos(new_page: Callable[[], Page], backend: Backen
     sam.get_by_label("Today I learned…").fill("`ss -tlnp` shows who holds a port")
     sam.get_by_role("button", name="Share").click()
     assert "Thanks for sharing" in flash(sam)
-    expect(sam.locator("article.til h2").first).to_have_text("TIL: `ss -tlnp` shows who holds a port")
+    newest = sam.locator("article.til h2").first
+    expect(newest).to_have_text("TIL: `ss -tlnp` shows who holds a port")
     axe.check(sam)
 
     oli = new_page()
