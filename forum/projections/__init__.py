@@ -10,6 +10,7 @@ from forum.projections import (
     reading,
     rooms,
     rotas,
+    teamdays,
     threads,
 )
 from forum.projections.registry import Projection, Projections
@@ -24,6 +25,7 @@ def all_projections() -> Projections:
         rooms.projection,
         rotas.projection,
         learning.projection,
+        teamdays.projection,
         notifications.projection,
     ]
     return Projections(items)

@@ -19,6 +19,7 @@ from forum.handlers import (
     reading,
     rooms,
     rotas,
+    teamdays,
     threads,
 )
 from forum.permissions import Viewer
@@ -205,6 +206,25 @@ def live_a_little(backend: Backend, people: People) -> None:
     kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(internal))
     til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
     kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
+    team_day(backend, sam, oli, vera, talks)
+
+
+def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
+    """A team-together day: parallel sessions, sign-ups and leaving, a follow-up planned."""
+    svc = backend.services
+    day = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    day_id = teamdays.create_team_day(svc, vera, cmd.CreateTeamDay(
+        talks, "spring-day", "Spring day", day, "Learning *together*", "Europe/Stockholm"))
+    zope = teamdays.add_session(svc, vera, cmd.AddSession(
+        day_id, "Zope templating", sam.member_id or "", "Kastanjen", "09:00", "10:30",
+        "novice", 2, "Bring a laptop"))
+    pairing = teamdays.add_session(svc, vera, cmd.AddSession(
+        day_id, "Pairing", oli.member_id or "", "Leith", "11:00", "12:00", "advanced", 5))
+    teamdays.join_session(svc, oli, cmd.JoinSession(day_id, zope))
+    teamdays.join_session(svc, vera, cmd.JoinSession(day_id, zope))
+    teamdays.leave_session(svc, vera, cmd.LeaveSession(day_id, zope))
+    teamdays.join_session(svc, sam, cmd.JoinSession(day_id, pairing))
+    teamdays.plan_follow_up(svc, sam, cmd.PlanFollowUp(day_id, zope, day_id, pairing))
 
 
 def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
