@@ -134,11 +134,13 @@ def build_app(config: Config | None = None) -> Flask:
         posting,
         rooms,
         rotas,
+        teamdays,
         writeups,
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp, rotas.bp, writeups.bp, calendars.bp, learning.bp):
+                      rooms.bp, notifications.bp, rotas.bp, writeups.bp, calendars.bp, learning.bp,
+                      teamdays.bp):
         app.register_blueprint(blueprint)
     api.register(app)
     errors.register(app)

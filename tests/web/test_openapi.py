@@ -59,6 +59,10 @@ OPERATIONS = {
     "/posts/{post_id}/kudos": {"get", "put", "delete"},
     "/talks/{talk_id}/kudos": {"get", "put", "delete"},
     "/til": {"get", "post"},
+    "/days": {"get"},
+    "/days/{slug}": {"get"},
+    "/days/{slug}/sessions": {"post"},
+    "/days/{slug}/sessions/{session_id}/place": {"put", "delete"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

@@ -14,12 +14,21 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
-from forum.web.api import conferences, kudos, members, posts, reading, rotas, threads
+from forum.web.api import (
+    conferences,
+    kudos,
+    members,
+    posts,
+    reading,
+    rotas,
+    teamdays,
+    threads,
+)
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, rotas.blp,
-              kudos.blp)
+              kudos.blp, teamdays.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
