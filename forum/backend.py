@@ -11,12 +11,14 @@ from forum import migrate
 from forum.config import Config
 from forum.db import make_engine, write_connection
 from forum.eventstore import EventStore
-from forum.handlers import Services
+from forum.handlers import Services, rotas
 from forum.passwords import Passwords
 from forum.projections import all_projections
 from forum.projections.registry import Projections
-from forum.subscribers import Subscriber, SubscriberRunner
+from forum.subscribers import Subscriber, SubscriberRunner, Tick
 from search import SearchService
+
+REMINDER_INTERVAL = 60.0  # seconds between checks for talk reminders that fell due
 
 
 @dataclass
@@ -28,9 +30,11 @@ class Backend:
     services: Services
     search: SearchService
     subscribers: list[Subscriber] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
 
     def runner(self, **kwargs: float) -> SubscriberRunner:
-        return SubscriberRunner(self.store, self.subscribers, **kwargs)  # type: ignore[arg-type]
+        return SubscriberRunner(self.store, self.subscribers, ticks=self.ticks,
+                                **kwargs)  # type: ignore[arg-type]
 
     def dispose(self) -> None:
         self.search.close()
@@ -50,5 +54,8 @@ def open_backend(config: Config, *, migrate_schema: bool = True,
     passwords = Passwords(config.password_time_cost, config.password_memory_cost)
     services = Services(store, passwords)
     search = SearchService(config.data_dir / "index")
+    # Talk reminders fall due with time, not with an event: the runner checks each minute.
+    reminders = Tick("talk-reminders", REMINDER_INTERVAL,
+                     lambda: rotas.send_due_reminders(services))
     return Backend(config, engine, projections, store, services, search,
-                   [search.indexer(), *subscribers])
+                   [search.indexer(), *subscribers], [reminders])

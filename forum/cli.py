@@ -1,4 +1,5 @@
-"""The ``commonroom`` command: run, worker, rebuild, reindex, demo, create-admin, export."""
+"""The ``commonroom`` command: run, worker, remind, rebuild, reindex, demo, create-admin,
+export, import, check."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from forum import create_app
 from forum.backend import Backend
 from forum.check import run_checks
 from forum.errors import CommonroomError
-from forum.handlers import members
+from forum.handlers import members, rotas
 from forum.transfer import export_log, import_log
 
 
@@ -99,6 +100,16 @@ def worker(once: bool) -> None:
         runner.run_forever()
     except KeyboardInterrupt:
         runner.stop()
+
+
+@main.command()
+@with_appcontext
+def remind() -> None:
+    """Send the talk reminders that are due now (the worker does this every minute).
+
+    Safe to run at any time, as often as you like: each reminder is sent once."""
+    sent = rotas.send_due_reminders(_backend().services)
+    click.echo(f"{sent} reminder(s) sent")
 
 
 @main.command()

@@ -331,3 +331,211 @@ class MoveMessagesToThread(Command):
     last_seq: int
     conference_id: str
     subject: str
+
+
+# --- learning together: the talk rota ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateRota(Command):
+    conference_id: str
+    slug: str
+    name: str
+    description: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class ScheduleSlots(Command):
+    """Slots from ``first_day`` at ``time`` (the rota's time zone), one per date of
+    ``rule`` (an iCalendar RRULE such as ``FREQ=WEEKLY;BYDAY=FR;COUNT=10``), leaving
+    out ``skip_dates`` and, with ``holidays`` (a country code), its public holidays."""
+
+    rota_id: str
+    first_day: str
+    time: str
+    rule: str
+    duration_minutes: int = 45
+    skip_dates: tuple[str, ...] = ()
+    holidays: str = ""
+
+
+@dataclass(frozen=True)
+class CancelSlot(Command):
+    rota_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True)
+class SignUpForSlot(Command):
+    """Hold a free slot with a talk; an organiser may name another ``speaker_id``."""
+
+    rota_id: str
+    slot_id: str
+    title: str
+    abstract: str = ""
+    speaker_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseTalk(Command):
+    rota_id: str
+    talk_id: str
+
+
+@dataclass(frozen=True)
+class MoveTalk(Command):
+    rota_id: str
+    talk_id: str
+    to_slot_id: str
+
+
+@dataclass(frozen=True)
+class RequestSwap(Command):
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+
+
+@dataclass(frozen=True)
+class AnswerSwap(Command):
+    """The other speaker accepts or declines; the asker may withdraw (accept=False)."""
+
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+    accept: bool
+
+
+@dataclass(frozen=True)
+class SwapTalks(Command):
+    """An organiser trades two talks' slots directly."""
+
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+
+
+@dataclass(frozen=True)
+class JoinWaitlist(Command):
+    rota_id: str
+    slot_id: str
+    title: str
+    abstract: str = ""
+
+
+@dataclass(frozen=True)
+class LeaveWaitlist(Command):
+    rota_id: str
+    slot_id: str
+
+
+@dataclass(frozen=True)
+class SaveWriteUp(Command):
+    rota_id: str
+    talk_id: str
+    title: str
+    body: str
+    expected_revision: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmitWriteUp(Command):
+    rota_id: str
+    talk_id: str
+
+
+@dataclass(frozen=True)
+class SendBackWriteUp(Command):
+    rota_id: str
+    talk_id: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ApproveWriteUp(Command):
+    rota_id: str
+    talk_id: str
+
+
+@dataclass(frozen=True)
+class IssueCalendarFeed(Command):
+    pass
+
+
+# --- learning together: kudos and "today I learned" ----------------------------------
+
+
+@dataclass(frozen=True)
+class GiveKudos(Command):
+    """``target`` is ``post`` or ``talk``."""
+
+    target: str
+    target_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WithdrawKudos(Command):
+    target: str
+    target_id: str
+
+
+@dataclass(frozen=True)
+class ChooseTilConference(Command):
+    conference_id: str
+
+
+@dataclass(frozen=True)
+class PostTil(Command):
+    """A short "today I learned" post; it starts a thread in the TIL conference."""
+
+    body: str
+
+
+# --- learning together: team-together days -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateTeamDay(Command):
+    conference_id: str
+    slug: str
+    name: str
+    day: str
+    description: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class AddSession(Command):
+    """``starts``/``ends`` are HH:MM on the day, in its time zone; ``host_id`` the host."""
+
+    day_id: str
+    title: str
+    host_id: str
+    room: str
+    starts: str
+    ends: str
+    level: str
+    capacity: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class JoinSession(Command):
+    day_id: str
+    session_id: str
+
+
+@dataclass(frozen=True)
+class LeaveSession(Command):
+    day_id: str
+    session_id: str
+
+
+@dataclass(frozen=True)
+class PlanFollowUp(Command):
+    day_id: str
+    session_id: str
+    next_day_id: str
+    next_session_id: str

@@ -20,13 +20,24 @@ import textwrap
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from forum import commands as cmd
+from forum import queries, rota_queries
 from forum.backend import Backend
 from forum.errors import Conflict
-from forum.handlers import Services, conferences, members, reading, rooms, threads
+from forum.handlers import (
+    Services,
+    conferences,
+    kudos,
+    members,
+    reading,
+    rooms,
+    rotas,
+    threads,
+)
 from forum.permissions import ConferenceAccess, Viewer, can_post, can_read
 from forum.projections.tables import members as members_table
 
@@ -145,6 +156,7 @@ class DemoResult:
     posts: int
     rooms: int = 0
     messages: int = 0
+    talks: int = 0
 
 
 # --- people ----------------------------------------------------------------
@@ -391,6 +403,10 @@ CONFERENCES: tuple[ConferencePlan, ...] = (
         Staff post here; guests read. Anything here may be quoted, so write accordingly.
         """), moderator="marta",
         acl=(("marta", "moderator"), ("role:staff", "contributor"), ("role:guest", "reader"))),
+    ConferencePlan("til", "today-i-learned", "Today I learned", "internal", _t("""
+        Short notes of something you learned today, one small thread each, so others can
+        reply, add to it or say thanks. Post from the **TIL** page.
+        """), moderator="callum", acl=(("callum", "moderator"),)),
 )
 
 
@@ -2529,6 +2545,129 @@ def _chat_in_rooms(loader: _Loader) -> tuple[int, int]:
     return len(ROOMS), said
 
 
+# --- the Friday talk rota -------------------------------------------------------
+
+# (speaker, title, abstract) for past talks, oldest first; each has a write-up.
+PAST_TALKS = (
+    ("oskar", "What the ZODB actually does when you commit",
+     "Transactions, savepoints and conflict resolution, from the object to the disk."),
+    ("sofia", "Accessibility testing in ten minutes a day",
+     "A keyboard, a screen reader and a checklist find most problems."),
+    ("priya", "Search relevance without a PhD",
+     "Why the 2014 travel policy outranks the current one, and the three fixes."),
+    ("nils", "From push to production", "What happens between `git push` and a live site."),
+)
+# Talks still to come, in slot order after the past ones (None leaves the slot free).
+COMING_TALKS = (
+    ("noor", "Threat modelling a content management system",
+     "What could go wrong with a Plone site, who would do it, and what we already do."),
+    None,
+    ("tomasz", "Type hints in a 15-year-old codebase",
+     "How we added mypy to an old Zope codebase without stopping the world."),
+    ("lucia", "Thinking in Volto blocks", "How blocks are stored, edited and rendered."),
+    None,
+    ("alasdair", "Profiling Plone, or where the time goes",
+     "One slow page, three tools, and the one-line fix at the end."),
+)
+
+
+def _talk_rota(loader: _Loader) -> int:
+    """Friday talks as a rota: past talks written up (approved, in review, sent back),
+    the coming ones, a waiting list and a swap on offer. Returns how many talks."""
+    svc, organiser = loader.svc, loader.as_("callum")
+    clock = svc.store.clock
+    now = clock()
+    started = now - timedelta(weeks=len(PAST_TALKS) + 1)
+    # The rota began weeks ago: its first slots and sign-ups happened then.
+    svc.store.clock = lambda: started + (clock() - now)
+    try:
+        rota_id = rotas.create_rota(svc, organiser, cmd.CreateRota(
+            loader.conference_ids["talks"], "fridays", "Friday talks", _t("""
+            30 minutes every Friday at 15:00 CET / 14:00 UK, in both offices and on video.
+            Take a free slot, or join a slot's waiting list. First-timers get a practice
+            run with @callum beforehand."""), "Europe/Stockholm"))
+        first = started + timedelta(days=(4 - started.weekday()) % 7 or 7)
+        rotas.schedule_slots(svc, organiser, cmd.ScheduleSlots(
+            rota_id, first.date().isoformat(), "15:00", "FREQ=WEEKLY;COUNT=16",
+            holidays="SE"))
+        with svc.engine.connect() as conn:
+            views = rota_queries.list_slots(conn, rota_id)
+        slots = [s.slot.id for s in views]
+        coming_slots = [s.slot.id for s in views if s.starts_at > now]
+        talk_ids = [rotas.sign_up_for_slot(svc, loader.as_(who), cmd.SignUpForSlot(
+            rota_id, slot, title, abstract)) for slot, (who, title, abstract)
+            in zip(slots, PAST_TALKS, strict=False)]
+    finally:
+        svc.store.clock = clock
+    coming = 0
+    for slot, talk in zip(coming_slots, COMING_TALKS, strict=False):
+        if talk is not None:
+            who, title, abstract = talk
+            talk_ids.append(rotas.sign_up_for_slot(svc, loader.as_(who), cmd.SignUpForSlot(
+                rota_id, slot, title, abstract)))
+            coming += 1
+    for index, (who, title, _) in enumerate(PAST_TALKS):
+        speaker, talk_id = loader.as_(who), talk_ids[index]
+        rotas.save_writeup(svc, speaker, cmd.SaveWriteUp(
+            rota_id, talk_id, title, _t(f"""
+            Notes from the Friday talk **{title}**, for customers and partners.
+
+            - What we covered, with the slides' main points.
+            - What the audience asked, and what we would do differently.
+            """)))
+        if index < 3:
+            rotas.submit_writeup(svc, speaker, cmd.SubmitWriteUp(rota_id, talk_id))
+        if index < 2:
+            rotas.approve_writeup(svc, organiser, cmd.ApproveWriteUp(rota_id, talk_id))
+        elif index == 2:
+            rotas.send_back_writeup(svc, organiser, cmd.SendBackWriteUp(
+                rota_id, talk_id, "Lovely. Could you add the before-and-after numbers?"))
+    taken = coming_slots[0]
+    rotas.join_waitlist(svc, loader.as_("maja"), cmd.JoinWaitlist(
+        rota_id, taken, "My first talk: what I learned in my first year", ""))
+    rotas.request_swap(svc, loader.as_("lucia"), cmd.RequestSwap(
+        rota_id, talk_ids[len(PAST_TALKS) + 2], talk_ids[len(PAST_TALKS) + 1]))
+    rotas.send_due_reminders(svc)
+    return len(PAST_TALKS) + coming
+
+
+# (who, what they learned) for "today I learned", oldest first.
+TILS = (
+    ("maja", "`git commit --fixup` and `rebase --autosquash` tidy a branch before review."),
+    ("hamish", "`ss -tlnp` shows which process holds a port; no need for netstat any more."),
+    ("iona", "`:focus-visible` styles the keyboard focus without the mouse-click ring."),
+    ("tomasz", "`typing.assert_never` makes mypy check that a match covers every case."),
+    ("kirsty", "\"Sign in\" is a verb and \"sign-in\" a noun; our buttons mixed them up."),
+)
+
+
+def _recognise(loader: _Loader) -> int:
+    """TIL posts in their own conference, and kudos on talks and posts; returns kudos given."""
+    svc = loader.svc
+    kudos.choose_til_conference(svc, loader.as_(ADMIN_HANDLE), cmd.ChooseTilConference(
+        loader.conference_ids["til"]))
+    til_threads = [kudos.post_til(svc, loader.as_(who), cmd.PostTil(text))
+                   for who, text in TILS]
+    given = 0
+    with svc.engine.connect() as conn:
+        talks = [t for t in rota_queries.list_member_talks(conn, None)]
+        firsts = [queries.list_posts(conn, thread_id, limit=1)[0].id
+                  for thread_id in til_threads]
+    thanks = ("Thank you, that helped", "Clear and practical", "", "Loved the demo")
+    for index, talk in enumerate(talks[:4]):
+        for handle in ("maja", "fiona", "johan")[: 3 - index % 2]:
+            if loader.as_(handle).member_id != talk.speaker_id:
+                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos(
+                    "talk", talk.id, thanks[(index + given) % len(thanks)]))
+                given += 1
+    for index, post_id in enumerate(firsts):
+        for handle in ("callum", "noor", "oskar")[: 1 + index % 3]:
+            if handle != TILS[index][0]:
+                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos("post", post_id))
+                given += 1
+    return given
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2553,6 +2692,10 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     thread_ids = loader.post_threads()
     loader.read(thread_ids)
     room_count, messages = _chat_in_rooms(loader)
+    talks = _talk_rota(loader)
+    _recognise(loader)
+    # Each talk has its discussion thread, and each TIL is a thread, started with one post.
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
-                      len(plan.threads), plan.post_count, room_count, messages)
+                      len(plan.threads) + talks + len(TILS),
+                      plan.post_count + talks + len(TILS), room_count, messages, talks)
 

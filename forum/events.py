@@ -484,3 +484,294 @@ class MessagesMoved(Event):
     message_ids: tuple[str, ...]
     thread_id: str
     by: str
+
+
+# --- learning together: the talk rota ------------------------------------------------
+#
+# A rota's stream (``rota-<id>``) holds its slots, the talks in them, waiting
+# lists, swaps, reminders and each talk's write-up. Times are ISO 8601 in UTC.
+
+
+@event
+@dataclass(frozen=True)
+class RotaCreated(Event):
+    """A talk rota (e.g. Friday lunch talks) in a conference, whose list it follows."""
+
+    rota_id: str
+    conference_id: str
+    slug: str
+    name: str
+    description: str
+    timezone: str
+    created_by: str
+
+
+@event
+@dataclass(frozen=True)
+class SlotsScheduled(Event):
+    """Dated slots made in bulk from a recurrence rule; ``slots`` holds
+    (slot id, starts at, ends at) and ``skipped`` the dates left out (holidays)."""
+
+    rota_id: str
+    slots: tuple[tuple[str, str, str], ...]
+    rule: str
+    skipped: tuple[str, ...]
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class SlotCancelled(Event):
+    rota_id: str
+    slot_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class TalkSignedUp(Event):
+    """A member holds a slot with a talk. ``by`` is the speaker, an organiser who
+    assigned it, or whoever released it when the first on its waiting list took it.
+    The talk's discussion thread (``thread_id``, first post ``post_id``) is started
+    in the same transaction."""
+
+    rota_id: str
+    talk_id: str
+    slot_id: str
+    speaker_id: str
+    title: str
+    abstract: str
+    thread_id: str
+    post_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class TalkReleased(Event):
+    rota_id: str
+    talk_id: str
+    slot_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class TalkMoved(Event):
+    rota_id: str
+    talk_id: str
+    from_slot_id: str
+    to_slot_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class SwapRequested(Event):
+    """The speaker of ``talk_id`` asks the speaker of ``other_talk_id`` to trade slots."""
+
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class SwapDeclined(Event):
+    """Declined by the other speaker, or withdrawn by the one who asked."""
+
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class TalksSwapped(Event):
+    rota_id: str
+    talk_id: str
+    other_talk_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class WaitlistJoined(Event):
+    """A member waits for a taken slot, with the talk they would give in it."""
+
+    rota_id: str
+    slot_id: str
+    member_id: str
+    title: str
+    abstract: str
+
+
+@event
+@dataclass(frozen=True)
+class WaitlistLeft(Event):
+    rota_id: str
+    slot_id: str
+    member_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class TalkReminderSent(Event):
+    """The speaker was reminded of their talk, ``kind`` ``week`` or ``day`` before."""
+
+    rota_id: str
+    talk_id: str
+    slot_id: str
+    speaker_id: str
+    kind: str
+
+
+@event
+@dataclass(frozen=True)
+class WriteUpSaved(Event):
+    """A revision of the talk's write-up (the article for customers and partners)."""
+
+    rota_id: str
+    talk_id: str
+    title: str
+    body: str
+    revision: int
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class WriteUpSubmitted(Event):
+    rota_id: str
+    talk_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class WriteUpSentBack(Event):
+    rota_id: str
+    talk_id: str
+    comment: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class WriteUpApproved(Event):
+    rota_id: str
+    talk_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class CalendarFeedIssued(Event):
+    """The member's secret calendar address changed; the old one stops working."""
+
+    member_id: str
+    token_hash: str
+
+
+# --- learning together: kudos and "today I learned" ----------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class KudosGiven(Event):
+    """Recognition for a post or a talk (``target``), to its author or speaker.
+    ``thread_id``/``post_id`` say where to read it (a talk: its discussion)."""
+
+    target: str
+    target_id: str
+    member_id: str
+    to_member_id: str
+    note: str
+    thread_id: str
+    post_id: str
+
+
+@event
+@dataclass(frozen=True)
+class KudosWithdrawn(Event):
+    target: str
+    target_id: str
+    member_id: str
+
+
+@event
+@dataclass(frozen=True)
+class TilConferenceChosen(Event):
+    """The conference that holds "today I learned" posts."""
+
+    conference_id: str
+    by: str
+
+
+# --- learning together: team-together days -------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class TeamDayCreated(Event):
+    """A day of parallel sessions in a conference, whose list it follows."""
+
+    day_id: str
+    conference_id: str
+    slug: str
+    name: str
+    description: str
+    day: str  # ISO date
+    timezone: str
+    created_by: str
+
+
+@event
+@dataclass(frozen=True)
+class SessionAdded(Event):
+    """A session of the day; its follow-up thread is started with it."""
+
+    day_id: str
+    session_id: str
+    title: str
+    description: str
+    host_id: str
+    room: str
+    starts_at: str
+    ends_at: str
+    level: str
+    capacity: int
+    thread_id: str
+    post_id: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
+class SessionJoined(Event):
+    day_id: str
+    session_id: str
+    member_id: str
+
+
+@event
+@dataclass(frozen=True)
+class SessionLeft(Event):
+    day_id: str
+    session_id: str
+    member_id: str
+
+
+@event
+@dataclass(frozen=True)
+class FollowUpPlanned(Event):
+    """A follow-up session is planned: this session links to that one."""
+
+    day_id: str
+    session_id: str
+    next_day_id: str
+    next_session_id: str
+    by: str

@@ -167,3 +167,9 @@ def room_access(
 def readable_conference_ids(viewer: Viewer, conferences: Iterable[ConferenceAccess]) -> set[str]:
     """The query form of the rule: the ids of every conference the viewer may read."""
     return {c.conference_id for c in conferences if can_read(viewer, c)}
+
+
+def can_organise(viewer: Viewer, conference: ConferenceAccess) -> bool:
+    """Organisers of a talk rota (who schedule, assign, move and review write-ups)
+    are the moderators of its conference; its readers see it, its contributors speak."""
+    return can_moderate(viewer, conference)

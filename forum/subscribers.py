@@ -64,6 +64,18 @@ class _Follower:
         return callable(getattr(self.subscriber, "position", None))
 
 
+@dataclass
+class Tick:
+    """A step driven by the clock rather than the log (e.g. sending reminders that
+    fall due): run every ``every`` seconds by the runner holding its lease. It must
+    be idempotent: a standby taking over may run it again."""
+
+    name: str
+    every: float
+    run: Callable[[], int]
+    due_at: float = 0.0
+
+
 class Leases:
     """One active runner per durable subscriber, across processes and hosts.
 
@@ -189,9 +201,11 @@ class SubscriberRunner:
         poll_interval: float = 0.5,
         max_backoff: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        ticks: Sequence[Tick] = (),
     ) -> None:
         self.store = store
         self.followers = [_Follower(s) for s in subscribers]
+        self.ticks = list(ticks)
         self.batch = batch
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
@@ -279,6 +293,14 @@ class SubscriberRunner:
             # one process at a time, whichever holds its lease.
             if follower.live or self.leases.hold(follower.subscriber.name):
                 handled += self._follow(follower)
+        for tick in self.ticks:
+            if tick.due_at <= now and self.leases.hold(tick.name):
+                tick.due_at = now + tick.every
+                try:
+                    tick.run()
+                except Exception:  # logged with context; the next tick tries again
+                    log.exception("clock step %s failed; trying again in %.0fs",
+                                  tick.name, tick.every)
         return handled
 
     def run_forever(self) -> None:
@@ -328,6 +350,8 @@ class SubscriberRunner:
         self.finish()  # commit what buffering subscribers hold while still leased
         for follower in self.followers:
             self.leases.release(follower.subscriber.name)
+        for tick in self.ticks:
+            self.leases.release(tick.name)
 
 
 class CommitSignal:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from forum.projections import conferences, members, notifications, reading, rooms, threads
+from forum.projections import (
+    conferences,
+    learning,
+    members,
+    notifications,
+    reading,
+    rooms,
+    rotas,
+    teamdays,
+    threads,
+)
 from forum.projections.registry import Projection, Projections
 
 
@@ -13,6 +23,9 @@ def all_projections() -> Projections:
         threads.projection,
         reading.projection,
         rooms.projection,
+        rotas.projection,
+        learning.projection,
+        teamdays.projection,
         notifications.projection,
     ]
     return Projections(items)

@@ -30,7 +30,7 @@ from forum.projections.sql import Statement, rebuild_scope, stamp
 from forum.projections.tables import notifications, watch_levels
 
 projection = Projection("notifications", [notifications, watch_levels],
-                        reads=("members", "conferences", "threads", "rooms"))
+                        reads=("members", "conferences", "threads", "rooms", "rotas"))
 
 _INSERT = Statement("""
     INSERT INTO notifications (member_id, position, kind, actor_id, conference_id, thread_id,
@@ -373,6 +373,39 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
         ("reply", _author(conn, _MESSAGE_AUTHOR, e.reply_to, memory)),
         ("message", _watchers(conn, None, None, e.room_id, memory)),
     ], memory, room_id=e.room_id, message_id=e.message_id)
+
+
+_TALK = Statement("SELECT thread_id, post_id FROM talks WHERE id = :t")
+
+
+def _talk_notice(conn: Connection, rec: Recorded, kind: str, member_id: str, actor: str,
+                 thread_id: str, post_id: str) -> None:
+    """A notice to one member about their talk, pointing at its discussion thread."""
+    conference_id = _thread_conference(conn, thread_id)
+    access = _conference(conn, conference_id) if conference_id else None
+    if access is None:
+        return
+    _deliver(conn, rec, actor, access, [("thread", thread_id), ("conference", conference_id or "")],
+             [(kind, [member_id])], conference_id=conference_id, thread_id=thread_id,
+             post_id=post_id)
+
+
+@projection.on(ev.TalkReminderSent)
+def _talk_reminder(conn: Connection, rec: Recorded, e: ev.TalkReminderSent) -> None:
+    row = _TALK.run(conn, {"t": e.talk_id}).fetchone()
+    if row is not None:  # the clock's reminder: nobody in particular sent it
+        _talk_notice(conn, rec, f"talk_{e.kind}", e.speaker_id, "", row[0], row[1])
+
+
+@projection.on(ev.KudosGiven)
+def _kudos(conn: Connection, rec: Recorded, e: ev.KudosGiven) -> None:
+    _talk_notice(conn, rec, "kudos", e.to_member_id, e.member_id, e.thread_id, e.post_id)
+
+
+@projection.on(ev.TalkSignedUp)
+def _talk_given(conn: Connection, rec: Recorded, e: ev.TalkSignedUp) -> None:
+    if e.by != e.speaker_id:  # an organiser assigned it, or it came off the waiting list
+        _talk_notice(conn, rec, "talk_given", e.speaker_id, e.by, e.thread_id, e.post_id)
 
 
 def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:

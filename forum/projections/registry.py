@@ -73,21 +73,24 @@ class Projections:
         self.by_name = {p.name: p for p in self.items}
 
     def apply(self, conn: Connection, recorded: Sequence[Recorded]) -> None:
-        touched = [item.name for item in self.items
-                   if [item.apply(conn, rec) for rec in recorded].count(True)]
-        if not touched:
-            return
+        last: dict[int, list[str]] = {}  # position → the projections it was last for
+        for item in self.items:
+            handled = [rec.position for rec in recorded if item.apply(conn, rec)]
+            if handled:
+                last.setdefault(handled[-1], []).append(item.name)
         # A checkpoint moves only when its projection changed, so it doubles as
         # that read model's generation (the page cache keys on it), and writers
-        # of unrelated events do not queue on its row. Never backwards: on
+        # of unrelated events do not queue on its row. It moves to the last event
+        # that projection handled (an append to several streams may end with an
+        # event it ignores), as a rebuild leaves it. Never backwards: on
         # PostgreSQL a later transaction may hold a lower position.
-        position = recorded[-1].position
-        conn.execute(
-            update(projection_checkpoints)
-            .where(projection_checkpoints.c.name.in_(touched),
-                   projection_checkpoints.c.position < position)
-            .values(position=position)
-        )
+        for position, touched in last.items():
+            conn.execute(
+                update(projection_checkpoints)
+                .where(projection_checkpoints.c.name.in_(touched),
+                       projection_checkpoints.c.position < position)
+                .values(position=position)
+            )
 
     def ensure_checkpoints(self, conn: Connection) -> None:
         known = set(conn.execute(select(projection_checkpoints.c.name)).scalars())

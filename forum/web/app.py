@@ -125,17 +125,23 @@ def build_app(config: Config | None = None) -> Flask:
         admin,
         api,
         auth,
+        calendars,
         errors,
+        learning,
         moderation,
         notifications,
         pages,
         posting,
         rooms,
+        rotas,
         search,
+        teamdays,
+        writeups,
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp, search.bp):
+                      rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
+                      learning.bp, teamdays.bp):
         app.register_blueprint(blueprint)
     from federation import feeds
 

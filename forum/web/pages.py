@@ -19,7 +19,7 @@ from flask import (
 )
 
 from forum import commands as cmd
-from forum import queries
+from forum import learning_queries, queries, rota_queries
 from forum.handlers import reading
 from forum.permissions import (
     ANONYMOUS,
@@ -122,6 +122,7 @@ def conference(slug: str) -> Any:
         may_post=can_post(viewer, access), may_moderate=can_moderate(viewer, access),
         watch_level=queries.get_watch_level(conn, viewer.member_id, "conference", row.id),
         public=can_read(ANONYMOUS, access),
+        rotas=rota_queries.list_rotas(conn, viewer, row.id),
     )
 
 
@@ -185,6 +186,9 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
               if viewer.signed_in else 0),
         watch_level=queries.get_watch_level(context.db(), viewer.member_id, "thread",
                                             thread.id),
+        # Kudos are for members: anonymous pages (cached) do not show them.
+        kudos=learning_queries.kudos_for(context.db(), "post", [p.id for p in posts])
+        if viewer.signed_in else {},
     )
     if viewer.signed_in and posts:
         # Opening a page reads it, as in FirstClass; the marker only moves forward.

@@ -27,6 +27,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_admin_has_unread_posts_in_several_conferences(sqlite)
     check_replies_nest_several_levels(sqlite)
     check_rooms(sqlite, demo)
+    check_talk_rota(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
 
@@ -42,6 +43,32 @@ def check_rooms(sqlite: Backend, demo: DemoResult) -> None:
         # A direct conversation is nobody else's: not even other staff list it.
         assert "Astrid Lindqvist" not in {
             r.title for r in queries.list_rooms(conn, _viewer(sqlite, "johan"))}
+
+
+def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
+    from datetime import UTC, datetime
+
+    from forum import rota_queries
+
+    assert demo.talks >= 6
+    with sqlite.engine.connect() as conn:
+        (rota,) = rota_queries.list_rotas(conn, _viewer(sqlite, "johan"))
+        slots = rota_queries.list_slots(conn, rota.id)
+        now = datetime.now(UTC)
+        past = [s for s in slots if s.starts_at < now and s.talk is not None]
+        assert [s.talk.writeup_status for s in past][:3] == ["approved", "approved",
+                                                             "sent_back"]
+        coming = rota_queries.next_talk(slots, now)
+        assert coming is not None and coming.waiting
+        assert any(s.talk is None for s in slots if s.starts_at > now)
+        from forum import learning_queries
+
+        tils = learning_queries.list_tils(conn, _viewer(sqlite, "johan"))
+        assert len(tils) == 5 and all(t.subject.startswith("TIL: ") for t in tils)
+        assert sum(t.kudos for t in tils) >= 5
+        assert learning_queries.list_kudos(conn, "talk", past[0].talk.id)
+        # The rota is in an internal conference: a guest does not see it.
+        assert rota_queries.list_rotas(conn, _viewer(sqlite, "greta")) == []
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:

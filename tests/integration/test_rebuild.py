@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, text, update
@@ -10,7 +11,17 @@ from sqlalchemy import delete, insert, inspect, select, text, update
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.db import metadata, write_connection
-from forum.handlers import conferences, members, notifications, reading, rooms, threads
+from forum.handlers import (
+    conferences,
+    kudos,
+    members,
+    notifications,
+    reading,
+    rooms,
+    rotas,
+    teamdays,
+    threads,
+)
 from forum.permissions import Viewer
 from forum.projections.tables import members as members_table
 from forum.projections.tables import posts, read_markers
@@ -183,6 +194,116 @@ def live_a_little(backend: Backend, people: People) -> None:
     notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
     threads.post_reply(svc, sam, cmd.PostReply(t4, w1, "five"))
     notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+    talk_rota(backend, sam, oli, vera, talks)
+    # Kudos on a post and a talk (one taken back), and "today I learned".
+    kudos.give_kudos(svc, oli, cmd.GiveKudos("post", t4_first, "Thanks for the notes"))
+    kudos.give_kudos(svc, vera, cmd.GiveKudos("post", t4_first))
+    kudos.withdraw_kudos(svc, vera, cmd.WithdrawKudos("post", t4_first))
+    talk = _talk_ids(backend)[0]
+    kudos.give_kudos(svc, sam if _speaker(backend, talk) != sam.member_id else oli,
+                     cmd.GiveKudos("talk", talk, "Great *talk*"))
+    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(talks))
+    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(internal))
+    til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
+    kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
+    team_day(backend, sam, oli, vera, talks)
+
+
+def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
+    """A team-together day: parallel sessions, sign-ups and leaving, a follow-up planned."""
+    svc = backend.services
+    day = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    day_id = teamdays.create_team_day(svc, vera, cmd.CreateTeamDay(
+        talks, "spring-day", "Spring day", day, "Learning *together*", "Europe/Stockholm"))
+    zope = teamdays.add_session(svc, vera, cmd.AddSession(
+        day_id, "Zope templating", sam.member_id or "", "Kastanjen", "09:00", "10:30",
+        "novice", 2, "Bring a laptop"))
+    pairing = teamdays.add_session(svc, vera, cmd.AddSession(
+        day_id, "Pairing", oli.member_id or "", "Leith", "11:00", "12:00", "advanced", 5))
+    teamdays.join_session(svc, oli, cmd.JoinSession(day_id, zope))
+    teamdays.join_session(svc, vera, cmd.JoinSession(day_id, zope))
+    teamdays.leave_session(svc, vera, cmd.LeaveSession(day_id, zope))
+    teamdays.join_session(svc, sam, cmd.JoinSession(day_id, pairing))
+    teamdays.plan_follow_up(svc, sam, cmd.PlanFollowUp(day_id, zope, day_id, pairing))
+
+
+def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
+    """Friday talks: slots in bulk, sign-ups, a waiting list, release, moves, swaps,
+    reminders, a calendar feed and a write-up through review (tests/integration/
+    test_rotas.py tells each part in detail)."""
+    svc = backend.services
+    # sam moderates "learning", the parent of "talks"; vera is an admin.
+    fridays = rotas.create_rota(svc, vera, cmd.CreateRota(
+        talks, "fridays", "Friday talks", "Lunch *talks*", "Europe/Stockholm"))
+    first = (datetime.now(UTC) + timedelta(days=10)).date()
+    rotas.schedule_slots(svc, vera, cmd.ScheduleSlots(
+        fridays, first.isoformat(), "13:00", "FREQ=WEEKLY;COUNT=7",
+        skip_dates=((first + timedelta(days=14)).isoformat(),)))
+    slots = _slot_ids(backend, fridays)
+    rotas.cancel_slot(svc, vera, cmd.CancelSlot(fridays, slots[3]))
+    t1 = rotas.sign_up_for_slot(svc, sam, cmd.SignUpForSlot(fridays, slots[0], "SQL", "Joins"))
+    t2 = rotas.sign_up_for_slot(svc, vera, cmd.SignUpForSlot(
+        fridays, slots[1], "Rust", speaker_id=oli.member_id))
+    rotas.join_waitlist(svc, oli, cmd.JoinWaitlist(fridays, slots[0], "Go", "Goroutines"))
+    rotas.join_waitlist(svc, vera, cmd.JoinWaitlist(fridays, slots[0], "Admin", ""))
+    rotas.join_waitlist(svc, vera, cmd.JoinWaitlist(fridays, slots[1], "Left", ""))
+    rotas.leave_waitlist(svc, vera, cmd.LeaveWaitlist(fridays, slots[1]))
+    rotas.release_talk(svc, sam, cmd.ReleaseTalk(fridays, t1))  # oli takes slot 0 from the list
+    t3 = rotas.sign_up_for_slot(svc, sam, cmd.SignUpForSlot(fridays, slots[2], "SQL again"))
+    rotas.move_talk(svc, oli, cmd.MoveTalk(fridays, t2, slots[1]))  # already there: no event
+    rotas.request_swap(svc, sam, cmd.RequestSwap(fridays, t3, t2))
+    rotas.answer_swap(svc, oli, cmd.AnswerSwap(fridays, t3, t2, accept=False))
+    rotas.request_swap(svc, sam, cmd.RequestSwap(fridays, t3, t2))
+    rotas.answer_swap(svc, oli, cmd.AnswerSwap(fridays, t3, t2, accept=True))
+    rotas.swap_talks(svc, vera, cmd.SwapTalks(fridays, t3, t2))
+    t4 = rotas.sign_up_for_slot(svc, vera, cmd.SignUpForSlot(fridays, slots[4], "Spare"))
+    rotas.move_talk(svc, vera, cmd.MoveTalk(fridays, t4, slots[5]))
+    rotas.request_swap(svc, vera, cmd.RequestSwap(fridays, t4, t3))
+    rotas.send_due_reminders(svc, datetime.now(UTC) + timedelta(days=4))
+    rotas.send_due_reminders(svc, datetime.now(UTC) + timedelta(days=10))
+    rotas.issue_calendar_feed(svc, oli, cmd.IssueCalendarFeed())
+    rotas.issue_calendar_feed(svc, oli, cmd.IssueCalendarFeed())  # the first stops working
+    rotas.issue_calendar_feed(svc, sam, cmd.IssueCalendarFeed())
+    # After sam's talk: the write-up, sent back once, then approved.
+    rotas.save_writeup(svc, sam, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Draft"))
+    clock = backend.store.clock
+    backend.store.clock = lambda: clock() + timedelta(days=40)
+    try:
+        rotas.submit_writeup(svc, sam, cmd.SubmitWriteUp(fridays, t3))
+        rotas.send_back_writeup(svc, vera, cmd.SendBackWriteUp(fridays, t3, "More *examples*"))
+        rotas.save_writeup(svc, sam, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Final"))
+        rotas.submit_writeup(svc, sam, cmd.SubmitWriteUp(fridays, t3))
+        rotas.save_writeup(svc, vera, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Final!"))
+        rotas.approve_writeup(svc, vera, cmd.ApproveWriteUp(fridays, t3))
+    finally:
+        backend.store.clock = clock
+
+
+def _talk_ids(backend: Backend) -> list[str]:
+    from forum.projections.tables import talks
+
+    with backend.engine.connect() as conn:
+        return sorted(conn.execute(select(talks.c.id)).scalars())
+
+
+def _speaker(backend: Backend, talk_id: str) -> str:
+    from forum import rota_queries
+
+    with backend.engine.connect() as conn:
+        return str(rota_queries.get_talk(conn, talk_id).speaker_id)
+
+
+def _first_post(backend: Backend, thread_id: str) -> str:
+    with backend.engine.connect() as conn:
+        return str(conn.execute(select(posts.c.id).where(posts.c.thread_id == thread_id,
+                                                         posts.c.seq == 1)).scalar())
+
+
+def _slot_ids(backend: Backend, rota_id: str) -> list[str]:
+    from forum import rota_queries
+
+    with backend.engine.connect() as conn:
+        return [s.slot.id for s in rota_queries.list_slots(conn, rota_id)]
 
 
 def _positions(backend: Backend, viewer: Viewer) -> tuple[set[int], int]:

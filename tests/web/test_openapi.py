@@ -46,6 +46,24 @@ OPERATIONS = {
     "/posts/{post_id}/revisions": {"get"},
     "/unread": {"get"},
     "/search": {"get"},
+    "/rotas": {"get"},
+    "/rotas/{slug}": {"get"},
+    "/rotas/{slug}/slots": {"post"},
+    "/rotas/{slug}/slots/{slot_id}/talk": {"post"},
+    "/rotas/{slug}/slots/{slot_id}/waitlist": {"put", "delete"},
+    "/rotas/{slug}/talks/{talk_id}": {"get", "delete"},
+    "/rotas/{slug}/talks/{talk_id}/move": {"post"},
+    "/rotas/{slug}/talks/{talk_id}/write-up": {"put"},
+    "/rotas/{slug}/talks/{talk_id}/write-up/submit": {"post"},
+    "/rotas/{slug}/talks/{talk_id}/write-up/send-back": {"post"},
+    "/rotas/{slug}/talks/{talk_id}/write-up/approve": {"post"},
+    "/posts/{post_id}/kudos": {"get", "put", "delete"},
+    "/talks/{talk_id}/kudos": {"get", "put", "delete"},
+    "/til": {"get", "post"},
+    "/days": {"get"},
+    "/days/{slug}": {"get"},
+    "/days/{slug}/sessions": {"post"},
+    "/days/{slug}/sessions/{session_id}/place": {"put", "delete"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -152,3 +170,95 @@ def test_each_write_succeeds_as_documented(app: Flask, backend: Backend, people:
     assert tombstone["deleted"] and tombstone["body"] is None
     call("GET", "/posts/{post_id}/revisions", 200, path_parameters=at_post)
     call("GET", "/unread", 200)
+
+
+def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, people: People,
+                                                world: World) -> None:
+    """Scripted successes through the talk rota's operations, held to the document."""
+    from datetime import UTC, datetime, timedelta
+
+    from forum.handlers import rotas
+
+    svc = backend.services
+    rotas.create_rota(svc, people.admin, cmd.CreateRota(
+        world.conference["public"], "fridays", "Friday talks", timezone="Europe/Stockholm"))
+    tokens = {who: members.issue_api_token(svc, viewer, cmd.IssueApiToken("doc"))
+              for who, viewer in (("ada", people.admin), ("sam", people.staff))}
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+
+    def call(who: str, method: str, path: str, status: int, **case: Any) -> Any:
+        made = schema["/api/v1" + path][method].Case(**case)
+        response = made.call(headers={"Authorization": f"Bearer {tokens[who]}"})
+        made.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+    at_rota = {"slug": "fridays"}
+    first = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+    made = call("ada", "POST", "/rotas/{slug}/slots", 201, path_parameters=at_rota, body={
+        "first_day": first, "time": "13:00", "rule": "FREQ=WEEKLY;COUNT=3",
+        "skip_dates": [], "holidays": ""})
+    assert made == {"made": 3}
+    slots = call("sam", "GET", "/rotas/{slug}", 200, path_parameters=at_rota)["slots"]
+    at_slot = {**at_rota, "slot_id": slots[0]["id"]}
+    talk = call("sam", "POST", "/rotas/{slug}/slots/{slot_id}/talk", 201,
+                path_parameters=at_slot, body={"title": "SQL", "abstract": "Joins"})
+    at_talk = {**at_rota, "talk_id": talk["id"]}
+    call("ada", "PUT", "/rotas/{slug}/slots/{slot_id}/waitlist", 204,
+         path_parameters=at_slot, body={"title": "Budgets"})
+    call("ada", "DELETE", "/rotas/{slug}/slots/{slot_id}/waitlist", 204,
+         path_parameters=at_slot)
+    moved = call("sam", "POST", "/rotas/{slug}/talks/{talk_id}/move", 200,
+                 path_parameters=at_talk, body={"slot_id": slots[1]["id"]})
+    assert moved["slot_id"] == slots[1]["id"]
+    saved = call("sam", "PUT", "/rotas/{slug}/talks/{talk_id}/write-up", 200,
+                 path_parameters=at_talk, body={"title": "SQL", "body": "Draft",
+                                                "expected_revision": 0})
+    assert saved["writeup"]["revision"] == 1
+    clock = backend.store.clock
+    backend.store.clock = lambda: clock() + timedelta(days=30)
+    try:
+        call("sam", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/submit", 200,
+             path_parameters=at_talk)
+        call("ada", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/send-back", 200,
+             path_parameters=at_talk, body={"comment": "More"})
+        call("sam", "PUT", "/rotas/{slug}/talks/{talk_id}/write-up", 200,
+             path_parameters=at_talk, body={"title": "SQL", "body": "More"})
+        call("sam", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/submit", 200,
+             path_parameters=at_talk)
+        done = call("ada", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/approve", 200,
+                    path_parameters=at_talk)
+        assert done["writeup_status"] == "approved"
+    finally:
+        backend.store.clock = clock
+    other = call("sam", "POST", "/rotas/{slug}/slots/{slot_id}/talk", 201,
+                 path_parameters=at_slot, body={"title": "Spare"})
+    call("sam", "DELETE", "/rotas/{slug}/talks/{talk_id}", 204,
+         path_parameters={**at_rota, "talk_id": other["id"]})
+    assert [r["slug"] for r in call("sam", "GET", "/rotas", 200)["items"]] == ["fridays"]
+
+
+def test_kudos_and_til_writes_succeed_as_documented(app: Flask, backend: Backend,
+                                                    people: People, world: World) -> None:
+    from forum.handlers import kudos
+
+    kudos.choose_til_conference(backend.services, people.admin,
+                                cmd.ChooseTilConference(world.conference["public"]))
+    token = members.issue_api_token(backend.services, people.staff, cmd.IssueApiToken("doc"))
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+
+    def call(method: str, path: str, status: int, **case: Any) -> Any:
+        made = schema["/api/v1" + path][method].Case(**case)
+        response = made.call(headers={"Authorization": f"Bearer {token}"})
+        made.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+    at_post = {"post_id": world.post["public"]}
+    call("PUT", "/posts/{post_id}/kudos", 204, path_parameters=at_post, body={"note": "Ta"})
+    assert [k["note"] for k in call("GET", "/posts/{post_id}/kudos", 200,
+                                    path_parameters=at_post)["items"]] == ["Ta"]
+    call("DELETE", "/posts/{post_id}/kudos", 204, path_parameters=at_post)
+    made = call("POST", "/til", 201, body={"body": "Tuples are *immutable*"})
+    til = call("GET", "/til", 200)["items"][0]  # the newest thread of the TIL conference
+    assert til["thread_id"] == made["thread_id"] and "<em>immutable</em>" in til["html"]

@@ -14,11 +14,22 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
-from forum.web.api import conferences, members, posts, reading, search, threads
+from forum.web.api import (
+    conferences,
+    kudos,
+    members,
+    posts,
+    reading,
+    rotas,
+    search,
+    teamdays,
+    threads,
+)
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
-BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp)
+BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
+              rotas.blp, kudos.blp, teamdays.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]

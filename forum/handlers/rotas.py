@@ -1,0 +1,203 @@
+"""Handlers for talk rotas: slots, sign-ups, swaps, waiting lists, reminders, write-ups.
+
+A rota is decided from its own stream and appended at the version it was
+decided on. When two members reach for one slot, the second append conflicts;
+the handler decides again on the fresh state, and that decision says the slot
+was just taken. A talk's discussion thread is written in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from forum import commands as cmd
+from forum import events as ev
+from forum import queries, recurrence, rota_queries
+from forum.errors import ConcurrencyConflict, NotFound
+from forum.eventstore import StreamWrite
+from forum.handlers import Services, threads
+from forum.handlers.members import SYSTEM
+from forum.model import rota
+from forum.model.rota import RotaState
+from forum.passwords import new_token, token_hash
+from forum.permissions import ConferenceAccess, Viewer
+
+Decide = Callable[[RotaState, ConferenceAccess | None], Sequence[ev.Event]]
+RETRIES = 10
+
+
+def stream(rota_id: str) -> str:
+    return f"rota-{rota_id}"
+
+
+def _writes(rota_id: str, new_events: Sequence[ev.Event], version: int) -> list[StreamWrite]:
+    """A talk's thread, started new or locked as it stands, then the rota's events at its
+    version. The thread goes first in the log, so whatever reads it for a rota event
+    (a notice about the talk) finds it, in a rebuild as when it happened."""
+    writes = []
+    for e in new_events:
+        if isinstance(e, ev.ThreadStarted):
+            writes.append(StreamWrite(threads.stream(e.thread_id), [e], 0))
+        elif isinstance(e, ev.ThreadLocked):
+            writes.append(StreamWrite(threads.stream(e.thread_id), [e], None))
+    rota_events = [e for e in new_events if not isinstance(e, ev.ThreadStarted | ev.ThreadLocked)]
+    return [*writes, StreamWrite(stream(rota_id), rota_events, version)]
+
+
+def _on_rota(svc: Services, actor: Viewer, rota_id: str, decide: Decide) -> int:
+    """Decide on the rota as it stands and append; returns how many events were written."""
+    for attempt in range(RETRIES):
+        history = svc.store.read_stream(stream(rota_id))
+        state = rota.load(rota_id, [r.event for r in history])
+        if not state.exists:
+            raise NotFound("no such rota")
+        with svc.engine.connect() as conn:
+            conference = queries.conference_access(conn, state.conference_id)
+        new_events = decide(state, conference)
+        if not new_events:
+            return 0
+        try:
+            return len(svc.store.append_streams(_writes(rota_id, new_events, len(history)),
+                                                svc.meta(actor)))
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _now(svc: Services) -> datetime:
+    return svc.store.clock()
+
+
+def create_rota(svc: Services, actor: Viewer, command: cmd.CreateRota) -> str:
+    """Returns the new rota's id."""
+    with svc.engine.connect() as conn:
+        taken = rota_queries.get_rota_by_slug(conn, command.slug) is not None
+        conference = queries.conference_access(conn, command.conference_id)
+    rota_id = svc.new_id()
+    new_events = rota.create_rota(command, actor, conference, rota_id, taken)
+    svc.store.append(stream(rota_id), new_events, expected_version=0, meta=svc.meta(actor))
+    return rota_id
+
+
+def schedule_slots(svc: Services, actor: Viewer, command: cmd.ScheduleSlots) -> int:
+    """Returns how many slots were made."""
+    made: list[int] = []
+
+    def plan(state: RotaState, conference: ConferenceAccess | None) -> Sequence[ev.Event]:
+        rota.require_organiser(state, actor, conference)  # before any date is looked at
+        starts, skipped = recurrence.expand(
+            command.first_day, command.time, command.rule, state.timezone, command.skip_dates,
+            command.holidays, limit=rota.SLOTS_MAX)
+        ids = [svc.new_id() for _ in starts]
+        new_events = rota.schedule_slots(state, command, actor, conference, starts, skipped,
+                                         _now(svc), ids)
+        made.append(len(starts))
+        return new_events
+
+    _on_rota(svc, actor, command.rota_id, plan)
+    return made[-1]
+
+
+def cancel_slot(svc: Services, actor: Viewer, command: cmd.CancelSlot) -> None:
+    _on_rota(svc, actor, command.rota_id, lambda s, c: rota.cancel_slot(s, command, actor, c))
+
+
+def _ids(svc: Services) -> tuple[str, str, str]:
+    return svc.new_id(), svc.new_id(), svc.new_id()
+
+
+def sign_up_for_slot(svc: Services, actor: Viewer, command: cmd.SignUpForSlot) -> str:
+    """Returns the talk's id."""
+    speaker: Viewer | None = None
+    if command.speaker_id is not None:
+        with svc.engine.connect() as conn:
+            speaker = queries.viewer_from_row(queries.get_member(conn, command.speaker_id))
+    ids = _ids(svc)
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.sign_up(s, command, actor, c, speaker, _now(svc), ids))
+    return ids[0]
+
+
+def release_talk(svc: Services, actor: Viewer, command: cmd.ReleaseTalk) -> None:
+    ids = _ids(svc)
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.release(s, command, actor, c, _now(svc), ids))
+
+
+def move_talk(svc: Services, actor: Viewer, command: cmd.MoveTalk) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.move(s, command, actor, c, _now(svc)))
+
+
+def request_swap(svc: Services, actor: Viewer, command: cmd.RequestSwap) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.request_swap(s, command, actor, c, _now(svc)))
+
+
+def answer_swap(svc: Services, actor: Viewer, command: cmd.AnswerSwap) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.answer_swap(s, command, actor, c, _now(svc)))
+
+
+def swap_talks(svc: Services, actor: Viewer, command: cmd.SwapTalks) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.swap(s, command, actor, c, _now(svc)))
+
+
+def join_waitlist(svc: Services, actor: Viewer, command: cmd.JoinWaitlist) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.join_waitlist(s, command, actor, c, _now(svc)))
+
+
+def leave_waitlist(svc: Services, actor: Viewer, command: cmd.LeaveWaitlist) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.leave_waitlist(s, command, actor, c))
+
+
+def save_writeup(svc: Services, actor: Viewer, command: cmd.SaveWriteUp) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.save_writeup(s, command, actor, c))
+
+
+def submit_writeup(svc: Services, actor: Viewer, command: cmd.SubmitWriteUp) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.submit_writeup(s, command, actor, c, _now(svc)))
+
+
+def send_back_writeup(svc: Services, actor: Viewer, command: cmd.SendBackWriteUp) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.send_back_writeup(s, command, actor, c))
+
+
+def approve_writeup(svc: Services, actor: Viewer, command: cmd.ApproveWriteUp) -> None:
+    _on_rota(svc, actor, command.rota_id,
+             lambda s, c: rota.approve_writeup(s, command, actor, c))
+
+
+def send_due_reminders(svc: Services, now: datetime | None = None) -> int:
+    """Remind speakers a week and a day before their talks; returns how many were sent.
+
+    A clock-driven step (the worker runs it every minute; ``commonroom remind``
+    runs it once). It is idempotent: each reminder is an event in the rota's
+    stream, decided from that stream, so running it twice, or in two
+    processes at once, sends each reminder once.
+    """
+    moment = now or _now(svc)
+    with svc.engine.connect() as conn:
+        rota_ids = rota_queries.rotas_with_talks_between(conn, moment,
+                                                    moment + rota.REMINDERS[0][1])
+    return sum(_on_rota(svc, SYSTEM, rota_id, lambda s, c: rota.due_reminders(s, moment))
+               for rota_id in rota_ids)
+
+
+def issue_calendar_feed(svc: Services, actor: Viewer, command: cmd.IssueCalendarFeed) -> str:
+    """A new secret calendar address for the member; returns its token (kept only hashed)."""
+    member_id = rota.require_member(actor)
+    token = new_token()
+    svc.store.append(f"calendar-{member_id}", [ev.CalendarFeedIssued(member_id,
+                                                                      token_hash(token))],
+                     expected_version=None, meta=svc.meta(actor))
+    return token
+

@@ -1,0 +1,71 @@
+"""A talk's write-up in the browser: the speaker drafts, an organiser reviews.
+
+The review ends at "approved": publishing to the public blog comes with the
+bridge to the wider world.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from forum import commands as cmd
+from forum.errors import InvalidInput
+from forum.handlers import rotas
+from forum.model.rota import COMMENT_MAX
+from forum.permissions import can_organise
+from forum.web import context
+from forum.web.rotas import may_read_writeup, readable_talk
+
+bp = Blueprint("writeups", __name__)
+
+
+@bp.get("/rotas/<slug>/talks/<talk_id>/write-up")
+def writeup(slug: str, talk_id: str) -> Any:
+    row, talk, access = readable_talk(slug, talk_id)
+    if not may_read_writeup(talk, access):
+        abort(404)
+    return render_template("rotas/writeup.html", rota=row, talk=talk,
+                           mine=context.viewer().member_id == talk.speaker_id,
+                           may_review=can_organise(context.viewer(), access),
+                           comment_max=COMMENT_MAX)
+
+
+@bp.route("/rotas/<slug>/talks/<talk_id>/write-up/edit", methods=["GET", "POST"])
+def edit(slug: str, talk_id: str) -> Any:
+    row, talk, access = readable_talk(slug, talk_id)
+    viewer = context.viewer()
+    if request.method == "GET":
+        if viewer.member_id != talk.speaker_id and not can_organise(viewer, access):
+            abort(404)
+        return render_template("rotas/writeup_edit.html", rota=row, talk=talk)
+    form = request.form
+    try:
+        expected = int(form["revision"]) if form.get("revision") else None
+    except ValueError:
+        raise InvalidInput("revision must be a whole number", field="revision") from None
+    context.send(rotas.save_writeup, cmd.SaveWriteUp(
+        row.id, talk_id, form.get("title", ""), form.get("body", ""), expected))
+    flash("The write-up is saved.")
+    return redirect(url_for("writeups.writeup", slug=row.slug, talk_id=talk_id))
+
+
+@bp.post("/rotas/<slug>/talks/<talk_id>/write-up/<action>")
+def review(slug: str, talk_id: str, action: str) -> Any:
+    """Submit (the speaker); send back with a comment, or approve (an organiser)."""
+    row, _, _ = readable_talk(slug, talk_id)
+    commands: dict[str, Any] = {
+        "submit": lambda: (rotas.submit_writeup, cmd.SubmitWriteUp(row.id, talk_id),
+                           "Sent for review. An organiser will approve it or send it back."),
+        "send-back": lambda: (rotas.send_back_writeup, cmd.SendBackWriteUp(
+            row.id, talk_id, request.form.get("comment", "")), "Sent back with your comment."),
+        "approve": lambda: (rotas.approve_writeup, cmd.ApproveWriteUp(row.id, talk_id),
+                            "Approved. It is linked from the rota."),
+    }
+    if action not in commands:
+        abort(404)
+    handler, command, said = commands[action]()
+    context.send(handler, command)
+    flash(said)
+    return redirect(url_for("writeups.writeup", slug=row.slug, talk_id=talk_id))
