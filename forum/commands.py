@@ -182,6 +182,54 @@ class MoveThread(Command):
     to_conference_id: str
 
 
+# --- publishing --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposeArticle(Command):
+    """Propose a ``thread`` or one ``post`` (its id in ``source_id``) for the blog.
+
+    The title defaults to the thread's subject; the body is taken from the source."""
+
+    source_kind: str
+    source_id: str
+    title: str = ""
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviseArticle(Command):
+    article_id: str
+    title: str
+    summary: str
+    body: str
+    tags: tuple[str, ...] = ()
+    expected_revision: int | None = None
+
+
+@dataclass(frozen=True)
+class SendBackArticle(Command):
+    article_id: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ResubmitArticle(Command):
+    article_id: str
+
+
+@dataclass(frozen=True)
+class ApproveArticle(Command):
+    article_id: str
+
+
+@dataclass(frozen=True)
+class UnpublishArticle(Command):
+    article_id: str
+    reason: str
+
+
 # --- reading ---------------------------------------------------------------
 
 

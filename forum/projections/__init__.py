@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.projections import conferences, members, notifications, reading, rooms, threads
+from forum.projections import articles, conferences, members, notifications, reading, rooms, threads
 from forum.projections.registry import Projection, Projections
 
 
@@ -13,6 +13,7 @@ def all_projections() -> Projections:
         threads.projection,
         reading.projection,
         rooms.projection,
+        articles.projection,
         notifications.projection,
     ]
     return Projections(items)

@@ -10,7 +10,15 @@ from sqlalchemy import delete, insert, inspect, select, text, update
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.db import metadata, write_connection
-from forum.handlers import conferences, members, notifications, reading, rooms, threads
+from forum.handlers import (
+    articles,
+    conferences,
+    members,
+    notifications,
+    reading,
+    rooms,
+    threads,
+)
 from forum.permissions import Viewer
 from forum.projections.tables import members as members_table
 from forum.projections.tables import posts, read_markers
@@ -183,6 +191,23 @@ def live_a_little(backend: Backend, people: People) -> None:
     notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
     threads.post_reply(svc, sam, cmd.PostReply(t4, w1, "five"))
     notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+
+    # Publishing: a thread and a post proposed, edited, sent back, resubmitted,
+    # approved (a second title that makes the same slug), revised when published,
+    # one unpublished, one from a private conference still waiting.
+    a1 = articles.propose_article(svc, oli, cmd.ProposeArticle(
+        "thread", tid, summary="How the circle began", tags=("learning", "circles")))
+    articles.send_back_article(svc, sam, cmd.SendBackArticle(a1, "Needs a summary"))
+    articles.revise_article(svc, oli, cmd.ReviseArticle(
+        a1, "Study circles", "How ours began", "We **meet** on Thursdays.", ("learning",), 1))
+    articles.resubmit_article(svc, oli, cmd.ResubmitArticle(a1))
+    articles.approve_article(svc, sam, cmd.ApproveArticle(a1))
+    articles.revise_article(svc, admin, cmd.ReviseArticle(
+        a1, "Study circles", "How ours began", "We meet on *Thursdays*.", ("learning", "x")))
+    a2 = articles.propose_article(svc, sam, cmd.ProposeArticle("post", p2, title="Study circles"))
+    articles.approve_article(svc, admin, cmd.ApproveArticle(a2))
+    articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
+    articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
 
 
 def _positions(backend: Backend, viewer: Viewer) -> tuple[set[int], int]:
