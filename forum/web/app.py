@@ -124,6 +124,7 @@ def build_app(config: Config | None = None) -> Flask:
         account,
         admin,
         api,
+        articles,
         auth,
         errors,
         moderation,
@@ -134,11 +135,12 @@ def build_app(config: Config | None = None) -> Flask:
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp):
+                      rooms.bp, notifications.bp, articles.bp):
         app.register_blueprint(blueprint)
-    from federation import feeds
+    from federation import blog, feeds
 
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(blog.bp)
     api.register(app)
     errors.register(app)
     _limit_sign_in(app, config)

@@ -17,7 +17,8 @@ from werkzeug.exceptions import HTTPException
 from forum.errors import CommonroomError
 
 log = logging.getLogger(__name__)
-KEPT_FIELDS = ("subject", "body", "reason", "name", "resume", "acl",
+KEPT_FIELDS = ("subject", "title", "summary", "tags", "comment", "body", "reason", "name",
+               "resume", "acl",
                "display_name", "handle", "email", "slug", "bio")
 # After a conflict the kept form carries the current version, so sending it again
 # (having read why it failed) does not fail the same way forever.
