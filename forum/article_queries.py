@@ -57,10 +57,14 @@ def may_see(conn: Connection, viewer: Viewer, article: DbRow) -> bool:
     return access is not None and can_see_article_draft(viewer, access, article.proposed_by)
 
 
+def published_query() -> Any:
+    return _ARTICLE.where(articles.c.status == "published")
+
+
 def list_published(conn: Connection, *, tag: str | None = None, author_id: str | None = None,
                    offset: int = 0, limit: int = BLOG_PAGE) -> Sequence[DbRow]:
     """Published articles, newest first, optionally of one tag or one author."""
-    query = _ARTICLE.where(articles.c.status == "published")
+    query = published_query()
     if tag is not None:
         query = query.join(article_tags, article_tags.c.article_id == articles.c.id).where(
             article_tags.c.tag == tag)

@@ -14,11 +14,12 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
-from forum.web.api import conferences, members, posts, reading, threads
+from forum.web.api import articles, conferences, members, posts, reading, threads
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
-BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp)
+BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp,
+              articles.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
