@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from forum import queries
+from forum import article_queries, queries
 from forum.backend import Backend
 from forum.demo import ADMIN_HANDLE, DemoResult, load_demo, plan_demo
 from forum.errors import Conflict
@@ -27,6 +27,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_admin_has_unread_posts_in_several_conferences(sqlite)
     check_replies_nest_several_levels(sqlite)
     check_rooms(sqlite, demo)
+    check_blog(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
 
@@ -42,6 +43,18 @@ def check_rooms(sqlite: Backend, demo: DemoResult) -> None:
         # A direct conversation is nobody else's: not even other staff list it.
         assert "Astrid Lindqvist" not in {
             r.title for r in queries.list_rooms(conn, _viewer(sqlite, "johan"))}
+
+
+def check_blog(sqlite: Backend, demo: DemoResult) -> None:
+    assert demo.articles == 5
+    with sqlite.engine.connect() as conn:
+        published = article_queries.list_published(conn)
+        assert len(published) == demo.articles
+        assert "Friday talk: Accessibility testing in ten minutes a day" in {
+            a.title for a in published}  # from an internal conference, approved there
+        drafts = article_queries.list_drafts(conn, _viewer(sqlite, ADMIN_HANDLE))
+        assert sorted(row.status for row, _, _ in drafts) == ["proposed", "sent_back"]
+        assert article_queries.list_drafts(conn, _viewer(sqlite, "greta")) == []
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:
