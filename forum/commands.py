@@ -68,6 +68,11 @@ class UpdateProfile(Command):
 
 
 @dataclass(frozen=True)
+class SetFediverseProfile(Command):
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class ChangePassword(Command):
     current_password: str
     new_password: str

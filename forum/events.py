@@ -90,6 +90,16 @@ class ProfileUpdated(Event):
 
 @event
 @dataclass(frozen=True)
+class FediverseProfileSet(Event):
+    """The member chose whether the fediverse may find them (a ``Person`` actor,
+    ``acct:handle@host``); nobody has one until they opt in."""
+
+    member_id: str
+    enabled: bool
+
+
+@event
+@dataclass(frozen=True)
 class PasswordChanged(Event):
     member_id: str
     password_hash: str

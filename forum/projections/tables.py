@@ -32,6 +32,8 @@ members = Table(
     Column("interests", Text, nullable=False, default="[]"),
     Column("can_teach", Text, nullable=False, default="[]"),
     Column("share_read_history", Boolean, nullable=False, default=True),
+    # Opted in to a fediverse Person actor (acct:handle@host); off until they choose.
+    Column("fediverse", Boolean, nullable=False, default=False),
     Column("joined_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
 )

@@ -141,6 +141,9 @@ def build_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(blog.bp)
+    from federation import web as activitypub
+
+    activitypub.register(app)
     api.register(app)
     errors.register(app)
     _limit_sign_in(app, config)

@@ -1,4 +1,4 @@
-"""publishing: articles for the public blog and their tags
+"""publishing: articles for the public blog and their tags; fediverse opt-in and actor keys
 
 Revision ID: 0007_publishing
 Revises: 0006
@@ -45,6 +45,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_articles_published', ['status', 'published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_articles_thread_id'), ['thread_id'], unique=False)
 
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('fediverse', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
+    op.create_table('actor_keys',
+    sa.Column('actor', sa.String(length=60), nullable=False),
+    sa.Column('public_pem', sa.Text(), nullable=False),
+    sa.Column('private_pem', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('actor')
+    )
+
     op.create_table('article_tags',
     sa.Column('tag', sa.String(length=40), nullable=False),
     sa.Column('article_id', sa.String(length=40), nullable=False),
@@ -53,6 +65,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('actor_keys')
+    with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.drop_column('fediverse')
     op.drop_table('article_tags')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_articles_thread_id'))
