@@ -248,12 +248,12 @@ def activity_alternate(ctx: Context) -> str | None:
         return None
     endpoint = request.endpoint or ""
     if endpoint in ("pages.conference", "pages.thread") and ctx.get("public"):
-        return request.base_url
+        return site().url(request.path)
     if endpoint == "pages.post" or (endpoint == "blog.article" and ctx.get("canonical")):
-        return request.base_url
+        return site().url(request.path)
     member = ctx.get("member")
     if endpoint == "pages.profile" and member is not None and member.fediverse:
-        return request.base_url
+        return site().url(request.path)
     return None
 
 

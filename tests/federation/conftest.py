@@ -30,9 +30,9 @@ def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fl
     application.extensions["commonroom"].dispose()
 
 
-def fetch(client: FlaskClient, url: str, status: int = 200) -> dict[str, Any]:
+def fetch(http: FlaskClient, url: str, status: int = 200) -> dict[str, Any]:
     """GET as Mastodon does; the ActivityStreams document (or error) it answers."""
-    response = client.get(url.removeprefix(BASE), headers={"Accept": MASTODON_ACCEPT})
+    response = http.get(url.removeprefix(BASE), headers={"Accept": MASTODON_ACCEPT})
     assert response.status_code == status, (url, response.status_code, response.data[:300])
     if status < 400:
         assert response.mimetype == "application/activity+json", response.mimetype
