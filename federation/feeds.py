@@ -1,4 +1,4 @@
-"""Atom feeds of public conferences and threads, for readers outside the organisation.
+"""Atom feeds of the blog, public conferences and threads, for readers outside the organisation.
 
 A feed is read by a feed reader, which carries nobody's session: every feed is
 built for an anonymous visitor, through the one visibility rule, whoever asks.
@@ -16,7 +16,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, url_for
 from sqlalchemy import select
 
-from forum import queries
+from forum import article_queries, queries
 from forum.permissions import ANONYMOUS, can_read
 from forum.projections.tables import members, posts, threads
 from forum.web import context
@@ -131,4 +131,30 @@ def thread_feed(thread_id: str) -> Response:
         entry.published(_aware(row.created_at))
         entry.updated(_aware(row.edited_at or row.created_at))
         entry.content(row.html, type="html")
+    return _atom(feed)
+
+
+@bp.get("/blog/feed.atom")
+def blog_feed() -> Response:
+    """The newest published articles, whole, with their tags as categories."""
+    base = _base()
+    rows = article_queries.list_published(context.db(), limit=ENTRIES)
+    feed = _feed(f"{base}/blog", "Commonroom blog", base + url_for("blog.index"),
+                 base + url_for("feeds.blog_feed"), "Notes from the team",
+                 max((r.updated_at for r in rows), default=None))
+    for row in reversed(rows):
+        entry = feed.add_entry()
+        url = base + url_for("blog.article", slug=row.slug)
+        entry.id(url)  # the canonical address: it never changes
+        entry.title(row.title)
+        entry.link(href=url)
+        entry.author(name=row.author_name,
+                     uri=base + url_for("blog.author", handle=row.author_handle))
+        entry.published(_aware(row.published_at))
+        entry.updated(_aware(max(row.updated_at, row.published_at)))
+        if row.summary:
+            entry.summary(row.summary)
+        entry.content(row.html, type="html")
+        for tag in article_queries.tags(row):
+            entry.category(term=tag, label=tag)
     return _atom(feed)

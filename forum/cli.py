@@ -175,7 +175,8 @@ def demo(admin_password: str | None, if_empty: bool) -> None:
     result = load_demo(backend, admin_password=password)
     click.echo(f"demo loaded: {result.members} people, {result.conferences} conferences, "
                f"{result.threads} threads, {result.posts} posts, "
-               f"{result.rooms} rooms, {result.messages} chat messages")
+               f"{result.rooms} rooms, {result.messages} chat messages, "
+               f"{result.articles} articles on the blog")
     click.echo(f"sign in as '{result.admin_handle}' with password '{password}'")
 
 

@@ -68,6 +68,11 @@ class UpdateProfile(Command):
 
 
 @dataclass(frozen=True)
+class SetFediverseProfile(Command):
+    enabled: bool
+
+
+@dataclass(frozen=True)
 class ChangePassword(Command):
     current_password: str
     new_password: str
@@ -180,6 +185,54 @@ class UnpinThread(Command):
 class MoveThread(Command):
     thread_id: str
     to_conference_id: str
+
+
+# --- publishing --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposeArticle(Command):
+    """Propose a ``thread`` or one ``post`` (its id in ``source_id``) for the blog.
+
+    The title defaults to the thread's subject; the body is taken from the source."""
+
+    source_kind: str
+    source_id: str
+    title: str = ""
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviseArticle(Command):
+    article_id: str
+    title: str
+    summary: str
+    body: str
+    tags: tuple[str, ...] = ()
+    expected_revision: int | None = None
+
+
+@dataclass(frozen=True)
+class SendBackArticle(Command):
+    article_id: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ResubmitArticle(Command):
+    article_id: str
+
+
+@dataclass(frozen=True)
+class ApproveArticle(Command):
+    article_id: str
+
+
+@dataclass(frozen=True)
+class UnpublishArticle(Command):
+    article_id: str
+    reason: str
 
 
 # --- reading ---------------------------------------------------------------

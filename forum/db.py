@@ -79,6 +79,20 @@ rendered_markup = Table(
 )
 
 
+# Each fediverse actor's RSA key pair (instance, conference groups, opted-in members).
+# Not a read model and not in the log: a private key is a secret, so it is kept
+# out of events, exports and rebuilds, and stored encrypted with the secret key
+# (federation/keys.py); no page or API reads this table.
+actor_keys = Table(
+    "actor_keys",
+    metadata,
+    Column("actor", String(60), primary_key=True),  # instance, conference:<id>, member:<id>
+    Column("public_pem", Text, nullable=False),
+    Column("private_pem", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:

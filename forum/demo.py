@@ -30,6 +30,7 @@ from forum.backend import Backend
 from forum.errors import Conflict
 from forum.handlers import (
     Services,
+    articles,
     conferences,
     kudos,
     members,
@@ -157,6 +158,7 @@ class DemoResult:
     rooms: int = 0
     messages: int = 0
     talks: int = 0
+    articles: int = 0
 
 
 # --- people ----------------------------------------------------------------
@@ -2668,6 +2670,49 @@ def _recognise(loader: _Loader) -> int:
     return given
 
 
+# Articles on the public blog: (conference key, subject, summary, tags), approved by the
+# conference's moderator; one from an internal conference (approved there: its words go
+# public only by a moderator's decision), one waiting for review, one sent back.
+ARTICLES = (
+    ("public", "Why we write things down", "Memory is a team sport: notes outlive meetings.",
+     ("writing", "learning")),
+    ("public", "How we run on-call without heroes",
+     "A rota, a runbook and a rule: nobody fixes things alone at 3 a.m.", ("on-call", "ops")),
+    ("public", "Accessibility is part of \"done\"", "", ("accessibility",)),
+    ("public", "Plain language: before and after",
+     "Three paragraphs from a real report, rewritten.", ("writing", "accessibility")),
+    ("talks", "Friday talk: Accessibility testing in ten minutes a day",
+     "From our Friday talks: a keyboard, a screen reader and ten minutes.",
+     ("accessibility", "friday-talks")),
+)
+WAITING = ("public", "A year of Friday talks")
+SENT_BACK = ("public", "Migrating a 15-year-old Plone site: five lessons")
+
+
+def _publish(loader: _Loader, thread_ids: list[str]) -> int:
+    """Propose and review articles from the demo's threads; returns how many are published."""
+    svc, plan = loader.svc, loader.plan
+    moderators = {c.key: c.moderator for c in plan.conferences}
+    by_subject = {(t.conference, t.subject): (thread_ids[i], t.posts[0].author)
+                  for i, t in enumerate(plan.threads)}
+    for key, subject, summary, tags in ARTICLES:
+        thread_id, author = by_subject[(key, subject)]
+        article_id = articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+            "thread", thread_id, summary=summary, tags=tags))
+        articles.approve_article(svc, loader.as_(moderators[key]),
+                                 cmd.ApproveArticle(article_id))
+    reviewer = loader.as_(moderators["public"])
+    thread_id, author = by_subject[WAITING]
+    articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+        "thread", thread_id, tags=("talks",)))
+    thread_id, author = by_subject[SENT_BACK]
+    article_id = articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+        "thread", thread_id, tags=("plone", "migration")))
+    articles.send_back_article(svc, reviewer, cmd.SendBackArticle(
+        article_id, "Lovely. Could you add a two-line summary for the blog's front page?"))
+    return len(ARTICLES)
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2694,8 +2739,10 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     room_count, messages = _chat_in_rooms(loader)
     talks = _talk_rota(loader)
     _recognise(loader)
+    published = _publish(loader, thread_ids)
     # Each talk has its discussion thread, and each TIL is a thread, started with one post.
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
                       len(plan.threads) + talks + len(TILS),
-                      plan.post_count + talks + len(TILS), room_count, messages, talks)
+                      plan.post_count + talks + len(TILS), room_count, messages, talks,
+                      published)
 

@@ -144,6 +144,32 @@ def can_administer(viewer: Viewer) -> bool:
     return viewer.signed_in and viewer.role == "admin"
 
 
+def can_propose_article(viewer: Viewer, source: ConferenceAccess) -> bool:
+    """Any member who may read a thread or post may propose it for the blog."""
+    return viewer.signed_in and can_read(viewer, source)
+
+
+def can_review_article(viewer: Viewer, source: ConferenceAccess) -> bool:
+    """Reviewers edit, approve, send back and unpublish articles.
+
+    They are the moderators of the source's conference (as it is now: a moved
+    thread is reviewed where it lives), which includes administrators, who
+    moderate every conference. A moderator can read the source by definition,
+    so nobody approves words they may not read. For an internal or private
+    source this is the only way out to the public: until a reviewer approves
+    it, a draft is seen by its proposer (while they may still read the
+    source) and its reviewers alone.
+    """
+    return can_moderate(viewer, source)
+
+
+def can_see_article_draft(viewer: Viewer, source: ConferenceAccess, proposed_by: str) -> bool:
+    """An unpublished draft: its reviewers, and its proposer while they may read the source."""
+    if can_review_article(viewer, source):
+        return True
+    return viewer.signed_in and viewer.member_id == proposed_by and can_read(viewer, source)
+
+
 def room_access(
     room_id: str, visibility: str, created_by: str, members: Iterable[str],
     conference: ConferenceAccess | None,

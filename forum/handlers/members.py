@@ -113,6 +113,11 @@ def update_profile(svc: Services, actor: Viewer, command: cmd.UpdateProfile) -> 
     _member_run(svc, actor, _self(actor), lambda s: member.update_profile(s, command))
 
 
+def set_fediverse_profile(svc: Services, actor: Viewer, command: cmd.SetFediverseProfile
+                          ) -> None:
+    _member_run(svc, actor, _self(actor), lambda s: member.set_fediverse_profile(s, command))
+
+
 def change_password(svc: Services, actor: Viewer, command: cmd.ChangePassword) -> None:
     member_id = _self(actor)
     with svc.engine.connect() as conn:

@@ -26,6 +26,7 @@ class MemberState:
     member_id: str
     role: str = ""
     active: bool = False
+    fediverse: bool = False
     version: int = 0
     tokens: set[str] = field(default_factory=set)
 
@@ -44,6 +45,8 @@ def evolve(state: MemberState, event: ev.Event) -> MemberState:
             state.role = event.role
         case ev.MemberDeactivated() | ev.MemberReactivated():
             state.active = isinstance(event, ev.MemberReactivated)
+        case ev.FediverseProfileSet():
+            state.fediverse = event.enabled
         case ev.ApiTokenIssued():
             state.tokens.add(event.token_id)
         case ev.ApiTokenRevoked():
@@ -125,6 +128,16 @@ def update_profile(state: MemberState, command: cmd.UpdateProfile) -> list[ev.Ev
         _tags(command.can_teach, "can teach"),
         bool(command.share_read_history),
     )]
+
+
+def set_fediverse_profile(state: MemberState, command: cmd.SetFediverseProfile
+                          ) -> list[ev.Event]:
+    """Opt in to (or out of) being found from the fediverse; the same choice twice is nothing."""
+    if not state.exists or not state.active:
+        raise NotFound("no such member")
+    enabled = command.enabled is True
+    return [] if enabled == state.fediverse else [
+        ev.FediverseProfileSet(state.member_id, enabled)]
 
 
 def _admin(actor: Viewer, state: MemberState) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forum.projections import (
+    articles,
     conferences,
     learning,
     members,
@@ -26,6 +27,7 @@ def all_projections() -> Projections:
         rotas.projection,
         learning.projection,
         teamdays.projection,
+        articles.projection,
         notifications.projection,
     ]
     return Projections(items)

@@ -46,10 +46,16 @@ def _registered(conn: Connection, rec: Recorded, e: ev.MemberRegistered) -> None
             interests="[]",
             can_teach="[]",
             share_read_history=True,
+            fediverse=False,
             joined_at=rec.occurred_at,
             version=rec.stream_version,
         )
     )
+
+
+@projection.on(ev.FediverseProfileSet)
+def _fediverse(conn: Connection, rec: Recorded, e: ev.FediverseProfileSet) -> None:
+    _member(conn, rec, e.member_id, fediverse=e.enabled)
 
 
 @projection.on(ev.MemberRoleChanged)

@@ -381,12 +381,13 @@ _TALK = Statement("SELECT thread_id, post_id FROM talks WHERE id = :t")
 def _talk_notice(conn: Connection, rec: Recorded, kind: str, member_id: str, actor: str,
                  thread_id: str, post_id: str) -> None:
     """A notice to one member about their talk, pointing at its discussion thread."""
-    conference_id = _thread_conference(conn, thread_id)
-    access = _conference(conn, conference_id) if conference_id else None
+    memory = _memory(conn)
+    conference_id = _thread_conference(conn, thread_id, memory)
+    access = _conference(conn, conference_id, memory) if conference_id else None
     if access is None:
         return
     _deliver(conn, rec, actor, access, [("thread", thread_id), ("conference", conference_id or "")],
-             [(kind, [member_id])], conference_id=conference_id, thread_id=thread_id,
+             [(kind, [member_id])], memory, conference_id=conference_id, thread_id=thread_id,
              post_id=post_id)
 
 

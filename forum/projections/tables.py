@@ -32,6 +32,8 @@ members = Table(
     Column("interests", Text, nullable=False, default="[]"),
     Column("can_teach", Text, nullable=False, default="[]"),
     Column("share_read_history", Boolean, nullable=False, default=True),
+    # Opted in to a fediverse Person actor (acct:handle@host); off until they choose.
+    Column("fediverse", Boolean, nullable=False, default=False),
     Column("joined_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False),
 )
@@ -122,6 +124,43 @@ post_revisions = Table(
     Column("body", Text, nullable=False),
     Column("editor_id", String(40), nullable=False),
     Column("edited_at", DateTime(timezone=True), nullable=False),
+)
+
+# The public blog's articles, drafts included (their words are shown through the
+# article rules in forum.permissions only).
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("status", String(20), nullable=False),  # proposed, sent_back, published, unpublished
+    Column("source_kind", String(20), nullable=False),  # thread, post, talk
+    Column("source_id", String(40), nullable=False),
+    Column("thread_id", String(40), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("tags", Text, nullable=False, default="[]"),
+    Column("author_id", String(40), nullable=False),
+    Column("proposed_by", String(40), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_by", String(40), nullable=True),
+    Column("comment", Text, nullable=True),  # the last send-back comment
+    Column("slug", String(80), nullable=True, unique=True),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("unpublished_at", DateTime(timezone=True), nullable=True),
+    Column("unpublish_reason", Text, nullable=True),
+    Column("revision", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+Index("ix_articles_published", articles.c.status, articles.c.published_at)
+
+article_tags = Table(
+    "article_tags",
+    metadata,
+    Column("tag", String(40), primary_key=True),
+    Column("article_id", String(40), primary_key=True),
 )
 
 read_markers = Table(

@@ -46,6 +46,15 @@ def profile() -> Any:
     return redirect(url_for("account.settings"))
 
 
+@bp.post("/fediverse")
+def fediverse() -> Any:
+    enabled = request.form.get("enabled") == "on"
+    context.send(members.set_fediverse_profile, cmd.SetFediverseProfile(enabled))
+    flash("You can now be found from the fediverse." if enabled
+          else "The fediverse can no longer find you here.")
+    return redirect(url_for("account.settings"))
+
+
 @bp.post("/password")
 def password() -> Any:
     context.send(members.change_password, cmd.ChangePassword(

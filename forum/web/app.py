@@ -124,6 +124,7 @@ def build_app(config: Config | None = None) -> Flask:
         account,
         admin,
         api,
+        articles,
         auth,
         calendars,
         errors,
@@ -141,11 +142,15 @@ def build_app(config: Config | None = None) -> Flask:
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp):
+                      learning.bp, teamdays.bp, articles.bp):
         app.register_blueprint(blueprint)
-    from federation import feeds
+    from federation import blog, feeds
 
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(blog.bp)
+    from federation import web as activitypub
+
+    activitypub.register(app)
     api.register(app)
     errors.register(app)
     _limit_sign_in(app, config)

@@ -17,9 +17,9 @@ from werkzeug.exceptions import HTTPException
 from forum.errors import CommonroomError
 
 log = logging.getLogger(__name__)
-KEPT_FIELDS = ("subject", "body", "reason", "name", "resume", "acl",
-               "display_name", "handle", "email", "slug", "bio", "title", "abstract",
-               "comment", "description")
+KEPT_FIELDS = ("subject", "title", "summary", "tags", "comment", "body", "reason", "name",
+               "resume", "acl", "display_name", "handle", "email", "slug", "bio", "abstract",
+               "description")
 # After a conflict the kept form carries the current version, so sending it again
 # (having read why it failed) does not fail the same way forever.
 CURRENT_DETAILS = {"version": "current_version", "revision": "current_revision"}

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import rooms, threads
+from forum.handlers import articles, rooms, threads
 from tests.conftest import People
 from tests.e2e.conftest import Axe, format_violations, login
 from tests.web.conftest import World
@@ -34,6 +34,16 @@ def test_main_pages_have_no_serious_violations(
     rooms.post_message(svc, people.admin, cmd.PostMessage(room_id, "Hi!", reply_to=said))
     rooms.react(svc, people.admin, cmd.React(room_id, said, "👍"))
     rooms.edit_message(svc, people.staff, cmd.EditMessage(room_id, said, "Hello *everyone*"))
+    published = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", thread_id, summary="Plain words, short lines.", tags=("writing",)))
+    articles.approve_article(svc, people.admin, cmd.ApproveArticle(published))
+    gone = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "post", reply_id, title="Agreed"))
+    articles.approve_article(svc, people.admin, cmd.ApproveArticle(gone))
+    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(gone, "Too short"))
+    draft = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", world.thread["public"]))
+    articles.send_back_article(svc, people.admin, cmd.SendBackArticle(draft, "A summary?"))
 
     found: list[str] = []
 
@@ -46,7 +56,8 @@ def test_main_pages_have_no_serious_violations(
 
     visitor = new_page()
     for path in ("/", "/login", f"/t/{world.thread['public']}", "/c/public",
-                 "/nowhere"):
+                 "/nowhere", "/blog", "/blog/style-guide-for-reports", "/blog/agreed",
+                 "/blog/tags/writing", "/blog/authors/sam"):
         check(visitor, path)
 
     admin = new_page()
@@ -73,6 +84,11 @@ def test_main_pages_have_no_serious_violations(
         "/audit",
         "/members",
         "/members/sam",
+        "/articles",
+        f"/articles/{published}",
+        f"/articles/{draft}",
+        f"/t/{thread_id}/propose",
+        f"/p/{reply_id}/propose",
     ):
         check(admin, path)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from forum import queries
+from forum import article_queries, queries
 from forum.backend import Backend
 from forum.demo import ADMIN_HANDLE, DemoResult, load_demo, plan_demo
 from forum.errors import Conflict
@@ -28,6 +28,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_replies_nest_several_levels(sqlite)
     check_rooms(sqlite, demo)
     check_talk_rota(sqlite, demo)
+    check_blog(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
 
@@ -69,6 +70,18 @@ def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
         assert learning_queries.list_kudos(conn, "talk", past[0].talk.id)
         # The rota is in an internal conference: a guest does not see it.
         assert rota_queries.list_rotas(conn, _viewer(sqlite, "greta")) == []
+
+
+def check_blog(sqlite: Backend, demo: DemoResult) -> None:
+    assert demo.articles == 5
+    with sqlite.engine.connect() as conn:
+        published = article_queries.list_published(conn)
+        assert len(published) == demo.articles
+        assert "Friday talk: Accessibility testing in ten minutes a day" in {
+            a.title for a in published}  # from an internal conference, approved there
+        drafts = article_queries.list_drafts(conn, _viewer(sqlite, ADMIN_HANDLE))
+        assert sorted(row.status for row, _, _ in drafts) == ["proposed", "sent_back"]
+        assert article_queries.list_drafts(conn, _viewer(sqlite, "greta")) == []
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select
 
+from forum import article_queries, queries
 from forum import commands as cmd
 from forum import events as ev
-from forum import queries
 from forum.backend import Backend
 from forum.errors import (
     CommonroomError,
@@ -23,7 +23,15 @@ from forum.errors import (
     InvalidInput,
     NotFound,
 )
-from forum.handlers import conferences, members, notifications, reading, rooms, threads
+from forum.handlers import (
+    articles,
+    conferences,
+    members,
+    notifications,
+    reading,
+    rooms,
+    threads,
+)
 from forum.model import room as room_model
 from forum.passwords import token_hash
 from forum.permissions import ANONYMOUS, Viewer
@@ -98,13 +106,16 @@ TESTED_HANDLERS = {
     "unarchive_room", "join_room", "leave_room", "add_room_member", "remove_room_member",
     "post_message", "edit_message", "delete_message", "react", "mark_room_read",
     "set_watch_level", "mark_notifications_read", "move_messages_to_thread",
+    "set_fediverse_profile", "propose_article", "revise_article", "send_back_article",
+    "resubmit_article", "approve_article", "unpublish_article",
 }
 
 
 def test_every_handler_is_covered_here() -> None:
     """A new handler fails this until it has tests in this module."""
     public = {
-        name for module in (conferences, members, notifications, reading, rooms, threads)
+        name for module in (articles, conferences, members, notifications, reading, rooms,
+                            threads)
         for name, fn in inspect.getmembers(module, inspect.isfunction)
         if not name.startswith("_") and fn.__module__ == module.__name__
         and list(inspect.signature(fn).parameters)[:1] == ["svc"]
@@ -874,3 +885,94 @@ def test_new_replies_in_a_watched_thread_make_one_notice_until_it_is_read(
     notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
     world.reply(sam, "after reading")
     assert _inbox(backend, oli) == [("post", "Study circle")] * 2
+
+
+# --- the fediverse opt-in ------------------------------------------------------------
+
+
+def test_members_opt_in_to_the_fediverse_and_out(backend: Backend, people: People) -> None:
+    svc = backend.services
+    members.set_fediverse_profile(svc, people.staff, cmd.SetFediverseProfile(True))
+    with conn(backend) as c:
+        assert queries.get_member(c, people.staff.member_id or "").fediverse is True
+    head = backend.store.head()
+    members.set_fediverse_profile(svc, people.staff, cmd.SetFediverseProfile(True))
+    assert backend.store.head() == head  # the same choice again writes nothing
+    members.set_fediverse_profile(svc, people.staff, cmd.SetFediverseProfile(False))
+    with conn(backend) as c:
+        assert queries.get_member(c, people.staff.member_id or "").fediverse is False
+    refused(backend, Forbidden, lambda: members.set_fediverse_profile(
+        svc, ANONYMOUS, cmd.SetFediverseProfile(True)))
+
+
+# --- publishing ------------------------------------------------------------------------
+
+
+def test_a_thread_is_proposed_reviewed_and_published(backend: Backend, people: People,
+                                                     world: World) -> None:
+    svc = backend.services
+    second, _ = world.reply(people.other, "Me, **too**")
+    hidden, _ = world.reply(people.other, "hidden-words")
+    threads.hide_post(svc, world.mod, cmd.HidePost(world.thread, hidden, "off topic"))
+    article_id = articles.propose_article(svc, people.other, cmd.ProposeArticle(
+        "thread", world.thread, tags=("Learning",)))
+    with conn(backend) as c:
+        row = article_queries.get_article(c, article_id)
+    assert row is not None
+    assert (row.status, row.title, row.author_id, row.proposed_by) == (
+        "proposed", "Study circle", people.staff.member_id, people.other.member_id)
+    assert row.body == "Who is in?\n\n---\n\n**Oli** wrote:\n\nMe, **too**"
+    assert "hidden-words" not in row.body and "<strong>too</strong>" in row.html
+    assert json.loads(row.tags) == ["learning"]
+
+    articles.send_back_article(svc, world.mod, cmd.SendBackArticle(article_id, "Shorter?"))
+    articles.revise_article(svc, people.other, cmd.ReviseArticle(
+        article_id, "Circles", "Why", "Short.", ("learning",), expected_revision=1))
+    articles.resubmit_article(svc, people.other, cmd.ResubmitArticle(article_id))
+    assert articles.approve_article(svc, world.mod, cmd.ApproveArticle(article_id)) == "circles"
+    with conn(backend) as c:
+        row = article_queries.get_article(c, article_id)
+        assert [a.id for a in article_queries.list_published(c, tag="learning")] == [article_id]
+    assert (row.status, row.slug, row.summary, row.html.strip(), row.revision) == (
+        "published", "circles", "Why", "<p>Short.</p>", 2)
+    assert row.comment is None and row.reviewed_by == world.mod.member_id
+
+    # A second article with the same title gets the next free address.
+    other = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "post", second, title="Circles"))
+    assert articles.approve_article(svc, people.admin, cmd.ApproveArticle(other)) == "circles-2"
+    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(other, "Duplicate"))
+    with conn(backend) as c:
+        gone = article_queries.get_article_by_slug(c, "circles-2")
+    assert gone.status == "unpublished" and gone.body == "" and gone.html == ""
+    assert gone.unpublish_reason == "Duplicate"
+
+
+def test_proposing_what_is_not_there_or_not_readable_writes_nothing(
+        backend: Backend, people: People, world: World) -> None:
+    svc = backend.services
+    removed, _ = world.reply(people.other, "oops")
+    threads.delete_post(svc, people.other, cmd.DeletePost(world.thread, removed))
+    refused(backend, NotFound, lambda: articles.propose_article(
+        svc, people.staff, cmd.ProposeArticle("post", removed)))
+    refused(backend, NotFound, lambda: articles.propose_article(
+        svc, people.staff, cmd.ProposeArticle("thread", "nothing")))
+    refused(backend, NotFound, lambda: articles.propose_article(
+        svc, people.guest, cmd.ProposeArticle("thread", world.thread)))  # guests: internal
+    refused(backend, InvalidInput, lambda: articles.propose_article(
+        svc, people.staff, cmd.ProposeArticle("talk", "t1")), match="talk rota")
+    refused(backend, InvalidInput, lambda: articles.propose_article(
+        svc, people.staff, cmd.ProposeArticle("room", world.thread)))
+
+
+def test_review_follows_the_thread_to_its_new_conference(
+        backend: Backend, people: People, world: World) -> None:
+    svc = backend.services
+    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", world.thread))
+    threads.move_thread(svc, people.admin, cmd.MoveThread(world.thread, world.private))
+    refused(backend, NotFound, lambda: articles.approve_article(
+        svc, people.staff, cmd.ApproveArticle(article_id)))  # sam cannot read it there
+    articles.approve_article(svc, world.mod, cmd.ApproveArticle(article_id))
+    refused(backend, NotFound, lambda: articles.approve_article(
+        svc, people.admin, cmd.ApproveArticle("nothing")))

@@ -12,6 +12,7 @@ from forum import commands as cmd
 from forum.backend import Backend
 from forum.db import metadata, write_connection
 from forum.handlers import (
+    articles,
     conferences,
     kudos,
     members,
@@ -77,6 +78,9 @@ def live_a_little(backend: Backend, people: People) -> None:
         "Sam S.", bio="I teach *SQL*", skills=("SQL", "Go"), interests=("Rust",),
         can_teach=("SQL",)))
     members.update_profile(svc, oli, cmd.UpdateProfile("Oli", share_read_history=False))
+    members.set_fediverse_profile(svc, sam, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, oli, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, oli, cmd.SetFediverseProfile(False))
     members.change_password(svc, oli, cmd.ChangePassword(PASSWORD, "another long password"))
     members.issue_api_token(svc, sam, cmd.IssueApiToken("script"))
     members.issue_api_token(svc, sam, cmd.IssueApiToken("old"))
@@ -207,6 +211,22 @@ def live_a_little(backend: Backend, people: People) -> None:
     til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
     kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
     team_day(backend, sam, oli, vera, talks)
+    # Publishing: a thread and a post proposed, edited, sent back, resubmitted,
+    # approved (a second title that makes the same slug), revised when published,
+    # one unpublished, one from a private conference still waiting.
+    a1 = articles.propose_article(svc, oli, cmd.ProposeArticle(
+        "thread", tid, summary="How the circle began", tags=("learning", "circles")))
+    articles.send_back_article(svc, sam, cmd.SendBackArticle(a1, "Needs a summary"))
+    articles.revise_article(svc, oli, cmd.ReviseArticle(
+        a1, "Study circles", "How ours began", "We **meet** on Thursdays.", ("learning",), 1))
+    articles.resubmit_article(svc, oli, cmd.ResubmitArticle(a1))
+    articles.approve_article(svc, sam, cmd.ApproveArticle(a1))
+    articles.revise_article(svc, admin, cmd.ReviseArticle(
+        a1, "Study circles", "How ours began", "We meet on *Thursdays*.", ("learning", "x")))
+    a2 = articles.propose_article(svc, sam, cmd.ProposeArticle("post", p2, title="Study circles"))
+    articles.approve_article(svc, admin, cmd.ApproveArticle(a2))
+    articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
+    articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
 
 
 def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
@@ -306,6 +326,7 @@ def _slot_ids(backend: Backend, rota_id: str) -> list[str]:
         return [s.slot.id for s in rota_queries.list_slots(conn, rota_id)]
 
 
+
 def _positions(backend: Backend, viewer: Viewer) -> tuple[set[int], int]:
     from forum import queries
 
@@ -328,7 +349,7 @@ def test_the_projections_own_every_read_model_table(backend: Backend) -> None:
     assert len(owned) == len(set(owned)), "a table belongs to one projection"
     # The log, its checkpoints, and the memo of a pure function (kept across rebuilds).
     log_tables = {"events", "projection_checkpoints", "subscriber_checkpoints",
-                  "rendered_markup"}
+                  "rendered_markup", "actor_keys"}  # keys are secrets, never in the log
     assert set(owned) == set(metadata.tables) - log_tables
 
 

@@ -254,3 +254,26 @@ def test_the_state_follows_the_events() -> None:
     )
     assert (state.role, state.active, state.version, state.tokens) == ("guest", False, 8, {"t2"})
     assert not given("zed").exists and state.exists
+
+
+# --- the fediverse opt-in --------------------------------------------------
+
+
+def test_a_member_opts_in_to_the_fediverse_and_out_again() -> None:
+    state = member.load("m1", [ev.MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff",
+                                                   "hash")])
+    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(True)) == [
+        ev.FediverseProfileSet("m1", True)]
+    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(False)) == []
+    member.evolve(state, ev.FediverseProfileSet("m1", True))
+    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(True)) == []
+    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(False)) == [
+        ev.FediverseProfileSet("m1", False)]
+
+
+def test_a_deactivated_member_cannot_opt_in() -> None:
+    state = member.load("m1", [
+        ev.MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff", "hash"),
+        ev.MemberDeactivated("m1", "ada")])
+    with pytest.raises(NotFound):
+        member.set_fediverse_profile(state, cmd.SetFediverseProfile(True))

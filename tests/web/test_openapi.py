@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import members
+from forum.handlers import articles, members
 from tests.conftest import People
 from tests.web.conftest import World
 
@@ -64,6 +64,12 @@ OPERATIONS = {
     "/days/{slug}": {"get"},
     "/days/{slug}/sessions": {"post"},
     "/days/{slug}/sessions/{session_id}/place": {"put", "delete"},
+    "/articles": {"get", "post"},
+    "/articles/{article_id}": {"get", "patch"},
+    "/articles/{article_id}/approve": {"post"},
+    "/articles/{article_id}/send-back": {"post"},
+    "/articles/{article_id}/resubmit": {"post"},
+    "/articles/{article_id}/unpublish": {"post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -117,7 +123,11 @@ def test_every_operation_keeps_to_the_document(
     tokens = [members.issue_api_token(svc, who, cmd.IssueApiToken("schemathesis"))
               for who in (people.admin, people.staff, people.guest)]
     # Real identifiers half the time, so generated requests reach real resources too.
+    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", world.thread["public"]))
+    articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
     real = {"slug": "public", "handle": "ada", "thread_id": world.thread["public"],
+            "article_id": article_id,
             "post_id": world.post["public"]}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     for result in schema.get_all_operations():
@@ -170,6 +180,22 @@ def test_each_write_succeeds_as_documented(app: Flask, backend: Backend, people:
     assert tombstone["deleted"] and tombstone["body"] is None
     call("GET", "/posts/{post_id}/revisions", 200, path_parameters=at_post)
     call("GET", "/unread", 200)
+
+    draft = call("POST", "/articles", 201, body={"source_kind": "thread",
+                                                 "source_id": thread["id"], "tags": ["api"]})
+    at_article = {"article_id": draft["id"]}
+    call("POST", "/articles/{article_id}/send-back", 200, path_parameters=at_article,
+         body={"comment": "Shorter, please"})
+    call("PATCH", "/articles/{article_id}", 200, path_parameters=at_article, body={
+        "title": "Documented", "summary": "", "body": "Short.", "tags": [],
+        "expected_revision": 1})
+    call("POST", "/articles/{article_id}/resubmit", 200, path_parameters=at_article)
+    published = call("POST", "/articles/{article_id}/approve", 200, path_parameters=at_article)
+    assert published["url"].endswith("/blog/documented")
+    assert call("GET", "/articles", 200)["items"][0]["id"] == draft["id"]
+    call("POST", "/articles/{article_id}/unpublish", 200, path_parameters=at_article,
+         body={"reason": "Done"})
+    call("GET", "/articles/{article_id}", 410, path_parameters=at_article)
 
 
 def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, people: People,

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, members, threads
+from forum.handlers import articles, conferences, members, threads
 from forum.permissions import Viewer
 from tests.conftest import PASSWORD, People
 from tests.web.conftest import Auth, World, alert, html
@@ -47,6 +47,7 @@ SECRETS = ("secret-private-words", "private subject")
 class Matrix:
     world: World
     outsider: Viewer
+    article: str = "none"  # a draft proposed from the private thread
 
 
 @pytest.fixture
@@ -190,10 +191,14 @@ def busy(backend: Backend, people: People, matrix: Matrix) -> Matrix:
     threads.hide_post(svc, people.admin, cmd.HidePost(tid, pid, "secret-private-words hidden"))
     conferences.update_conference(svc, people.admin, cmd.UpdateConference(
         w.conference["private"], "Private", "About secret-private-words", "private"))
+    matrix.article = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", tid, summary="secret-private-words summary", tags=("private-subject",)))
+    articles.send_back_article(svc, people.other, cmd.SendBackArticle(
+        matrix.article, "secret-private-words comment"))
     return matrix
 
 
-def surfaces(w: World) -> list[str]:
+def surfaces(w: World, article: str = "none") -> list[str]:
     tid, pid = w.thread["private"], w.post["private"]
     return [
         "/", "/c/public", "/c/internal", "/members", "/members/ada", "/members/sam",
@@ -202,6 +207,10 @@ def surfaces(w: World) -> list[str]:
         f"/t/{tid}", f"/t/{tid}?view=tree", f"/t/{tid}/reply", f"/t/{tid}/move",
         f"/p/{pid}", f"/p/{pid}/history", f"/p/{pid}/readers", f"/p/{pid}/edit",
         f"/t/{w.thread['public']}", f"/p/{w.post['public']}/history",
+        # Publishing: a draft from the private thread stays with its proposer and reviewers.
+        "/blog", "/blog/feed.atom", "/blog/tags/private-subject", "/articles",
+        f"/articles/{article}", f"/t/{tid}/propose", f"/p/{pid}/propose",
+        "/api/v1/articles", f"/api/v1/articles/{article}",
     ]
 
 
@@ -210,7 +219,7 @@ def test_private_words_appear_nowhere_outside_the_list(
     client: FlaskClient, auth: Auth, busy: Matrix, role: str
 ) -> None:
     sign_in(auth, role)
-    for url in surfaces(busy.world):
+    for url in surfaces(busy.world, busy.article):
         response = client.get(url, follow_redirects=True)
         assert response.status_code in (200, 404), url
         page = html(response)
@@ -231,6 +240,7 @@ def test_people_on_the_list_do_see_them(client: FlaskClient, auth: Auth, busy: M
     assert ">Private</a>" in html(client.get("/"))
     assert "more secret-private-words" in html(client.get(f"/t/{busy.world.thread['private']}"))
     assert "private subject" in html(client.get("/members/sam"))
+    assert "secret-private-words comment" in html(client.get(f"/articles/{busy.article}"))
     audit = client.get("/audit")
     if role == "contributor":
         assert audit.status_code == 404

@@ -15,6 +15,7 @@ import flask_smorest
 from flask import Flask
 
 from forum.web.api import (
+    articles,
     conferences,
     kudos,
     members,
@@ -29,7 +30,7 @@ from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp)
+              rotas.blp, kudos.blp, teamdays.blp, articles.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]

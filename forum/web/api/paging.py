@@ -18,7 +18,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 from sqlalchemy import Connection, and_, false, or_, select
 
-from forum.projections.tables import members, threads
+from forum.projections.tables import articles, members, threads
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ def post_cursor(seq: int) -> str:
 
 
 class Cursor(fields.String):
-    """A cursor of one kind; loads to a ThreadKey (threads) or a post number (posts)."""
+    """A cursor of one kind; loads to a ThreadKey (threads), a post number (posts) or
+    (published at, id) (articles)."""
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
         super().__init__(allow_none=True, **kwargs)
@@ -59,6 +60,10 @@ class Cursor(fields.String):
                 if isinstance(pinned, bool) and isinstance(thread_id, str) and (
                         "\x00" not in thread_id):
                     return ThreadKey(pinned, datetime.fromisoformat(when), thread_id)
+            if kind == self.kind == "articles":
+                when, article_id = key
+                if isinstance(article_id, str) and "\x00" not in article_id:
+                    return datetime.fromisoformat(when), article_id
             if kind == self.kind == "posts":
                 (seq,) = key
                 if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**31:
@@ -91,3 +96,17 @@ def list_threads_after(conn: Connection, conference_id: str, after: ThreadKey | 
         query.order_by(threads.c.pinned.desc(), threads.c.last_post_at.desc(), threads.c.id)
         .limit(limit)
     ).all()
+
+
+def list_articles_after(conn: Connection, after: tuple[datetime, str] | None,
+                        limit: int) -> Sequence[Any]:
+    """Published articles, newest first, starting after ``after`` (published at, id)."""
+    from forum.article_queries import published_query
+
+    query = published_query()
+    if after is not None:
+        when, article_id = after
+        query = query.where(or_(articles.c.published_at < when,
+                                and_(articles.c.published_at == when, articles.c.id > article_id)))
+    return conn.execute(query.order_by(articles.c.published_at.desc(), articles.c.id)
+                        .limit(limit)).all()

@@ -1,0 +1,131 @@
+"""Handlers for publishing: propose, revise, send back, resubmit, approve, unpublish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from forum import article_queries, queries
+from forum import commands as cmd
+from forum import events as ev
+from forum.errors import InvalidInput, NotFound
+from forum.events import Event
+from forum.handlers import Services, run
+from forum.model import article
+from forum.model.article import ArticleState
+from forum.model.text import BODY_MAX
+from forum.permissions import ConferenceAccess, Viewer
+
+POSTS_IN_A_DRAFT = 100
+
+
+def stream(article_id: str) -> str:
+    return f"article-{article_id}"
+
+
+def _compose(posts: Sequence[Any]) -> str:
+    """A thread as one draft: the opening post, then each reply under its author's name.
+
+    Removed and hidden posts are left out; so are posts past the body's limit."""
+    parts: list[str] = []
+    size = 0
+    for post in posts:
+        if post.deleted_by or post.hidden_by:
+            continue
+        part = post.body if not parts else f"---\n\n**{post.author_name}** wrote:\n\n{post.body}"
+        if size + len(part) + 2 > BODY_MAX:
+            break
+        parts.append(part)
+        size += len(part) + 2
+    return "\n\n".join(parts)
+
+
+def _source(svc: Services, command: cmd.ProposeArticle
+            ) -> tuple[ConferenceAccess, str, str, str, str]:
+    """The source's (conference access, thread id, title, body, author id)."""
+    if command.source_kind == "talk":
+        raise InvalidInput("talk write-ups are proposed from the talk rota", field="source_kind")
+    with svc.engine.connect() as conn:
+        if command.source_kind == "post":
+            post = queries.get_post(conn, command.source_id)
+            if post is None or post.deleted_by or post.hidden_by:
+                raise NotFound("no such post")
+            found = queries.get_thread_in_conference(conn, post.thread_id)
+            body, author_id = post.body, post.author_id
+        else:
+            found = queries.get_thread_in_conference(conn, command.source_id)
+            body, author_id = "", ""
+            if found is not None:
+                body = _compose(queries.list_posts(conn, found[0].id, limit=POSTS_IN_A_DRAFT))
+                author_id = found[0].author_id
+        if found is None:
+            raise NotFound(f"no such {command.source_kind}")
+        thread, conference = found
+        return (queries.access_from_row(conference), thread.id, thread.subject, body,
+                author_id)
+
+
+def propose_article(svc: Services, actor: Viewer, command: cmd.ProposeArticle) -> str:
+    """Returns the new article's id."""
+    if command.source_kind not in article.SOURCE_KINDS:
+        raise InvalidInput(f"source_kind must be one of {', '.join(article.SOURCE_KINDS)}",
+                           field="source_kind")
+    access, thread_id, title, body, author_id = _source(svc, command)
+    article_id = svc.new_id()
+    new_events = article.propose(command, actor, access, article_id, thread_id, title, body,
+                                 author_id)
+    svc.store.append(stream(article_id), new_events, expected_version=0, meta=svc.meta(actor))
+    return article_id
+
+
+def _on_article(svc: Services, actor: Viewer, article_id: str,
+                decide: Callable[[ArticleState, ConferenceAccess], Sequence[Event]]) -> None:
+    def decide_with_access(state: ArticleState) -> Sequence[Event]:
+        if not state.exists:
+            raise NotFound("no such article")
+        with svc.engine.connect() as conn:
+            thread = queries.get_thread(conn, state.thread_id)
+            access = queries.conference_access(conn, thread.conference_id) if thread else None
+        if access is None:
+            raise NotFound("no such article")
+        return decide(state, access)
+
+    run(svc, actor, stream(article_id), lambda h: article.load(article_id, h),
+        decide_with_access)
+
+
+def revise_article(svc: Services, actor: Viewer, command: cmd.ReviseArticle) -> None:
+    _on_article(svc, actor, command.article_id,
+                lambda s, a: article.revise(s, command, actor, a))
+
+
+def send_back_article(svc: Services, actor: Viewer, command: cmd.SendBackArticle) -> None:
+    _on_article(svc, actor, command.article_id,
+                lambda s, a: article.send_back(s, command, actor, a))
+
+
+def resubmit_article(svc: Services, actor: Viewer, command: cmd.ResubmitArticle) -> None:
+    _on_article(svc, actor, command.article_id, lambda s, a: article.resubmit(s, actor, a))
+
+
+def approve_article(svc: Services, actor: Viewer, command: cmd.ApproveArticle) -> str:
+    """Publishes the article; returns its slug (its address on the blog)."""
+    slugs: list[str] = []
+
+    def decide(state: ArticleState, access: ConferenceAccess) -> Sequence[Event]:
+        with svc.engine.connect() as conn:
+            row = article_queries.get_article(conn, state.article_id)
+            title = row.title if row is not None else ""
+            new_events = article.approve(
+                state, title, actor, access,
+                lambda slug: article_queries.slug_taken(conn, slug))
+        slugs.extend(e.slug for e in new_events if isinstance(e, ev.ArticleApproved))
+        return new_events
+
+    _on_article(svc, actor, command.article_id, decide)
+    return slugs[-1]
+
+
+def unpublish_article(svc: Services, actor: Viewer, command: cmd.UnpublishArticle) -> None:
+    _on_article(svc, actor, command.article_id,
+                lambda s, a: article.unpublish(s, command, actor, a))
