@@ -26,6 +26,7 @@ def test_search_from_the_box_and_open_a_result(page: Page, world: World, axe: Ax
                                                 indexing: None) -> None:
     # Given sam, who may read the private conference
     login(page, "sam")
+    page.wait_for_load_state("load")  # the keyboard handler is a deferred script
     # When sam presses / and searches for its words from the box in the banner
     page.keyboard.press("/")
     box = page.get_by_role("search", name="Site").get_by_role("combobox", name="Search")
