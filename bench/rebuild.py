@@ -379,8 +379,11 @@ def check(backend: Backend, path: Path) -> None:
         assert one("SELECT count(*) FROM posts WHERE deleted_by IS NOT NULL") == (
             types.get("PostDeleted", 0))
         assert one("SELECT count(*) FROM members") == types.get("MemberRegistered", 0)
-        # Each checkpoint stands at the last event its projection handled.
-        assert one("SELECT min(position) FROM projection_checkpoints") > 0
+        # Each checkpoint stands at the last event its projection handled (the
+        # projections of the core all handle some of these events; the learning and
+        # publishing ones handle none of them and stay at 0).
+        core = "('members', 'conferences', 'threads', 'reading')"
+        assert one(f"SELECT min(position) FROM projection_checkpoints WHERE name IN {core}") > 0
         assert one("SELECT max(position) FROM projection_checkpoints") == one(
             "SELECT max(position) FROM events")
     finally:
