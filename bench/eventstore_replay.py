@@ -13,21 +13,31 @@ order, batches of 5,000:
   The library's ``Mapper`` cannot be used as is: it requires an
   ``originator_id`` annotation on the event class.
 
+- floor: the least any store can do to replay these rows: one ``sqlite3``
+  query per batch straight on our database file (``type, data`` by position),
+  ``orjson.loads`` and ``cls(**payload)``; no timestamps, no meta, no library.
+  A second line reports ours against it, and a third the floor against the
+  peer: the most any store could reach against the peer on this machine.
+
 Unit: events/s, higher is better; ratio = ours / peer, above 1 means we are
 faster. Target (issue): ratio >= 4.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from pathlib import Path
 
 import _common as c
+import orjson
 from _peer import JSONTranscoder, StoredEvent, close_peer, get_topic, open_peer, resolve_topic
 from eventstore_append import make_transactions, thread_starts, tx_meta
 
 from forum import serialization
 from forum.backend import open_backend
 from forum.config import Config
+from forum.events import EVENT_TYPES
 from forum.eventstore import EventStore, StreamWrite
 
 BATCH = 5000
@@ -48,6 +58,22 @@ def replay_peer(recorder, transcoder: JSONTranscoder) -> list[object]:
             cls = resolve_topic(n.topic)
             out.append(cls(**transcoder.decode(n.state)))
         start = notifications[-1].id
+
+
+def replay_floor(db: Path) -> list[object]:
+    conn = sqlite3.connect(str(db))
+    out: list[object] = []
+    position = 0
+    try:
+        while True:
+            rows = conn.execute("SELECT position, type, data FROM events WHERE position > ? "
+                                "ORDER BY position LIMIT ?", (position, BATCH)).fetchall()
+            if not rows:
+                return out
+            out.extend(EVENT_TYPES[kind](**orjson.loads(data)) for _, kind, data in rows)
+            position = rows[-1][0]
+    finally:
+        conn.close()
 
 
 def main(argv: list[str] | None = None) -> str:
@@ -76,9 +102,11 @@ def main(argv: list[str] | None = None) -> str:
         n_events = len(expected)
         assert replay_ours(store) == expected, "ours decoded different events"
         assert replay_peer(recorder, transcoder) == expected, "peer decoded different events"
+        assert replay_floor(path / "ours.db") == expected, "floor decoded different events"
 
         ours: list[float] = []
         peer: list[float] = []
+        floor: list[float] = []
         for r in range(rounds):
             first, second = ((lambda: replay_ours(store)),
                              (lambda: replay_peer(recorder, transcoder)))
@@ -88,14 +116,22 @@ def main(argv: list[str] | None = None) -> str:
                 t_ours, t_peer = c.timed(first), c.timed(second)
             ours.append(n_events / t_ours)
             peer.append(n_events / t_peer)
+            floor.append(n_events / c.timed(lambda: replay_floor(path / "ours.db")))
             c.log(args, f"round {r + 1}: ours {c.fmt(ours[-1])}, peer {c.fmt(peer[-1])} events/s")
         close_peer(recorder)
         backend.dispose()
 
-    line = c.summary("eventstore_replay", c.median(ours), "eventsourcing", c.median(peer),
-                     "events/s")
-    print(line, flush=True)
-    return line
+    lines = [
+        c.summary("eventstore_replay_floor", c.median(ours), "bare-sqlite3-orjson",
+                  c.median(floor), "events/s"),
+        c.summary("eventstore_replay_bound", c.median(floor), "eventsourcing", c.median(peer),
+                  "events/s"),
+        c.summary("eventstore_replay", c.median(ours), "eventsourcing", c.median(peer),
+                  "events/s"),
+    ]
+    for line in lines:
+        print(line, flush=True)
+    return lines[-1]
 
 
 if __name__ == "__main__":

@@ -108,9 +108,31 @@ def row_to_recorded(row: Any, txid: int = 0) -> Recorded:
                     _when(row[7]), _meta(row[6]), txid)
 
 
-def _row_without_meta(row: Any) -> Recorded:
-    return Recorded(row[0], row[1], row[2], serialization.decode(row[3], row[4], row[5]),
-                    _when(row[7]))
+def _decode_rows(rows: Any, with_meta: bool) -> list[Recorded]:
+    """Rows of the log as ``Recorded``, in order.
+
+    The events of one append share their time and their meta, and appends
+    come in runs: each distinct text is parsed once per run rather than once
+    per event (a third of a replay's decoding before).
+    """
+    decode = serialization.decode
+    out: list[Recorded] = []
+    append = out.append
+    last_when: Any = None
+    moment = _EPOCH
+    last_meta: Any = None
+    meta: dict[str, Any] = {}
+    for position, stream_id, version, kind, schema_version, data, meta_text, when in rows:
+        if when != last_when:
+            moment, last_when = _when(when), when
+        if with_meta and meta_text != last_meta:
+            meta, last_meta = _meta(meta_text), meta_text
+        append(Recorded(position, stream_id, version, decode(kind, schema_version, data),
+                        moment, meta))
+    return out
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class EventStore:
@@ -237,7 +259,7 @@ class EventStore:
             rows = conn.exec_driver_sql(
                 f"SELECT {_SELECT} FROM events WHERE stream_id = {p} AND stream_version > {p} "
                 "ORDER BY stream_version", (stream_id, after_version))
-            return [row_to_recorded(row) for row in rows]
+            return _decode_rows(rows, True)
 
     def read_stream_after(self, stream_id: str, after_position: int,
                           limit: int = 500) -> list[Recorded] | None:
@@ -259,7 +281,7 @@ class EventStore:
             rows = conn.exec_driver_sql(
                 f"SELECT {_SELECT} FROM events WHERE stream_id = {p} AND stream_version > {p} "
                 f"ORDER BY stream_version LIMIT {p}", (stream_id, version, limit))
-            return [row_to_recorded(row) for row in rows]
+            return _decode_rows(rows, True)
 
     def stream_head(self, stream_id: str) -> int:
         """The position of a stream's newest event (0 for an empty stream)."""
@@ -342,12 +364,11 @@ def read_batch(conn: Connection, after_position: int, limit: int, *,
     A replay into the read models reads no meta (who acted, the request): its
     decoding was a tenth of a rebuild, the texts being as many as the events.
     """
-    decode = row_to_recorded if with_meta else _row_without_meta
     if conn.dialect.name == "postgresql":
         rows: Any = conn.exec_driver_sql(
             f"SELECT {_SELECT} FROM events WHERE position > %s ORDER BY position LIMIT %s",
             (after_position, limit))
-        return [decode(row) for row in rows]
+        return _decode_rows(rows, with_meta)
     # Replays read millions of rows: on SQLite, skip the wrapping of each row.
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -356,7 +377,7 @@ def read_batch(conn: Connection, after_position: int, limit: int, *,
             (after_position, limit)).fetchall()
     finally:
         cursor.close()
-    return [decode(row) for row in rows]
+    return _decode_rows(rows, with_meta)
 
 
 def _versions(conn: Connection, stream_ids: Sequence[str], postgres: bool) -> dict[str, int]:
