@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from whoosh import matching
 from whoosh import query as wq
 
 from search.analysis import fold, query_words, stem_of
@@ -36,7 +37,32 @@ def _prefix(reader: Any, field: str, prefix: str, boost: float) -> Any:
         words.append(word)
     if len(words) > MAX_EXPANSIONS:
         words = sorted(words, key=lambda w: -reader.doc_frequency(field, w))[:MAX_EXPANSIONS]
-    return wq.Or([wq.Term(field, w, boost=boost) for w in words]) if words else wq.NullQuery
+    if not words:
+        return wq.NullQuery
+    return _AnyOfWords(wq.Or([wq.Term(field, w) for w in words]), score=boost)
+
+
+class _AnyOfWords(wq.ConstantScoreQuery):  # type: ignore[misc]
+    """Documents with any of a prefix's words, all with the same score.
+
+    Scored as Lucene scores a multi-term query: ranking a dozen common words'
+    postings one by one took seconds, and which expansion matched says little
+    about relevance. Whoosh would still merge the words' postings through a
+    tree of union matchers in Python; here each word's ids are read as a block
+    and joined as a set.
+    """
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        if context is not None and context.needs_current:
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        ids: set[int] = set()
+        for term in self.child.subqueries:
+            if (term.fieldname, term.text) in reader:
+                ids.update(term.matcher(searcher, context).all_ids())
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(sorted(ids), all_weights=self.score)
 
 
 def _in_fields(reader: Any, words: list[str], prefix: bool) -> Any:
