@@ -57,7 +57,7 @@ def _names(conn: Connection, keys: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     return dict(conn.execute(select(skills.c.key, skills.c.name)
-                             .where(skills.c.key.in_(wanted))).tuples().all())
+                             .where(skills.c.key.in_(wanted))).all())
 
 
 def list_skills(conn: Connection, text: str = "", *, exact: bool = False) -> list[Skill]:
