@@ -22,7 +22,7 @@ SKILL_MAX = 60
 SKILLS_MAX = 30
 NOTE_MAX = 500
 KINDS = ("offer", "ask")
-_NOT_KEY = re.compile(r"[^a-z0-9+#]+")
+_NOT_KEY = re.compile(r"[^\w+#]+|_+")  # letters and digits of any script stay
 
 
 def fold(text: str) -> str:

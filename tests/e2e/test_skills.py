@@ -48,6 +48,7 @@ def test_skills_directory_and_a_mentoring_match(new_page: Callable[[], Page],
     axe.check(sam)
 
     sam.get_by_role("link", name="Mentoring").click()
+    axe.check(sam)
     sam.get_by_label("Skill", exact=True).fill("python")
     sam.get_by_label("A short note").fill("An hour on Fridays")
     sam.get_by_role("button", name="List it").click()
@@ -64,7 +65,8 @@ def test_skills_directory_and_a_mentoring_match(new_page: Callable[[], Page],
 
 def test_ask_who_knows_keeps_private_writers_private(new_page: Callable[[], Page],
                                                      backend: Backend, people: People,
-                                                     world: World, indexing: None) -> None:
+                                                     world: World, indexing: None,
+                                                     axe: Axe) -> None:
     threads.start_thread(backend.services, people.other, cmd.StartThread(
         world.conference["private"], "Cluster", "zqnomad job specs"))
     sam = new_page()  # on the private conference's list
@@ -79,6 +81,7 @@ def test_ask_who_knows_keeps_private_writers_private(new_page: Callable[[], Page
         sam.wait_for_timeout(500)
         sam.reload()
     expect(writers).to_contain_text("Oli")
+    axe.check(sam)
 
     gus = new_page()  # a guest: outside it
     login(gus, "gus")

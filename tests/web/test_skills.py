@@ -24,7 +24,7 @@ def test_members_set_their_skills_in_settings_and_they_show_everywhere(
     settings = html(client.get("/account"))
     assert 'id="skills-title"' in settings and 'name="want_to_learn"' in settings
     page = html(client.post("/skills/mine", data={
-        "can_teach": "SQL, Café-Übung, , sql", "want_to_learn": "Rust"},
+        "can_teach": "SQL, Café-Übung, , sql", "want_to_learn": "Rust, Машинное обучение"},
         follow_redirects=True))
     assert "Your skills are saved." in page and 'value="SQL, Café-Übung"' in page
     profile = html(client.get("/members/sam"))
@@ -36,6 +36,9 @@ def test_members_set_their_skills_in_settings_and_they_show_everywhere(
     skill = html(client.get("/skills/cafe-ubung"))
     assert "<h1>Café-Übung</h1>" in skill and ">Sam</a>" in skill
     assert client.get("/skills/nobody-knows").status_code == 404
+    cyrillic = html(client.get("/skills?q=обуч"))
+    assert 'href="/skills/%D0%BC%D0%B0%D1%88' in cyrillic and "Машинное обучение" in cyrillic
+    assert "Машинное обучение" in html(client.get("/skills/машинное-обучение"))
     auth.logout()
     # Anonymous visitors are asked to sign in, and see no skills on a profile.
     assert client.get("/skills").status_code == 302
