@@ -117,6 +117,17 @@ def list_member_skills(conn: Connection, member_id: str) -> dict[str, list[str]]
     return result
 
 
+def list_can_teach(conn: Connection) -> dict[str, list[str]]:
+    """Every member's "can teach" list, by member id."""
+    result: dict[str, list[str]] = defaultdict(list)
+    rows = conn.execute(select(member_skills.c.member_id, member_skills.c.name)
+                        .where(member_skills.c.kind == "teach")
+                        .order_by(member_skills.c.member_id, member_skills.c.position))
+    for member_id, name in rows:
+        result[member_id].append(name)
+    return dict(result)
+
+
 # --- mentoring ---------------------------------------------------------------------------
 
 

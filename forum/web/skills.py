@@ -27,6 +27,12 @@ def member_skills(member_id: str) -> dict[str, list[str]]:
     return skill_queries.list_member_skills(context.db(), member_id)
 
 
+@bp.app_template_global()
+def teachers_by_member() -> dict[str, list[str]]:
+    """What each member can teach, in one query (for the People page)."""
+    return skill_queries.list_can_teach(context.db())
+
+
 def _list(name: str) -> tuple[str, ...]:
     return tuple(part for part in request.form.get(name, "").split(",") if part.strip())
 
@@ -44,10 +50,14 @@ def skill(key: str) -> Any:
     found = skill_queries.get_skill(context.db(), key)
     if found is None:
         abort(404)
-    asked = skill_queries.who_knows(context.db(), context.backend().search, context.viewer(),
-                                    f'"{found.name}"')
+    try:  # its words as a phrase, in what the reader may read
+        writers = skill_queries.who_knows(
+            context.db(), context.backend().search, context.viewer(),
+            '"' + found.name.replace('"', " ") + '"').writers
+    except QueryError:  # a name of signs alone ("C++" is "c"): no words to count by
+        writers = []
     listed = skill_queries.list_mentoring(context.db(), key)
-    return render_template("skills/skill.html", skill=found, writers=asked.writers,
+    return render_template("skills/skill.html", skill=found, writers=writers,
                            mentoring=listed, matches=skill_queries.list_matches(listed))
 
 

@@ -39,6 +39,10 @@ def test_members_set_their_skills_in_settings_and_they_show_everywhere(
     cyrillic = html(client.get("/skills?q=обуч"))
     assert 'href="/skills/%D0%BC%D0%B0%D1%88' in cyrillic and "Машинное обучение" in cyrillic
     assert "Машинное обучение" in html(client.get("/skills/машинное-обучение"))
+    # Names the search reads oddly still have their page.
+    client.post("/skills/mine", data={"can_teach": 'C++, #, Say "hi", in:nowhere, -x'})
+    for key in ("c++", "#", "say-hi", "in-nowhere", "x"):
+        assert client.get(f"/skills/{key.replace('#', '%23')}").status_code == 200, key
     auth.logout()
     # Anonymous visitors are asked to sign in, and see no skills on a profile.
     assert client.get("/skills").status_code == 302
