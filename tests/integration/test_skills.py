@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -149,8 +150,17 @@ def test_deactivated_members_leave_the_directory_and_mentoring(
 WORD = "zqkubernetes"
 
 
+def index_to_head(backend: Backend, timeout: float = 60.0) -> None:
+    """Index up to the log's head. On PostgreSQL the indexer reads only below every running
+    transaction's snapshot (which another client of the server may hold back a while)."""
+    deadline = time.monotonic() + timeout
+    while index_all(backend).position()[1] < backend.store.head():
+        assert time.monotonic() < deadline, "the indexer did not reach the head"
+        time.sleep(0.1)
+
+
 def _asked(backend: Backend, viewer: Viewer, text: str) -> skill_queries.WhoKnows:
-    index_all(backend)
+    index_to_head(backend)
     with backend.engine.connect() as conn:
         return skill_queries.who_knows(conn, backend.search, viewer, text)
 
