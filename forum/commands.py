@@ -592,3 +592,31 @@ class PlanFollowUp(Command):
     session_id: str
     next_day_id: str
     next_session_id: str
+
+
+# --- learning together: who knows what, mentoring -------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSkills(Command):
+    """Replace your own "can teach" and "want to learn" lists."""
+
+    can_teach: tuple[str, ...] = ()
+    want_to_learn: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferMentoring(Command):
+    skill: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AskForMentoring(Command):
+    skill: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WithdrawMentoring(Command):
+    mentoring_id: str

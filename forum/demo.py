@@ -37,6 +37,7 @@ from forum.handlers import (
     reading,
     rooms,
     rotas,
+    skills,
     threads,
 )
 from forum.permissions import ConferenceAccess, Viewer, can_post, can_read
@@ -2713,6 +2714,43 @@ def _publish(loader: _Loader, thread_ids: list[str]) -> int:
     return len(ARTICLES)
 
 
+# Mentoring offered and asked for: (kind, handle, skill, note). Oskar's offer meets
+# Maja's and Rory's asks; Catriona's meets Linnea's; Noor's and Elin's wait for a match.
+MENTORING = (
+    ("offer", "oskar", "Python", "An hour of pairing on Fridays; bring a real ticket."),
+    ("ask", "maja", "Python", "I know the basics; I would like to write better tests."),
+    ("ask", "rory", "python", "Reading other people's code faster."),
+    ("offer", "catriona", "Accessibility testing",
+     "Ten minutes a day with a keyboard and a screen reader, for a month."),
+    ("ask", "linnea", "accessibility testing", "Where do I start with NVDA?"),
+    ("offer", "noor", "Threat modelling", "One session per project, at the start."),
+    ("ask", "elin", "SQL", "Enough to answer my own research questions."),
+)
+
+
+def _who_knows_what(loader: _Loader) -> int:
+    """Each person's skills (can teach: their résumé's; want to learn: from another
+    track), and mentoring offers and asks; returns how many mentoring entries."""
+    tracks = sorted(_SKILLS)
+    mentors = {handle: skill for kind, handle, skill, _ in MENTORING if kind == "offer"}
+    for person in loader.plan.people:
+        rng = random.Random(f"skills-{person.handle}")  # the plan's own draws stay as they are
+        elsewhere = [t for t in tracks if t != person.track]
+        wants = tuple(rng.sample(_SKILLS[rng.choice(elsewhere)], rng.randint(1, 2)))
+        teach = loader.plan.profiles[person.handle].can_teach
+        if person.handle in mentors:  # a mentor can teach what they offer
+            teach += (mentors[person.handle],)
+        skills.list_skills(loader.svc, loader.as_(person.handle), cmd.ListSkills(teach, wants))
+    for kind, handle, skill, note in MENTORING:
+        if kind == "offer":
+            skills.offer_mentoring(loader.svc, loader.as_(handle),
+                                   cmd.OfferMentoring(skill, note))
+        else:
+            skills.ask_for_mentoring(loader.svc, loader.as_(handle),
+                                     cmd.AskForMentoring(skill, note))
+    return len(MENTORING)
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2739,6 +2777,7 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     room_count, messages = _chat_in_rooms(loader)
     talks = _talk_rota(loader)
     _recognise(loader)
+    _who_knows_what(loader)
     published = _publish(loader, thread_ids)
     # Each talk has its discussion thread, and each TIL is a thread, started with one post.
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),

@@ -22,6 +22,8 @@ from search.querylang import QueryError
 from search.results import Hit, SearchResults
 from search.whoosh_index import WhooshIndex
 
+WRITING_KINDS = ("post", "chat", "article")  # résumés and thread subjects do not count
+
 __all__ = ["Hit", "QueryError", "SearchIndexer", "SearchResults", "SearchService"]
 
 
@@ -40,6 +42,16 @@ class SearchService:
         """What ``viewer`` may see matching ``text``; raises QueryError for a bad query."""
         request = plan(conn, viewer, text, sort=sort, page=page, per_page=per_page)
         return self.index.search(request)
+
+    def count_authors(self, conn: Connection, viewer: Viewer, text: str, *, limit: int = 10
+                      ) -> list[tuple[str, int]]:
+        """Who wrote most about ``text`` (posts, chat, articles) in what ``viewer`` may read.
+
+        The same plan as :meth:`search`, so the one visibility rule decides
+        which documents count; raises QueryError for a bad query.
+        """
+        request = plan(conn, viewer, text)
+        return self.index.count_authors(request, WRITING_KINDS, limit)
 
     def reindex(self, store: EventStore, progress: Callable[[int], None] = lambda n: None,
                 *, batch: int = 2000) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from search.whoosh_query import filter_query, suggest, to_query
 
 CHECKPOINT_ID = "meta:checkpoint"
 _FILTER_CACHE = 256
+AUTHOR_SCAN = 5000  # documents looked at to count who wrote most about something
 COUNT_LIMIT = 1000  # counting every match of a common word costs more than finding the top
 
 
@@ -232,6 +233,32 @@ class WhooshIndex:
         hits = [_hit(hit) for hit in results[start:start + request.per_page]]
         total, exact = _count(searcher, query, allowed)
         return hits, total, exact
+
+
+    def count_authors(self, request: SearchRequest, kinds: tuple[str, ...], limit: int
+                      ) -> list[tuple[str, int]]:
+        """Authors of the matching documents the reader may see, most documents first.
+
+        Walks at most AUTHOR_SCAN matches, so a common word costs a bounded time.
+        """
+        counts: Counter[str] = Counter()
+        with self._lock:
+            searcher = self._current()
+            query = to_query(request, searcher.reader())
+            allowed = self._allowed_docs(searcher, request)
+            if not allowed or query is None:
+                return []
+            scanned = 0
+            for docnum in searcher.docs_for_query(query):
+                if docnum not in allowed:
+                    continue
+                stored = searcher.stored_fields(docnum)
+                if stored.get("kind") in kinds and stored.get("author"):
+                    counts[stored["author"]] += 1
+                scanned += 1
+                if scanned >= AUTHOR_SCAN:
+                    break
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def _count(searcher: Any, query: Any, allowed: set[int]) -> tuple[int, bool]:

@@ -11,6 +11,7 @@ from forum.projections import (
     reading,
     rooms,
     rotas,
+    skills,
     teamdays,
     threads,
 )
@@ -27,6 +28,7 @@ def all_projections() -> Projections:
         rotas.projection,
         learning.projection,
         teamdays.projection,
+        skills.projection,
         articles.projection,
         notifications.projection,
     ]

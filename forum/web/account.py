@@ -37,9 +37,13 @@ def settings() -> Any:
 
 @bp.post("/profile")
 def profile() -> Any:
+    # "What I can teach" moved to the skills form (forum/web/skills.py): keep the résumé's.
+    me = queries.get_member(context.db(), context.viewer().member_id or "")
+    can_teach = (_list("can_teach") if "can_teach" in request.form
+                 else tuple(queries.tags(me.can_teach)) if me else ())
     context.send(members.update_profile, cmd.UpdateProfile(
         request.form.get("display_name", ""), request.form.get("bio", ""),
-        _list("skills"), _list("interests"), _list("can_teach"),
+        _list("skills"), _list("interests"), can_teach,
         request.form.get("share_read_history") == "on",
     ))
     flash("Profile saved.")

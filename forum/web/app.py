@@ -136,13 +136,14 @@ def build_app(config: Config | None = None) -> Flask:
         rooms,
         rotas,
         search,
+        skills,
         teamdays,
         writeups,
     )
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp, articles.bp):
+                      learning.bp, teamdays.bp, articles.bp, skills.bp):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
 

@@ -29,8 +29,21 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_rooms(sqlite, demo)
     check_talk_rota(sqlite, demo)
     check_blog(sqlite, demo)
+    check_who_knows_what(sqlite)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
+
+
+def check_who_knows_what(sqlite: Backend) -> None:
+    from forum import skill_queries
+
+    with sqlite.engine.connect() as conn:
+        python = skill_queries.get_skill(conn, "python")
+        assert python is not None and "oskar" in {p.handle for p in python.teachers}
+        assert python.learners or len(skill_queries.list_skills(conn)) > 20
+        pairs = skill_queries.list_matches(skill_queries.list_mentoring(conn))
+        assert {(o.member.handle, a.member.handle) for o, a in pairs} == {
+            ("oskar", "maja"), ("oskar", "rory"), ("catriona", "linnea")}
 
 
 def check_rooms(sqlite: Backend, demo: DemoResult) -> None:

@@ -20,6 +20,7 @@ from forum.handlers import (
     reading,
     rooms,
     rotas,
+    skills,
     teamdays,
     threads,
 )
@@ -211,6 +212,7 @@ def live_a_little(backend: Backend, people: People) -> None:
     til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
     kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
     team_day(backend, sam, oli, vera, talks)
+    who_knows_what(backend, sam, oli, vera)
     # Publishing: a thread and a post proposed, edited, sent back, resubmitted,
     # approved (a second title that makes the same slug), revised when published,
     # one unpublished, one from a private conference still waiting.
@@ -227,6 +229,20 @@ def live_a_little(backend: Backend, people: People) -> None:
     articles.approve_article(svc, admin, cmd.ApproveArticle(a2))
     articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
     articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
+
+
+def who_knows_what(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer) -> None:
+    """Skills listed and changed (after a résumé), mentoring offered, asked and withdrawn."""
+    svc = backend.services
+    skills.list_skills(svc, sam, cmd.ListSkills(("SQL", "Café-Übung"), ("Rust",)))
+    skills.list_skills(svc, sam, cmd.ListSkills(("sql", "Go"), ("Rust", "Zope")))
+    skills.list_skills(svc, vera, cmd.ListSkills((), ("SQL",)))
+    members.update_profile(svc, oli, cmd.UpdateProfile("Oli", can_teach=("Chess",)))
+    offer = skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL", "Thursdays"))
+    skills.ask_for_mentoring(svc, vera, cmd.AskForMentoring("sql", "joins"))
+    skills.ask_for_mentoring(svc, oli, cmd.AskForMentoring("Go"))
+    skills.withdraw_mentoring(svc, sam, cmd.WithdrawMentoring(offer))
+    skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL", "Fridays"))
 
 
 def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:

@@ -70,6 +70,12 @@ OPERATIONS = {
     "/articles/{article_id}/send-back": {"post"},
     "/articles/{article_id}/resubmit": {"post"},
     "/articles/{article_id}/unpublish": {"post"},
+    "/me/skills": {"get", "put"},
+    "/skills": {"get"},
+    "/skills/{key}": {"get"},
+    "/who-knows": {"get"},
+    "/mentoring": {"get", "post"},
+    "/mentoring/{mentoring_id}": {"delete"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

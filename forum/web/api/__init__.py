@@ -23,6 +23,7 @@ from forum.web.api import (
     reading,
     rotas,
     search,
+    skills,
     teamdays,
     threads,
 )
@@ -30,7 +31,7 @@ from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp, articles.blp)
+              rotas.blp, kudos.blp, teamdays.blp, articles.blp, skills.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
