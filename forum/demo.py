@@ -2573,9 +2573,13 @@ COMING_TALKS = (
 )
 
 
+APPROVED_WRITEUPS = 2
+
+
 def _talk_rota(loader: _Loader) -> int:
-    """Friday talks as a rota: past talks written up (approved, in review, sent back),
-    the coming ones, a waiting list and a swap on offer. Returns how many talks."""
+    """Friday talks as a rota: past talks written up (approved, and so on the public
+    blog; in review; sent back), the coming ones, a waiting list and a swap on offer.
+    Returns how many talks."""
     svc, organiser = loader.svc, loader.as_("callum")
     clock = svc.store.clock
     now = clock()
@@ -2619,9 +2623,9 @@ def _talk_rota(loader: _Loader) -> int:
             """)))
         if index < 3:
             rotas.submit_writeup(svc, speaker, cmd.SubmitWriteUp(rota_id, talk_id))
-        if index < 2:
+        if index < APPROVED_WRITEUPS:  # approval publishes them on the blog
             rotas.approve_writeup(svc, organiser, cmd.ApproveWriteUp(rota_id, talk_id))
-        elif index == 2:
+        elif index == APPROVED_WRITEUPS:
             rotas.send_back_writeup(svc, organiser, cmd.SendBackWriteUp(
                 rota_id, talk_id, "Lovely. Could you add the before-and-after numbers?"))
     taken = coming_slots[0]
@@ -2739,7 +2743,7 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     room_count, messages = _chat_in_rooms(loader)
     talks = _talk_rota(loader)
     _recognise(loader)
-    published = _publish(loader, thread_ids)
+    published = _publish(loader, thread_ids) + APPROVED_WRITEUPS
     # Each talk has its discussion thread, and each TIL is a thread, started with one post.
     return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
                       len(plan.threads) + talks + len(TILS),

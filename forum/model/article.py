@@ -134,6 +134,18 @@ def propose(
                                actor.member_id)]
 
 
+def publish_writeup(article_id: str, talk_id: str, thread_id: str, title: str, body: str,
+                    speaker_id: str, approved_by: str, slug: str) -> list[ev.Event]:
+    """A talk's write-up, approved on its rota, as an article published at once.
+
+    The rota's organisers reviewed it there (they are the moderators of the talk's
+    conference, the article's reviewers too), so it is proposed by its speaker and
+    approved by that organiser in the same decision."""
+    return [ev.ArticleProposed(article_id, "talk", talk_id, thread_id, title, "", body, (),
+                               speaker_id, speaker_id),
+            ev.ArticleApproved(article_id, slug, approved_by)]
+
+
 def _visible(state: ArticleState, actor: Viewer, source: ConferenceAccess) -> None:
     """404 unless the actor may see the article at all (a draft is not public)."""
     if not state.exists:

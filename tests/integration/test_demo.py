@@ -73,10 +73,11 @@ def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
 
 
 def check_blog(sqlite: Backend, demo: DemoResult) -> None:
-    assert demo.articles == 5
+    assert demo.articles == 7
     with sqlite.engine.connect() as conn:
         published = article_queries.list_published(conn)
         assert len(published) == demo.articles
+        assert len([a for a in published if a.source_kind == "talk"]) == 2  # write-ups
         assert "Friday talk: Accessibility testing in ten minutes a day" in {
             a.title for a in published}  # from an internal conference, approved there
         drafts = article_queries.list_drafts(conn, _viewer(sqlite, ADMIN_HANDLE))

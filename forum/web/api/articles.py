@@ -60,7 +60,7 @@ class ArticlePageArgs(Schema):
 
 
 class ProposeSchema(Schema):
-    source_kind = fields.String(required=True, validate=validate.OneOf(["thread", "post"]))
+    source_kind = fields.String(required=True, validate=validate.OneOf(["thread", "post", "talk"]))
     source_id = fields.String(required=True)
     title = fields.String(load_default="", metadata={"description": "the subject if empty"})
     summary = fields.String(load_default="")
