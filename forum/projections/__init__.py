@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from forum.projections import (
     articles,
+    circles,
     conferences,
     learning,
     members,
@@ -27,6 +28,7 @@ def all_projections() -> Projections:
         rotas.projection,
         learning.projection,
         teamdays.projection,
+        circles.projection,
         articles.projection,
         notifications.projection,
     ]
