@@ -127,6 +127,7 @@ def build_app(config: Config | None = None) -> Flask:
         articles,
         auth,
         calendars,
+        circles,
         errors,
         learning,
         moderation,
@@ -142,7 +143,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp, articles.bp):
+                      learning.bp, teamdays.bp, articles.bp, circles.bp):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
 
