@@ -4,14 +4,18 @@ nothing, and the one visibility rule on the directory, the pages and the API."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import schemathesis
+from flask import Flask
 from flask.testing import FlaskClient
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import circles
+from forum.handlers import circles, members
 from tests.conftest import People
 from tests.web.conftest import Auth, alert, html
+from tests.web.test_openapi import CHECKS, DOCUMENT
 
 
 def test_a_circle_from_start_to_archive(client: FlaskClient, auth: Auth, people: People,
@@ -98,3 +102,52 @@ def test_only_circles_the_viewer_may_see(client: FlaskClient, auth: Auth, people
     auth.login("oli")
     assert "Security reading group" in html(client.get("/circles"))
     assert client.get("/circles/secret").status_code == 200
+
+
+def test_each_circle_write_succeeds_as_documented(app: Flask, backend: Backend,
+                                                  people: People) -> None:
+    """Scripted successes through the circles' operations, held to the OpenAPI document."""
+    svc = backend.services
+    tokens = {who: members.issue_api_token(svc, viewer, cmd.IssueApiToken("doc"))
+              for who, viewer in (("sam", people.staff), ("oli", people.other),
+                                  ("gus", people.guest))}
+    schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
+
+    def call(who: str, method: str, path: str, status: int, **case: Any) -> Any:
+        made = schema["/api/v1" + path][method].Case(**case)
+        response = made.call(headers={"Authorization": f"Bearer {tokens[who]}"})
+        made.validate_response(response, checks=CHECKS)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+    call("sam", "POST", "/circles", 201, body={
+        "slug": "zope", "name": "Zope", "cadence": "FREQ=WEEKLY;BYDAY=TH"})
+    at = {"slug": "zope"}
+    asked = call("oli", "PUT", "/circles/{slug}/membership", 200, path_parameters=at,
+                 body={"note": "Please"})
+    assert asked["requests"] == [] and not asked["may_contribute"]
+    pending = call("sam", "GET", "/circles/{slug}", 200, path_parameters=at)["requests"]
+    assert [r["note"] for r in pending] == ["Please"]
+    call("sam", "POST", "/circles/{slug}/requests/{member_id}", 200,
+         path_parameters={**at, "member_id": people.other.member_id}, body={"approve": True})
+    listed = call("oli", "PUT", "/circles/{slug}/reading-list", 200, path_parameters=at, body={
+        "items": [{"title": "ZPT", "link": "https://zope.readthedocs.io/"}, {"title": "TAL"}],
+        "expected_revision": 0})
+    assert [r["title"] for r in listed["reading"]] == ["ZPT", "TAL"]
+    refused = call("oli", "PUT", "/circles/{slug}/reading-list", 409, path_parameters=at,
+                   body={"items": [], "expected_revision": 0})
+    assert "changed meanwhile" in refused["message"]
+    call("sam", "PUT", "/circles/{slug}/cadence", 200, path_parameters=at,
+         body={"cadence": "Thursdays"})
+    today = datetime.now(UTC).date().isoformat()
+    made = call("oli", "POST", "/circles/{slug}/sessions", 201, path_parameters=at,
+                body={"held_on": today, "title": "Macros", "notes": "METAL"})
+    call("sam", "POST", "/circles/{slug}/members", 200, path_parameters=at,
+         body={"member_id": people.guest.member_id})
+    detail = call("gus", "GET", "/circles/{slug}", 200, path_parameters=at)
+    assert detail["sessions"][0]["thread_id"] == made["id"] and detail["may_contribute"]
+    call("gus", "DELETE", "/circles/{slug}/membership", 204, path_parameters=at)
+    call("gus", "GET", "/circles/{slug}", 404, path_parameters=at)  # guests: not internal
+    done = call("sam", "POST", "/circles/{slug}/archive", 200, path_parameters=at)
+    assert done["archived"] and not done["may_organise"]
+    assert [c["slug"] for c in call("oli", "GET", "/circles", 200)["items"]] == ["zope"]

@@ -70,6 +70,15 @@ OPERATIONS = {
     "/articles/{article_id}/send-back": {"post"},
     "/articles/{article_id}/resubmit": {"post"},
     "/articles/{article_id}/unpublish": {"post"},
+    "/circles": {"get", "post"},
+    "/circles/{slug}": {"get"},
+    "/circles/{slug}/membership": {"put", "delete"},
+    "/circles/{slug}/requests/{member_id}": {"post"},
+    "/circles/{slug}/members": {"post"},
+    "/circles/{slug}/reading-list": {"put"},
+    "/circles/{slug}/cadence": {"put"},
+    "/circles/{slug}/sessions": {"post"},
+    "/circles/{slug}/archive": {"post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -255,6 +264,7 @@ def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, pe
         done = call("ada", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/approve", 200,
                     path_parameters=at_talk)
         assert done["writeup_status"] == "approved"
+        assert done["article"]["status"] == "published"  # approval publishes it
     finally:
         backend.store.clock = clock
     other = call("sam", "POST", "/rotas/{slug}/slots/{slot_id}/talk", 201,
