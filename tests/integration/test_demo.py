@@ -29,6 +29,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_rooms(sqlite, demo)
     check_talk_rota(sqlite, demo)
     check_blog(sqlite, demo)
+    check_circles(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
 
@@ -83,6 +84,23 @@ def check_blog(sqlite: Backend, demo: DemoResult) -> None:
         drafts = article_queries.list_drafts(conn, _viewer(sqlite, ADMIN_HANDLE))
         assert sorted(row.status for row, _, _ in drafts) == ["proposed", "sent_back"]
         assert article_queries.list_drafts(conn, _viewer(sqlite, "greta")) == []
+
+
+def check_circles(sqlite: Backend, demo: DemoResult) -> None:
+    from forum import circle_queries
+
+    assert demo.circles == 2
+    with sqlite.engine.connect() as conn:
+        seen = {c.slug for c in circle_queries.list_circles(conn, _viewer(sqlite, "karin"))}
+        assert seen == {"zope-templating"}  # the private one is its members' alone
+        assert {c.slug for c in circle_queries.list_circles(
+            conn, _viewer(sqlite, "lucia"))} == {"zope-templating", "security-reading"}
+        assert {c.slug for c in circle_queries.list_circles(
+            conn, _viewer(sqlite, "greta"))} == {"zope-templating"}  # a guest, added
+        zope = circle_queries.get_circle_by_slug(conn, "zope-templating")
+        assert len(circle_queries.list_sessions(conn, zope.id)) == 2
+        assert len(circle_queries.list_reading(conn, zope.id)) == 4
+        assert [r.handle for r in circle_queries.list_requests(conn, zope.id)] == ["tomasz"]
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:
