@@ -671,3 +671,12 @@ class RecordCircleSession(Command):
 @dataclass(frozen=True)
 class ArchiveCircle(Command):
     circle_id: str
+
+
+@dataclass(frozen=True)
+class PublishDigest(Command):
+    """An administrator publishes a month's "what we learned" (``YYYY-MM``), its public
+    material only, as a thread in a public conference and an article on the blog."""
+
+    month: str
+    conference_id: str

@@ -45,6 +45,9 @@ def _source(svc: Services, command: cmd.ProposeArticle
     """The source's (conference access, thread id, title, body, author id)."""
     if command.source_kind == "talk":
         return _talk_source(svc, command.source_id)
+    if command.source_kind == "digest":
+        raise InvalidInput("a month's digest is published from its page, /learning/digest",
+                           field="source_kind")
     with svc.engine.connect() as conn:
         if command.source_kind == "post":
             post = queries.get_post(conn, command.source_id)

@@ -25,7 +25,7 @@ from forum.permissions import (
     can_see_article_draft,
 )
 
-SOURCE_KINDS = ("thread", "post", "talk")
+SOURCE_KINDS = ("thread", "post", "talk", "digest")
 SUMMARY_MAX = 500
 TAGS_MAX = 10
 TAG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")

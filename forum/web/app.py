@@ -128,6 +128,7 @@ def build_app(config: Config | None = None) -> Flask:
         auth,
         calendars,
         circles,
+        digest,
         errors,
         learning,
         moderation,
@@ -143,7 +144,7 @@ def build_app(config: Config | None = None) -> Flask:
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp, articles.bp, circles.bp):
+                      learning.bp, teamdays.bp, articles.bp, circles.bp, digest.bp):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
 

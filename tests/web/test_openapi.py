@@ -79,6 +79,8 @@ OPERATIONS = {
     "/circles/{slug}/cadence": {"put"},
     "/circles/{slug}/sessions": {"post"},
     "/circles/{slug}/archive": {"post"},
+    "/digest/{month}": {"get"},
+    "/digest/{month}/publish": {"post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
