@@ -32,6 +32,8 @@ DbRow = Any
 
 @dataclass(frozen=True)
 class Month:
+    """A calendar month in UTC (the digest counts what happened between its ends)."""
+
     year: int
     month: int
 
@@ -40,6 +42,8 @@ class Month:
         try:
             year, month = (int(part) for part in text.strip().split("-"))
             datetime(year, month, 1)
+            if not 1970 <= year <= 9998:
+                raise ValueError(year)
         except ValueError:
             raise InvalidInput("a month is written YYYY-MM, e.g. 2026-11", field="month") \
                 from None

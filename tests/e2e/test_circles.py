@@ -71,7 +71,7 @@ def test_a_study_circle_from_start_to_session_notes(new_page: Callable[[], Page]
 
 
 def test_the_month_s_digest_reaches_the_blog(new_page: Callable[[], Page], backend: Backend,
-                                             people: People, world: World) -> None:
+                                             people: People, world: World, axe: Axe) -> None:
     kudos.choose_til_conference(backend.services, people.admin,
                                 cmd.ChooseTilConference(world.conference["public"]))
     kudos.post_til(backend.services, people.other, cmd.PostTil("Tuples are immutable"))
@@ -84,10 +84,12 @@ def test_the_month_s_digest_reaches_the_blog(new_page: Callable[[], Page], backe
     month = datetime.now(UTC).strftime("%B %Y")
     expect(oli.get_by_role("heading", level=1)).to_have_text(f"What we learned: {month}")
     expect(oli.locator(".digest-kudos")).to_contain_text("Inside-only thanks")
+    axe.check(oli)
 
     ada = new_page()
     login(ada, "ada")
     ada.goto(oli.url)
+    axe.check(ada)  # with the publishing form
     ada.get_by_label("Its discussion thread goes in").select_option(label="Public")
     ada.get_by_role("button", name="Publish the digest").click()
     assert "published on the blog" in flash(ada)

@@ -121,7 +121,8 @@ def test_the_digest_api(app: Flask, backend: Backend, people: People, world: Wor
     inside = call("oli", "GET", "/digest/{month}", 200, path_parameters=at)
     assert len(inside["talks"]) == 2 and inside["circles"][0]["sessions"] == 1
     assert inside["kudos"][0]["note"] == "Kudos-internal-note"
-    call(None, "GET", "/digest/{month}", 400, path_parameters={"month": "soon"})
+    for bad in ("soon", "2026-13", "9999-12", "1-1", "2026-05-01"):
+        call(None, "GET", "/digest/{month}", 400, path_parameters={"month": bad})
     call("oli", "POST", "/digest/{month}/publish", 403, path_parameters=at,
          body={"conference_id": world.conference["public"]})
     done = call("ada", "POST", "/digest/{month}/publish", 201, path_parameters=at,
