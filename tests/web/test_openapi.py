@@ -137,9 +137,15 @@ def test_every_operation_keeps_to_the_document(
     article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
         "thread", world.thread["public"]))
     articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    from datetime import UTC, datetime
+
+    from forum.handlers import circles
+
+    circles.start_circle(svc, people.staff, cmd.StartCircle("public", "A circle", join="open"))
     real = {"slug": "public", "handle": "ada", "thread_id": world.thread["public"],
             "article_id": article_id,
-            "post_id": world.post["public"]}
+            "post_id": world.post["public"], "member_id": people.guest.member_id,
+            "month": f"{datetime.now(UTC):%Y-%m}"}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
