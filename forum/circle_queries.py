@@ -36,15 +36,22 @@ def get_circle_by_conference(conn: Connection, conference_id: str) -> DbRow | No
 
 def list_circles(conn: Connection, viewer: Viewer) -> Sequence[DbRow]:
     """The circles the viewer may see, open ones first, by name, with how many are in
-    each and whether the viewer is."""
+    each, whether the viewer is (or organises it), and how many ask to join."""
     count = (select(func.count()).select_from(circle_members)
              .where(circle_members.c.circle_id == circles.c.id).scalar_subquery())
     mine = (select(func.count()).select_from(circle_members)
             .where(circle_members.c.circle_id == circles.c.id,
                    circle_members.c.member_id == (viewer.member_id or ""))
             .scalar_subquery())
+    organising = (select(func.count()).select_from(circle_members)
+                  .where(circle_members.c.circle_id == circles.c.id,
+                         circle_members.c.member_id == (viewer.member_id or ""),
+                         circle_members.c.organiser == 1).scalar_subquery())
+    asking = (select(func.count()).select_from(circle_requests)
+              .where(circle_requests.c.circle_id == circles.c.id).scalar_subquery())
     return conn.execute(
-        select(circles, count.label("member_count"), mine.label("mine"))
+        select(circles, count.label("member_count"), mine.label("mine"),
+               organising.label("organising"), asking.label("asking"))
         .where(circles.c.conference_id.in_(readable_ids(conn, viewer)))
         .order_by(circles.c.archived_at.is_not(None), circles.c.name)).all()
 

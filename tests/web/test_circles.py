@@ -52,6 +52,7 @@ def test_a_circle_from_start_to_archive(client: FlaskClient, auth: Auth, people:
     auth.logout()
 
     auth.login("sam")
+    assert "1 asking to join" in html(client.get("/circles"))  # to its organisers
     page = html(client.get("/circles/zope"))
     assert "I use Chameleon" in page
     client.post(f"/circles/zope/people/{people.other.member_id}/approve")
