@@ -18,6 +18,10 @@ from forum.permissions import ConferenceAccess, Viewer, can_administer
 TAGS = ("learning", "digest")
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return "" if not n else f"{n} {one if n == 1 else many}"
+
+
 def compose(label: str, talks: Sequence[Any], articles: Sequence[Any],
             tils: Sequence[Any]) -> tuple[str, str, str]:
     """(title, summary, Markdown body) of the month's public digest."""
@@ -33,8 +37,8 @@ def compose(label: str, talks: Sequence[Any], articles: Sequence[Any],
     if tils:
         parts.append("## Today I learned\n\n" + "\n".join(
             f"- [{t.subject.removeprefix('TIL: ')}](/t/{t.id}) ({t.author})" for t in tils))
-    counts = [f"{len(talks)} talks" if talks else "", f"{len(articles)} articles"
-              if articles else "", f"{len(tils)} things learned" if tils else ""]
+    counts = [_count(len(talks), "talk", "talks"), _count(len(articles), "article", "articles"),
+              _count(len(tils), "thing learned", "things learned")]
     summary = f"{label}: " + ", ".join(c for c in counts if c) + "." if parts else ""
     return f"What we learned: {label}"[:SUBJECT_MAX], summary, "\n\n".join(parts)[:BODY_MAX]
 
