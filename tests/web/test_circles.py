@@ -152,3 +152,10 @@ def test_each_circle_write_succeeds_as_documented(app: Flask, backend: Backend,
     done = call("sam", "POST", "/circles/{slug}/archive", 200, path_parameters=at)
     assert done["archived"] and not done["may_organise"]
     assert [c["slug"] for c in call("oli", "GET", "/circles", 200)["items"]] == ["zope"]
+    private = call("sam", "POST", "/circles", 201, body={
+        "slug": "sec", "name": "Security", "visibility": "private"})
+    assert call("sam", "GET", "/circles/{slug}", 200, path_parameters={"slug": "sec"})[
+        "join"] == "invitation" and private["id"]
+    refused = call("sam", "POST", "/circles", 400, body={
+        "slug": "sec2", "name": "S", "visibility": "private", "join": "open"})
+    assert "invitation" in refused["message"]

@@ -79,8 +79,9 @@ class NewCircleSchema(Schema):
     cadence = fields.String(load_default="")
     visibility = fields.String(load_default="internal", metadata={
         "description": "internal or private"})
-    join = fields.String(load_default="approval", metadata={
-        "description": "open or approval (internal), invitation (private)"})
+    join = fields.String(load_default=None, metadata={
+        "description": "open or approval (internal; approval if left out), invitation "
+                       "(private)"})
 
 
 class CircleJoinSchema(Schema):
@@ -173,6 +174,8 @@ class Circles(MethodView):
     @blp.response(201, CircleCreatedSchema)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Start a circle (staff); its conference is created with it."""
+        if args["join"] is None:
+            args["join"] = "invitation" if args["visibility"] == "private" else "approval"
         return {"id": context.send(circles.start_circle, cmd.StartCircle(**args))}
 
 
