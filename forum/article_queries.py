@@ -128,3 +128,23 @@ def list_articles_from_thread(conn: Connection, thread_id: str) -> Sequence[DbRo
         select(articles.c.slug, articles.c.title)
         .where(articles.c.thread_id == thread_id, articles.c.status == "published")
         .order_by(articles.c.published_at)).all()
+
+
+def get_talk_article(conn: Connection, talk_id: str) -> DbRow | None:
+    """The latest article made from a talk's write-up (published, unpublished or a draft)."""
+    return conn.execute(_ARTICLE.where(articles.c.source_kind == "talk",
+                                       articles.c.source_id == talk_id)
+                        .order_by(articles.c.proposed_at.desc(), articles.c.id.desc())).first()
+
+
+def talk_articles(conn: Connection, talk_ids: Sequence[str]) -> dict[str, DbRow]:
+    """Per talk, the latest article made from its write-up (the rota page links it)."""
+    if not talk_ids:
+        return {}
+    found: dict[str, DbRow] = {}
+    for row in conn.execute(
+            select(articles.c.source_id, articles.c.slug, articles.c.status, articles.c.title)
+            .where(articles.c.source_kind == "talk", articles.c.source_id.in_(list(talk_ids)))
+            .order_by(articles.c.proposed_at, articles.c.id)):
+        found[row.source_id] = row
+    return found

@@ -31,6 +31,7 @@ from forum.errors import Conflict
 from forum.handlers import (
     Services,
     articles,
+    circles,
     conferences,
     kudos,
     members,
@@ -160,6 +161,7 @@ class DemoResult:
     messages: int = 0
     talks: int = 0
     articles: int = 0
+    circles: int = 0
 
 
 # --- people ----------------------------------------------------------------
@@ -2574,9 +2576,13 @@ COMING_TALKS = (
 )
 
 
+APPROVED_WRITEUPS = 2
+
+
 def _talk_rota(loader: _Loader) -> int:
-    """Friday talks as a rota: past talks written up (approved, in review, sent back),
-    the coming ones, a waiting list and a swap on offer. Returns how many talks."""
+    """Friday talks as a rota: past talks written up (approved, and so on the public
+    blog; in review; sent back), the coming ones, a waiting list and a swap on offer.
+    Returns how many talks."""
     svc, organiser = loader.svc, loader.as_("callum")
     clock = svc.store.clock
     now = clock()
@@ -2620,9 +2626,9 @@ def _talk_rota(loader: _Loader) -> int:
             """)))
         if index < 3:
             rotas.submit_writeup(svc, speaker, cmd.SubmitWriteUp(rota_id, talk_id))
-        if index < 2:
+        if index < APPROVED_WRITEUPS:  # approval publishes them on the blog
             rotas.approve_writeup(svc, organiser, cmd.ApproveWriteUp(rota_id, talk_id))
-        elif index == 2:
+        elif index == APPROVED_WRITEUPS:
             rotas.send_back_writeup(svc, organiser, cmd.SendBackWriteUp(
                 rota_id, talk_id, "Lovely. Could you add the before-and-after numbers?"))
     taken = coming_slots[0]
@@ -2751,6 +2757,55 @@ def _who_knows_what(loader: _Loader) -> int:
     return len(MENTORING)
 
 
+CIRCLE_SESSIONS = 2
+
+
+def _study_circles(loader: _Loader) -> int:
+    """Two study circles, each with a conference of its own: an internal one with a
+    reading list, sessions, a request waiting and a guest from a customer added; a
+    private one. Returns how many."""
+    svc = loader.svc
+    zope = circles.start_circle(svc, loader.as_("alasdair"), cmd.StartCircle(
+        "zope-templating", "Zope & Python templating", _t("""
+        We read our way through page templates: TAL, METAL, macros and Chameleon, one
+        chapter a fortnight, and bring one question each to the session."""),
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "internal", "approval"))
+    for who in ("maja", "astrid"):
+        circles.join_circle(svc, loader.as_(who), cmd.JoinCircle(zope, "Count me in"))
+        circles.answer_join_request(svc, loader.as_("alasdair"), cmd.AnswerJoinRequest(
+            zope, loader.as_(who).member_id or "", approve=True))
+    circles.join_circle(svc, loader.as_("tomasz"), cmd.JoinCircle(
+        zope, "I maintain an old Plone 4 site and would love to understand it"))
+    circles.add_circle_member(svc, loader.as_("alasdair"), cmd.AddCircleMember(
+        zope, loader.as_("greta").member_id or ""))
+    circles.name_circle_organiser(svc, loader.as_("alasdair"), cmd.NameCircleOrganiser(
+        zope, loader.as_("astrid").member_id or ""))
+    circles.set_reading_list(svc, loader.as_("maja"), cmd.SetReadingList(zope, (
+        ("Zope Page Templates reference", "https://zope.readthedocs.io/"),
+        ("Chameleon: page templates for Python", "https://chameleon.readthedocs.io/"),
+        ("Plone training: templates", "https://training.plone.org/"),
+        ("Our own notes on macros", ""))))
+    today = svc.store.clock().date()
+    for weeks, title, notes in (
+            (4, "TAL basics", "We went through `tal:content`, `tal:repeat` and "
+                              "`tal:condition`. **Homework**: rewrite one of our "
+                              "listings without Python in the template."),
+            (2, "METAL and macros", "Slots versus macros, and why `define-slot` names "
+                                    "matter. Greta showed how the museum's site uses "
+                                    "one master macro.")):
+        circles.record_circle_session(svc, loader.as_("alasdair"), cmd.RecordCircleSession(
+            zope, (today - timedelta(weeks=weeks)).isoformat(), title, notes))
+    security = circles.start_circle(svc, loader.as_("priya"), cmd.StartCircle(
+        "security-reading", "Security reading group", _t("""
+        Papers and post-mortems on application security; private, so we can talk about
+        our own systems' weak spots."""), "Every second Monday, 12:00", "private",
+        "invitation"))
+    for who in ("johan", "lucia"):
+        circles.add_circle_member(svc, loader.as_("priya"), cmd.AddCircleMember(
+            security, loader.as_(who).member_id or ""))
+    return 2
+
+
 def _has_members(backend: Backend) -> bool:
     with backend.engine.connect() as conn:
         return bool(conn.execute(select(func.count()).select_from(members_table)).scalar())
@@ -2778,10 +2833,12 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
     talks = _talk_rota(loader)
     _recognise(loader)
     _who_knows_what(loader)
-    published = _publish(loader, thread_ids)
+    published = _publish(loader, thread_ids) + APPROVED_WRITEUPS
+    study_circles = _study_circles(loader)
     # Each talk has its discussion thread, and each TIL is a thread, started with one post.
-    return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences),
-                      len(plan.threads) + talks + len(TILS),
-                      plan.post_count + talks + len(TILS), room_count, messages, talks,
-                      published)
+    # Each circle has a conference; each session's notes are a thread with one post.
+    return DemoResult(ADMIN_HANDLE, len(plan.people), len(plan.conferences) + study_circles,
+                      len(plan.threads) + talks + len(TILS) + CIRCLE_SESSIONS,
+                      plan.post_count + talks + len(TILS) + CIRCLE_SESSIONS, room_count,
+                      messages, talks, published, study_circles)
 

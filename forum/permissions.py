@@ -199,3 +199,9 @@ def can_organise(viewer: Viewer, conference: ConferenceAccess) -> bool:
     """Organisers of a talk rota (who schedule, assign, move and review write-ups)
     are the moderators of its conference; its readers see it, its contributors speak."""
     return can_moderate(viewer, conference)
+
+
+def can_start_circle(viewer: Viewer) -> bool:
+    """Staff (and administrators) start study circles; a guest is added to one.
+    A circle's organisers are then the moderators of its own conference."""
+    return viewer.signed_in and viewer.role in ("staff", "admin")

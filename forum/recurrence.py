@@ -67,3 +67,16 @@ def expand(first_day: str, at: str, rule: str, timezone: str, skip_dates: Iterab
     skipped = sorted({d.date().isoformat() for d in wanted if d.date() in skip
                       and d.date() <= last})
     return kept, skipped
+
+
+def next_dates(rule: str, after: datetime, count: int) -> list[datetime]:
+    """Up to ``count`` dates of ``rule`` (counted from ``after``) after ``after``;
+    none for a rule that is not valid or has ended."""
+    text = rule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:"):]
+    try:
+        dates = rrulestr(text, dtstart=after.replace(microsecond=0), forceset=False)
+        return list(itertools.islice((d for d in dates if d > after), count))
+    except (ValueError, TypeError, KeyError):
+        return []

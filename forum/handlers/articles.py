@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from forum import article_queries, queries
+from forum import article_queries, queries, rota_queries
 from forum import commands as cmd
 from forum import events as ev
-from forum.errors import InvalidInput, NotFound
+from forum.errors import Conflict, InvalidInput, NotFound
 from forum.events import Event
 from forum.handlers import Services, run
 from forum.model import article
@@ -44,7 +44,10 @@ def _source(svc: Services, command: cmd.ProposeArticle
             ) -> tuple[ConferenceAccess, str, str, str, str]:
     """The source's (conference access, thread id, title, body, author id)."""
     if command.source_kind == "talk":
-        raise InvalidInput("talk write-ups are proposed from the talk rota", field="source_kind")
+        return _talk_source(svc, command.source_id)
+    if command.source_kind == "digest":
+        raise InvalidInput("a month's digest is published from its page, /learning/digest",
+                           field="source_kind")
     with svc.engine.connect() as conn:
         if command.source_kind == "post":
             post = queries.get_post(conn, command.source_id)
@@ -63,6 +66,26 @@ def _source(svc: Services, command: cmd.ProposeArticle
         thread, conference = found
         return (queries.access_from_row(conference), thread.id, thread.subject, body,
                 author_id)
+
+
+def _talk_source(svc: Services, talk_id: str) -> tuple[ConferenceAccess, str, str, str, str]:
+    """A talk's approved write-up, for one approved before approval published (or whose
+    article was unpublished): it goes through review again as an article."""
+    with svc.engine.connect() as conn:
+        talk = rota_queries.get_talk(conn, talk_id)
+        found = queries.get_thread_in_conference(conn, talk.thread_id) if talk else None
+        current = article_queries.get_talk_article(conn, talk_id) if talk else None
+    if talk is None or found is None:
+        raise NotFound("no such talk")
+    if talk.writeup_status != "approved":
+        raise Conflict("this talk's write-up is not approved yet: it is reviewed on the talk "
+                       "rota, and approving it there publishes it")
+    if current is not None and current.status != "unpublished":
+        raise Conflict("this talk's write-up is on its way to the blog already"
+                       if current.status != "published" else
+                       f"this talk's write-up is on the blog already, at /blog/{current.slug}")
+    return (queries.access_from_row(found[1]), talk.thread_id, talk.writeup_title,
+            talk.writeup_body, talk.speaker_id)
 
 
 def propose_article(svc: Services, actor: Viewer, command: cmd.ProposeArticle) -> str:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from forum import article_queries, queries, recurrence, rota_queries
 from forum import commands as cmd
 from forum import events as ev
-from forum import queries, recurrence, rota_queries
 from forum.errors import ConcurrencyConflict, NotFound
 from forum.eventstore import StreamWrite
 from forum.handlers import Services, threads
 from forum.handlers.members import SYSTEM
-from forum.model import rota
+from forum.model import article, rota
 from forum.model.rota import RotaState
 from forum.passwords import new_token, token_hash
 from forum.permissions import ConferenceAccess, Viewer
@@ -31,18 +31,27 @@ def stream(rota_id: str) -> str:
     return f"rota-{rota_id}"
 
 
+_ARTICLE_EVENTS = ev.ArticleProposed | ev.ArticleApproved
+
+
 def _writes(rota_id: str, new_events: Sequence[ev.Event], version: int) -> list[StreamWrite]:
     """A talk's thread, started new or locked as it stands, then the rota's events at its
-    version. The thread goes first in the log, so whatever reads it for a rota event
-    (a notice about the talk) finds it, in a rebuild as when it happened."""
+    version, then a write-up's new article. The thread goes first in the log, so whatever
+    reads it for a rota event (a notice about the talk) finds it, in a rebuild as when it
+    happened; the article follows the approval that published it."""
     writes = []
     for e in new_events:
         if isinstance(e, ev.ThreadStarted):
             writes.append(StreamWrite(threads.stream(e.thread_id), [e], 0))
         elif isinstance(e, ev.ThreadLocked):
             writes.append(StreamWrite(threads.stream(e.thread_id), [e], None))
-    rota_events = [e for e in new_events if not isinstance(e, ev.ThreadStarted | ev.ThreadLocked)]
-    return [*writes, StreamWrite(stream(rota_id), rota_events, version)]
+    rota_events = [e for e in new_events
+                   if not isinstance(e, ev.ThreadStarted | ev.ThreadLocked | _ARTICLE_EVENTS)]
+    writes.append(StreamWrite(stream(rota_id), rota_events, version))
+    published = [e for e in new_events if isinstance(e, _ARTICLE_EVENTS)]
+    if published:
+        writes.append(StreamWrite(f"article-{published[0].article_id}", published, 0))
+    return writes
 
 
 def _on_rota(svc: Services, actor: Viewer, rota_id: str, decide: Decide) -> int:
@@ -171,9 +180,26 @@ def send_back_writeup(svc: Services, actor: Viewer, command: cmd.SendBackWriteUp
              lambda s, c: rota.send_back_writeup(s, command, actor, c))
 
 
-def approve_writeup(svc: Services, actor: Viewer, command: cmd.ApproveWriteUp) -> None:
-    _on_rota(svc, actor, command.rota_id,
-             lambda s, c: rota.approve_writeup(s, command, actor, c))
+def approve_writeup(svc: Services, actor: Viewer, command: cmd.ApproveWriteUp) -> str:
+    """Approves the write-up and publishes it on the public blog, in one transaction;
+    returns the article's slug (its address on the blog)."""
+    article_id = svc.new_id()
+    slugs: list[str] = []
+
+    def decide(state: RotaState, conference: ConferenceAccess | None) -> Sequence[ev.Event]:
+        approved = rota.approve_writeup(state, command, actor, conference)
+        talk = state.talks[command.talk_id]
+        with svc.engine.connect() as conn:
+            slug = article.free_slug(talk.writeup_title,
+                                     lambda s: article_queries.slug_taken(conn, s))
+        slugs.append(slug)
+        assert actor.member_id is not None
+        return [*approved, *article.publish_writeup(
+            article_id, talk.talk_id, talk.thread_id, talk.writeup_title, talk.writeup_body,
+            talk.speaker_id, actor.member_id, slug)]
+
+    _on_rota(svc, actor, command.rota_id, decide)
+    return slugs[-1]
 
 
 def send_due_reminders(svc: Services, now: datetime | None = None) -> int:

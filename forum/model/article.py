@@ -25,7 +25,7 @@ from forum.permissions import (
     can_see_article_draft,
 )
 
-SOURCE_KINDS = ("thread", "post", "talk")
+SOURCE_KINDS = ("thread", "post", "talk", "digest")
 SUMMARY_MAX = 500
 TAGS_MAX = 10
 TAG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -132,6 +132,18 @@ def propose(
     return [ev.ArticleProposed(article_id, command.source_kind, command.source_id, thread_id,
                                title, summary, body, check_tags(command.tags), author_id,
                                actor.member_id)]
+
+
+def publish_writeup(article_id: str, talk_id: str, thread_id: str, title: str, body: str,
+                    speaker_id: str, approved_by: str, slug: str) -> list[ev.Event]:
+    """A talk's write-up, approved on its rota, as an article published at once.
+
+    The rota's organisers reviewed it there (they are the moderators of the talk's
+    conference, the article's reviewers too), so it is proposed by its speaker and
+    approved by that organiser in the same decision."""
+    return [ev.ArticleProposed(article_id, "talk", talk_id, thread_id, title, "", body, (),
+                               speaker_id, speaker_id),
+            ev.ArticleApproved(article_id, slug, approved_by)]
 
 
 def _visible(state: ArticleState, actor: Viewer, source: ConferenceAccess) -> None:

@@ -29,8 +29,8 @@ SLOTS_MAX = 200  # slots made at once
 DURATION_MAX = 8 * 60
 WAITLIST_MAX = 20
 REMINDERS = (("week", timedelta(days=7)), ("day", timedelta(days=1)))
-# Write-up states: none → draft ⇄ in_review → approved (the end, until the public
-# blog exists; then approval publishes).
+# Write-up states: none → draft ⇄ in_review → approved; approval publishes it as an
+# article on the public blog (source kind "talk"), where it lives from then on.
 WRITEUP_STATES = ("none", "draft", "in_review", "sent_back", "approved")
 
 
@@ -60,6 +60,8 @@ class Talk:
     thread_id: str
     writeup: str = "none"
     revision: int = 0
+    writeup_title: str = ""
+    writeup_body: str = ""
     swap_with: str | None = None  # the talk this one's speaker asked to trade with
     reminded: set[tuple[str, str]] = field(default_factory=set)  # (slot id, kind)
 
@@ -133,6 +135,7 @@ def evolve(state: RotaState, event: ev.Event) -> RotaState:
         case ev.WriteUpSaved():
             talk = state.talks[event.talk_id]
             talk.revision = event.revision
+            talk.writeup_title, talk.writeup_body = event.title, event.body
             if talk.writeup in ("none", "sent_back"):
                 talk.writeup = "draft"
         case ev.WriteUpSubmitted():

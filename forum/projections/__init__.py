@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from forum.projections import (
     articles,
+    circles,
     conferences,
     learning,
     members,
@@ -29,6 +30,7 @@ def all_projections() -> Projections:
         learning.projection,
         teamdays.projection,
         skills.projection,
+        circles.projection,
         articles.projection,
         notifications.projection,
     ]

@@ -127,6 +127,8 @@ def build_app(config: Config | None = None) -> Flask:
         articles,
         auth,
         calendars,
+        circles,
+        digest,
         errors,
         learning,
         moderation,
@@ -143,7 +145,8 @@ def build_app(config: Config | None = None) -> Flask:
 
     for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
                       rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp, articles.bp, skills.bp):
+                      learning.bp, teamdays.bp, articles.bp, skills.bp, circles.bp,
+                      digest.bp):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
 

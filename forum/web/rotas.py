@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from forum import article_queries, learning_queries, queries, rota_queries
 from forum import commands as cmd
-from forum import learning_queries, queries, rota_queries
 from forum.errors import InvalidInput
 from forum.handlers import rotas
 from forum.model.kudos import NOTE_MAX
@@ -97,10 +97,11 @@ def rota(slug: str) -> Any:
     conn = context.db()
     slots = rota_queries.list_slots(conn, row.id)
     now = _now()
+    past = [s for s in slots if s.ends_at <= now and s.talk is not None][::-1]
     return render_template(
         "rotas/rota.html", rota=row, conference=queries.get_conference(conn, row.conference_id),
-        upcoming=[s for s in slots if s.ends_at > now],
-        past=[s for s in slots if s.ends_at <= now and s.talk is not None][::-1],
+        upcoming=[s for s in slots if s.ends_at > now], past=past,
+        articles=article_queries.talk_articles(conn, [s.talk.id for s in past if s.talk]),
         next=rota_queries.next_talk(slots, now), now=now,
         may_sign_up=can_post(viewer, access), may_organise=can_organise(viewer, access),
         has_feed=rota_queries.has_calendar_feed(conn, viewer.member_id or ""),
@@ -199,6 +200,7 @@ def talk(slug: str, talk_id: str) -> Any:
         offers=[s for s in slots if s.talk is not None and s.talk.swap_with == found.id],
         upcoming=rota_queries.aware(found.starts_at) > now,
         may_read_writeup=may_read_writeup(found, access),
+        article=article_queries.get_talk_article(context.db(), found.id),
         kudos=learning_queries.list_kudos(context.db(), "talk", found.id), note_max=NOTE_MAX)
 
 

@@ -1,7 +1,7 @@
 """A talk's write-up in the browser: the speaker drafts, an organiser reviews.
 
-The review ends at "approved": publishing to the public blog comes with the
-bridge to the wider world.
+Approval publishes it on the public blog; a write-up approved before that (or
+whose article was unpublished) is proposed for the blog from its page.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from forum import article_queries
 from forum import commands as cmd
 from forum.errors import InvalidInput
-from forum.handlers import rotas
+from forum.handlers import articles, rotas
 from forum.model.rota import COMMENT_MAX
 from forum.permissions import can_organise
 from forum.web import context
@@ -29,6 +30,7 @@ def writeup(slug: str, talk_id: str) -> Any:
     return render_template("rotas/writeup.html", rota=row, talk=talk,
                            mine=context.viewer().member_id == talk.speaker_id,
                            may_review=can_organise(context.viewer(), access),
+                           article=article_queries.get_talk_article(context.db(), talk.id),
                            comment_max=COMMENT_MAX)
 
 
@@ -61,11 +63,17 @@ def review(slug: str, talk_id: str, action: str) -> Any:
         "send-back": lambda: (rotas.send_back_writeup, cmd.SendBackWriteUp(
             row.id, talk_id, request.form.get("comment", "")), "Sent back with your comment."),
         "approve": lambda: (rotas.approve_writeup, cmd.ApproveWriteUp(row.id, talk_id),
-                            "Approved. It is linked from the rota."),
+                            "Approved and published on the blog."),
+        "propose": lambda: (articles.propose_article, cmd.ProposeArticle("talk", talk_id),
+                            "Proposed for the blog: a reviewer will publish it."),
     }
     if action not in commands:
         abort(404)
     handler, command, said = commands[action]()
-    context.send(handler, command)
+    result = context.send(handler, command)
     flash(said)
+    if action == "approve":
+        return redirect(url_for("blog.article", slug=result))
+    if action == "propose":
+        return redirect(url_for("articles.draft", article_id=result))
     return redirect(url_for("writeups.writeup", slug=row.slug, talk_id=talk_id))

@@ -1,5 +1,5 @@
 """The talk rota in Chromium: sign up for a slot, two members racing for one, and a
-write-up going through review to approval."""
+write-up going through review to the public blog."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_two_members_racing_for_one_slot(new_page: Callable[[], Page], backend: 
     expect(row).to_contain_text("Sam")
 
 
-def test_the_write_up_is_approved(new_page: Callable[[], Page], backend: Backend,
+def test_the_write_up_reaching_the_blog(new_page: Callable[[], Page], backend: Backend,
                                   people: People, world: World) -> None:
     rota_id, slots = _fridays(backend, people, world)
     talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
@@ -113,15 +113,23 @@ def test_the_write_up_is_approved(new_page: Callable[[], Page], backend: Backend
 
         ada.reload()
         ada.get_by_role("button", name="Approve").click()
-        expect(ada.locator("#writeup-status")).to_have_text("approved")
-        expect(ada.get_by_text("public blog")).to_be_visible()
+        assert "published on the blog" in flash(ada)
+        expect(ada).to_have_url(re.compile(r"/blog/joins-explained$"))
+        expect(ada.get_by_role("heading", level=1)).to_have_text("Joins, explained")
+
+        visitor = new_page()  # nobody signed in: the rota is internal, the blog public
+        visitor.goto("/blog")
+        visitor.get_by_role("link", name="Joins, explained").click()
+        expect(visitor.locator("article .body em")).to_have_text("lateral")
 
         oli = new_page()
         login(oli, "oli")
         oli.goto("/rotas/fridays")
         past = oli.locator("ul.past-talks")
-        past.get_by_role("link", name="Write-up: Joins, explained").click()
-        expect(oli.get_by_role("heading", level=1)).to_have_text("Joins, explained")
-        expect(oli.locator(".writeup .body em")).to_have_text("lateral")
+        past.get_by_role("link", name="On the blog: Joins, explained").click()
+        expect(oli).to_have_url(re.compile(r"/blog/joins-explained$"))
+
+        ada.goto(f"/rotas/fridays/talks/{talk}/write-up")
+        expect(ada.locator("#writeup-blog")).to_contain_text("Published on the public blog")
     finally:
         backend.store.clock = clock

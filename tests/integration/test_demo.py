@@ -30,6 +30,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
     check_talk_rota(sqlite, demo)
     check_blog(sqlite, demo)
     check_who_knows_what(sqlite)
+    check_circles(sqlite, demo)
     with pytest.raises(Conflict, match="already has content"):
         load_demo(sqlite, admin_password=ADMIN_PASSWORD)
 
@@ -86,15 +87,33 @@ def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
 
 
 def check_blog(sqlite: Backend, demo: DemoResult) -> None:
-    assert demo.articles == 5
+    assert demo.articles == 7
     with sqlite.engine.connect() as conn:
         published = article_queries.list_published(conn)
         assert len(published) == demo.articles
+        assert len([a for a in published if a.source_kind == "talk"]) == 2  # write-ups
         assert "Friday talk: Accessibility testing in ten minutes a day" in {
             a.title for a in published}  # from an internal conference, approved there
         drafts = article_queries.list_drafts(conn, _viewer(sqlite, ADMIN_HANDLE))
         assert sorted(row.status for row, _, _ in drafts) == ["proposed", "sent_back"]
         assert article_queries.list_drafts(conn, _viewer(sqlite, "greta")) == []
+
+
+def check_circles(sqlite: Backend, demo: DemoResult) -> None:
+    from forum import circle_queries
+
+    assert demo.circles == 2
+    with sqlite.engine.connect() as conn:
+        seen = {c.slug for c in circle_queries.list_circles(conn, _viewer(sqlite, "karin"))}
+        assert seen == {"zope-templating"}  # the private one is its members' alone
+        assert {c.slug for c in circle_queries.list_circles(
+            conn, _viewer(sqlite, "lucia"))} == {"zope-templating", "security-reading"}
+        assert {c.slug for c in circle_queries.list_circles(
+            conn, _viewer(sqlite, "greta"))} == {"zope-templating"}  # a guest, added
+        zope = circle_queries.get_circle_by_slug(conn, "zope-templating")
+        assert len(circle_queries.list_sessions(conn, zope.id)) == 2
+        assert len(circle_queries.list_reading(conn, zope.id)) == 4
+        assert [r.handle for r in circle_queries.list_requests(conn, zope.id)] == ["tomasz"]
 
 
 def _viewer(backend: Backend, handle: str) -> Viewer:

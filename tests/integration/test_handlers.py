@@ -959,8 +959,10 @@ def test_proposing_what_is_not_there_or_not_readable_writes_nothing(
         svc, people.staff, cmd.ProposeArticle("thread", "nothing")))
     refused(backend, NotFound, lambda: articles.propose_article(
         svc, people.guest, cmd.ProposeArticle("thread", world.thread)))  # guests: internal
+    refused(backend, NotFound, lambda: articles.propose_article(
+        svc, people.staff, cmd.ProposeArticle("talk", "t1")), match="no such talk")
     refused(backend, InvalidInput, lambda: articles.propose_article(
-        svc, people.staff, cmd.ProposeArticle("talk", "t1")), match="talk rota")
+        svc, people.staff, cmd.ProposeArticle("digest", "2026-11")), match="digest")
     refused(backend, InvalidInput, lambda: articles.propose_article(
         svc, people.staff, cmd.ProposeArticle("room", world.thread)))
 

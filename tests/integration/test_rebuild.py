@@ -13,6 +13,7 @@ from forum.backend import Backend
 from forum.db import metadata, write_connection
 from forum.handlers import (
     articles,
+    circles,
     conferences,
     kudos,
     members,
@@ -213,6 +214,7 @@ def live_a_little(backend: Backend, people: People) -> None:
     kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
     team_day(backend, sam, oli, vera, talks)
     who_knows_what(backend, sam, oli, vera)
+    study_circles(backend, admin, sam, oli, gus)
     # Publishing: a thread and a post proposed, edited, sent back, resubmitted,
     # approved (a second title that makes the same slug), revised when published,
     # one unpublished, one from a private conference still waiting.
@@ -243,6 +245,37 @@ def who_knows_what(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer) -> 
     skills.ask_for_mentoring(svc, oli, cmd.AskForMentoring("Go"))
     skills.withdraw_mentoring(svc, sam, cmd.WithdrawMentoring(offer))
     skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL", "Fridays"))
+
+
+def study_circles(backend: Backend, admin: Viewer, sam: Viewer, oli: Viewer,
+                  gus: Viewer) -> None:
+    """Two study circles: joins asked, answered and open, organisers, the reading list,
+    session notes, leaving, one archived; one request left waiting."""
+    svc = backend.services
+    zope = circles.start_circle(svc, sam, cmd.StartCircle(
+        "zope", "Zope & Python templating", "TAL and *METAL*", "FREQ=WEEKLY;BYDAY=TH"))
+    circles.join_circle(svc, oli, cmd.JoinCircle(zope, "May I?"))
+    circles.answer_join_request(svc, sam, cmd.AnswerJoinRequest(zope, oli.member_id or "",
+                                                                approve=True))
+    circles.join_circle(svc, admin, cmd.JoinCircle(zope, "Me too"))
+    circles.answer_join_request(svc, sam, cmd.AnswerJoinRequest(zope, admin.member_id or "",
+                                                                approve=False))
+    circles.join_circle(svc, admin, cmd.JoinCircle(zope))  # asked again: still waiting
+    circles.add_circle_member(svc, sam, cmd.AddCircleMember(zope, gus.member_id or ""))
+    circles.name_circle_organiser(svc, sam, cmd.NameCircleOrganiser(zope, oli.member_id or ""))
+    circles.change_circle_cadence(svc, oli, cmd.ChangeCircleCadence(zope, "Thursdays, 16:00"))
+    circles.set_reading_list(svc, gus, cmd.SetReadingList(zope, (
+        ("Zope Page Templates", "https://zope.readthedocs.io/"), ("Chameleon", ""))))
+    circles.set_reading_list(svc, oli, cmd.SetReadingList(zope, (
+        ("Chameleon", "https://chameleon.readthedocs.io/"),), expected_revision=1))
+    circles.record_circle_session(svc, gus, cmd.RecordCircleSession(
+        zope, datetime.now(UTC).date().isoformat(), "Macros", "We read *METAL*."))
+    circles.leave_circle(svc, gus, cmd.LeaveCircle(zope))
+    rust = circles.start_circle(svc, oli, cmd.StartCircle(
+        "rust", "Rust", visibility="private", join="invitation"))
+    circles.add_circle_member(svc, oli, cmd.AddCircleMember(rust, sam.member_id or ""))
+    circles.leave_circle(svc, oli, cmd.LeaveCircle(rust, sam.member_id))
+    circles.archive_circle(svc, oli, cmd.ArchiveCircle(rust))
 
 
 def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:

@@ -76,6 +76,17 @@ OPERATIONS = {
     "/who-knows": {"get"},
     "/mentoring": {"get", "post"},
     "/mentoring/{mentoring_id}": {"delete"},
+    "/circles": {"get", "post"},
+    "/circles/{slug}": {"get"},
+    "/circles/{slug}/membership": {"put", "delete"},
+    "/circles/{slug}/requests/{member_id}": {"post"},
+    "/circles/{slug}/members": {"post"},
+    "/circles/{slug}/reading-list": {"put"},
+    "/circles/{slug}/cadence": {"put"},
+    "/circles/{slug}/sessions": {"post"},
+    "/circles/{slug}/archive": {"post"},
+    "/digest/{month}": {"get"},
+    "/digest/{month}/publish": {"post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
@@ -132,9 +143,15 @@ def test_every_operation_keeps_to_the_document(
     article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
         "thread", world.thread["public"]))
     articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    from datetime import UTC, datetime
+
+    from forum.handlers import circles
+
+    circles.start_circle(svc, people.staff, cmd.StartCircle("public", "A circle", join="open"))
     real = {"slug": "public", "handle": "ada", "thread_id": world.thread["public"],
             "article_id": article_id,
-            "post_id": world.post["public"]}
+            "post_id": world.post["public"], "member_id": people.guest.member_id,
+            "month": f"{datetime.now(UTC):%Y-%m}"}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result
@@ -261,6 +278,7 @@ def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, pe
         done = call("ada", "POST", "/rotas/{slug}/talks/{talk_id}/write-up/approve", 200,
                     path_parameters=at_talk)
         assert done["writeup_status"] == "approved"
+        assert done["article"]["status"] == "published"  # approval publishes it
     finally:
         backend.store.clock = clock
     other = call("sam", "POST", "/rotas/{slug}/slots/{slot_id}/talk", 201,

@@ -8,13 +8,14 @@ words appear on no surface for anyone outside its access list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, conferences, members, threads
+from forum.handlers import articles, circles, conferences, kudos, members, threads
 from forum.permissions import Viewer
 from tests.conftest import PASSWORD, People
 from tests.web.conftest import Auth, World, alert, html
@@ -185,7 +186,8 @@ def busy(backend: Backend, people: People, matrix: Matrix) -> Matrix:
     """Activity in Private that would leak if any surface forgot the rule."""
     svc, w = backend.services, matrix.world
     tid, pid = w.thread["private"], w.post["private"]
-    threads.post_reply(svc, people.staff, cmd.PostReply(tid, pid, "more secret-private-words"))
+    reply, _ = threads.post_reply(svc, people.staff, cmd.PostReply(
+        tid, pid, "more secret-private-words"))
     threads.lock_thread(svc, people.other, cmd.LockThread(tid, "secret-private-words reason"))
     threads.pin_thread(svc, people.other, cmd.PinThread(tid))
     threads.hide_post(svc, people.admin, cmd.HidePost(tid, pid, "secret-private-words hidden"))
@@ -195,6 +197,14 @@ def busy(backend: Backend, people: People, matrix: Matrix) -> Matrix:
         "thread", tid, summary="secret-private-words summary", tags=("private-subject",)))
     articles.send_back_article(svc, people.other, cmd.SendBackArticle(
         matrix.article, "secret-private-words comment"))
+    # Learning together: kudos on the private post, a private study circle with notes.
+    kudos.give_kudos(svc, people.other, cmd.GiveKudos("post", reply, "secret-private-words"))
+    circle = circles.start_circle(svc, people.admin, cmd.StartCircle(
+        "hidden", "secret-private-words circle", visibility="private", join="invitation"))
+    circles.add_circle_member(svc, people.admin, cmd.AddCircleMember(
+        circle, people.staff.member_id or ""))
+    circles.record_circle_session(svc, people.staff, cmd.RecordCircleSession(
+        circle, backend.store.clock().date().isoformat(), "private subject", "Notes"))
     return matrix
 
 
@@ -211,6 +221,10 @@ def surfaces(w: World, article: str = "none") -> list[str]:
         "/blog", "/blog/feed.atom", "/blog/tags/private-subject", "/articles",
         f"/articles/{article}", f"/t/{tid}/propose", f"/p/{pid}/propose",
         "/api/v1/articles", f"/api/v1/articles/{article}",
+        # Study circles and the month's digest (kudos, circles that met).
+        "/circles", "/circles/hidden", "/c/circle-hidden", "/learning/digest",
+        "/api/v1/circles", "/api/v1/circles/hidden",
+        f"/api/v1/digest/{datetime.now(UTC):%Y-%m}",
     ]
 
 
@@ -241,6 +255,10 @@ def test_people_on_the_list_do_see_them(client: FlaskClient, auth: Auth, busy: M
     assert "more secret-private-words" in html(client.get(f"/t/{busy.world.thread['private']}"))
     assert "private subject" in html(client.get("/members/sam"))
     assert "secret-private-words comment" in html(client.get(f"/articles/{busy.article}"))
+    digest = html(client.get("/learning/digest", follow_redirects=True))
+    assert "private subject" in digest  # the kudos, where it was given
+    if role != "moderator":  # oli is not in the circle (sam is; ada moderates everything)
+        assert "secret-private-words circle" in html(client.get("/circles"))
     audit = client.get("/audit")
     if role == "contributor":
         assert audit.status_code == 404

@@ -12,8 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
+from forum import article_queries, rota_queries
 from forum import commands as cmd
-from forum import rota_queries
 from forum.backend import Backend
 from forum.handlers import conferences, rotas
 from tests.conftest import People
@@ -208,13 +208,26 @@ def test_the_write_up_is_reviewed_and_linked_from_the_rota(
         client.post(f"{base}/submit")
         auth.logout()
         auth.login("ada")
-        assert "Approved" in html(client.post(f"{base}/approve", follow_redirects=True))
+        approved = client.post(f"{base}/approve")  # approval publishes it on the blog
+        assert approved.headers["Location"].endswith("/blog/joins-explained")
         auth.logout()
         auth.login("oli")
         assert "<em>example</em>" in html(client.get(base))
         page = html(client.get(rota.url))
         past = page.split('id="past-title"')[1]
-        assert f'href="{base}"' in past and "Joins, explained" in past
+        assert 'href="/blog/joins-explained"' in past and "On the blog: Joins, explained" in past
+        auth.logout()
+        assert "<em>example</em>" in html(client.get("/blog/joins-explained"))  # public
+        with backend.engine.connect() as conn:
+            article = article_queries.get_talk_article(conn, talk)
+        assert article.source_kind == "talk" and article.author_id == people.staff.member_id
+        auth.login("ada")
+        client.post(f"/articles/{article.id}/unpublish", data={"reason": "Out of date"})
+        assert client.get("/blog/joins-explained").status_code == 410
+        past = html(client.get(rota.url)).split('id="past-title"')[1]
+        assert "/blog/joins-explained" not in past and "taken off the blog" in past
+        assert f'href="{base}"' in past
+        assert "Out of date" in html(client.get(base))
     finally:
         backend.store.clock = clock
 

@@ -1,6 +1,6 @@
 """who knows what: the skills directory, members' skills and mentoring
 
-Revision ID: 0009_learning_skills
+Revision ID: 0009
 Revises: 0008
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_learning_skills'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

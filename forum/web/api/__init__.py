@@ -16,7 +16,9 @@ from flask import Flask
 
 from forum.web.api import (
     articles,
+    circles,
     conferences,
+    digest,
     kudos,
     members,
     posts,
@@ -31,7 +33,8 @@ from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp, articles.blp, skills.blp)
+              rotas.blp, kudos.blp, teamdays.blp, articles.blp, skills.blp, circles.blp,
+              digest.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]

@@ -27,7 +27,8 @@ STATUSES = ["proposed", "sent_back", "published", "unpublished"]
 class ArticleSchema(Schema):
     id = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    source_kind = fields.String(required=True, metadata={"description": "thread, post or talk"})
+    source_kind = fields.String(required=True, metadata={
+        "description": "thread, post, talk (a write-up) or digest (a month's)"})
     source_id = fields.String(required=True)
     thread_id = fields.String(required=True)
     title = fields.String(required=True)
@@ -60,7 +61,7 @@ class ArticlePageArgs(Schema):
 
 
 class ProposeSchema(Schema):
-    source_kind = fields.String(required=True, validate=validate.OneOf(["thread", "post"]))
+    source_kind = fields.String(required=True, validate=validate.OneOf(["thread", "post", "talk"]))
     source_id = fields.String(required=True)
     title = fields.String(load_default="", metadata={"description": "the subject if empty"})
     summary = fields.String(load_default="")

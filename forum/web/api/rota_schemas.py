@@ -32,9 +32,19 @@ class WriteUpSchema(Schema):
     review_comment = fields.String(required=True)
 
 
+class TalkArticleSchema(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["proposed", "sent_back", "published", "unpublished"]))
+    slug = fields.String(required=True, allow_none=True, metadata={
+        "description": "its address on the blog, /blog/<slug>, once published"})
+
+
 class TalkDetailSchema(TalkSchema):
     writeup = fields.Nested(WriteUpSchema, required=True, allow_none=True, metadata={
         "description": "null until written, and for drafts not yours to review"})
+    article = fields.Nested(TalkArticleSchema, required=True, allow_none=True, metadata={
+        "description": "the write-up's article on the public blog (approval publishes it)"})
 
 
 class SlotSchema(Schema):

@@ -8,8 +8,8 @@ from typing import Any
 from flask import abort
 from flask.views import MethodView
 
+from forum import article_queries, queries, rota_queries
 from forum import commands as cmd
-from forum import queries, rota_queries
 from forum.handlers import rotas
 from forum.permissions import can_organise, can_post
 from forum.web import context
@@ -74,6 +74,9 @@ def _talk_detail(slug: str, talk_id: str) -> dict[str, Any]:
         "title": talk.writeup_title, "body": talk.writeup_body, "html": talk.writeup_html,
         "revision": talk.writeup_revision, "review_comment": talk.review_comment,
     } if may_read_writeup(talk, access) else None
+    article = article_queries.get_talk_article(context.db(), talk.id)
+    result["article"] = {"id": article.id, "status": article.status, "slug": article.slug} \
+        if article is not None and talk.writeup_status == "approved" else None
     return result
 
 
@@ -226,7 +229,7 @@ class Approve(MethodView):
     @blp.errors(403, 404, 409, 415, member_only=True)
     @blp.response(200, TalkDetailSchema)
     def post(self, slug: str, talk_id: str) -> dict[str, Any]:
-        """An organiser other than the speaker approves it (until the public blog
-        exists, this is where the write-up's road ends)."""
+        """An organiser other than the speaker approves it, which publishes it as an
+        article on the public blog (``article`` in the answer)."""
         return _review(slug, talk_id, lambda r: cmd.ApproveWriteUp(r, talk_id),
                        rotas.approve_writeup)

@@ -1,0 +1,147 @@
+"""Handlers for study circles: start, join (or ask to), answer, leave, organise,
+the reading list, session notes and archiving.
+
+A circle is decided from its own stream. The same transaction writes what the
+decision says about the circle's conference (created with it; its access list
+replaced whenever the membership changes) and a session's notes thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from forum import circle_queries, queries, recurrence
+from forum import commands as cmd
+from forum import events as ev
+from forum.errors import ConcurrencyConflict, InvalidInput, NotFound
+from forum.eventstore import StreamWrite
+from forum.handlers import Services, threads
+from forum.model import circle
+from forum.model.circle import CircleState
+from forum.permissions import ConferenceAccess, Viewer
+
+Decide = Callable[[CircleState, ConferenceAccess | None], Sequence[ev.Event]]
+RETRIES = 10
+
+
+def stream(circle_id: str) -> str:
+    return f"circle-{circle_id}"
+
+
+def _writes(circle_id: str, new_events: Sequence[ev.Event], version: int) -> list[StreamWrite]:
+    """The conference's events first (so its list is in place when the circle's event is
+    read), then the circle's at its version, then a session's thread."""
+    writes: list[StreamWrite] = []
+    conference_events = [e for e in new_events
+                         if isinstance(e, ev.ConferenceCreated | ev.ConferenceAclChanged)]
+    if conference_events:
+        created = isinstance(conference_events[0], ev.ConferenceCreated)
+        writes.append(StreamWrite(f"conference-{conference_events[0].conference_id}",
+                                  conference_events, 0 if created else None))
+    writes.append(StreamWrite(stream(circle_id), [
+        e for e in new_events if isinstance(e, ev.CircleStarted | ev.CircleJoinRequested
+                                            | ev.CircleJoinDeclined | ev.CircleJoined
+                                            | ev.CircleLeft | ev.CircleOrganiserNamed
+                                            | ev.CircleCadenceChanged
+                                            | ev.CircleReadingListChanged
+                                            | ev.CircleSessionHeld | ev.CircleArchived)],
+        version))
+    writes += [StreamWrite(threads.stream(e.thread_id), [e], 0) for e in new_events
+               if isinstance(e, ev.ThreadStarted)]
+    return writes
+
+
+def _on_circle(svc: Services, actor: Viewer, circle_id: str, decide: Decide) -> None:
+    for attempt in range(RETRIES):
+        history = svc.store.read_stream(stream(circle_id))
+        state = circle.load(circle_id, [r.event for r in history])
+        if not state.exists:
+            raise NotFound("no such circle")
+        with svc.engine.connect() as conn:
+            conference = queries.conference_access(conn, state.conference_id)
+        new_events = decide(state, conference)
+        if not new_events:
+            return
+        try:
+            svc.store.append_streams(_writes(circle_id, new_events, len(history)),
+                                     svc.meta(actor))
+            return
+        except ConcurrencyConflict:
+            if attempt == RETRIES - 1:
+                raise
+
+
+def _check_rule(svc: Services, cadence: str) -> None:
+    """A cadence written as an iCalendar rule must give dates."""
+    if circle.is_rule(cadence) and not recurrence.next_dates(cadence, svc.store.clock(), 1):
+        raise InvalidInput("the recurrence rule is not valid or gives no dates from today on; "
+                           "write the cadence in words, or a rule such as FREQ=WEEKLY;BYDAY=TU",
+                           field="cadence")
+
+
+def start_circle(svc: Services, actor: Viewer, command: cmd.StartCircle) -> str:
+    """Returns the new circle's id."""
+    slug = command.slug.strip().lower()
+    with svc.engine.connect() as conn:
+        taken = (circle_queries.get_circle_by_slug(conn, slug) is not None
+                 or queries.get_conference_by_slug(conn, f"circle-{slug}") is not None)
+    circle_id, conference_id = svc.new_id(), svc.new_id()
+    new_events = circle.start(command, actor, circle_id, conference_id, taken)
+    _check_rule(svc, command.cadence)
+    svc.store.append_streams(_writes(circle_id, new_events, 0), svc.meta(actor))
+    return circle_id
+
+
+def join_circle(svc: Services, actor: Viewer, command: cmd.JoinCircle) -> None:
+    _on_circle(svc, actor, command.circle_id, lambda s, c: circle.join(s, command, actor, c))
+
+
+def answer_join_request(svc: Services, actor: Viewer, command: cmd.AnswerJoinRequest) -> None:
+    _on_circle(svc, actor, command.circle_id, lambda s, c: circle.answer(s, command, actor, c))
+
+
+def add_circle_member(svc: Services, actor: Viewer, command: cmd.AddCircleMember) -> None:
+    with svc.engine.connect() as conn:
+        found = queries.viewer_from_row(queries.get_member(conn, command.member_id))
+    exists = found is not None and found.signed_in
+    _on_circle(svc, actor, command.circle_id,
+               lambda s, c: circle.add_member(s, command, actor, c, exists))
+
+
+def leave_circle(svc: Services, actor: Viewer, command: cmd.LeaveCircle) -> None:
+    _on_circle(svc, actor, command.circle_id, lambda s, c: circle.leave(s, command, actor, c))
+
+
+def name_circle_organiser(svc: Services, actor: Viewer,
+                          command: cmd.NameCircleOrganiser) -> None:
+    _on_circle(svc, actor, command.circle_id,
+               lambda s, c: circle.name_organiser(s, command, actor, c))
+
+
+def change_circle_cadence(svc: Services, actor: Viewer,
+                          command: cmd.ChangeCircleCadence) -> None:
+    def decide(state: CircleState, conference: ConferenceAccess | None) -> Sequence[ev.Event]:
+        new_events = circle.change_cadence(state, command, actor, conference)
+        _check_rule(svc, command.cadence)
+        return new_events
+
+    _on_circle(svc, actor, command.circle_id, decide)
+
+
+def set_reading_list(svc: Services, actor: Viewer, command: cmd.SetReadingList) -> None:
+    _on_circle(svc, actor, command.circle_id,
+               lambda s, c: circle.set_reading_list(s, command, actor, c))
+
+
+def record_circle_session(svc: Services, actor: Viewer,
+                          command: cmd.RecordCircleSession) -> str:
+    """Returns the notes thread's id."""
+    ids = (svc.new_id(), svc.new_id(), svc.new_id())
+    _on_circle(svc, actor, command.circle_id, lambda s, c: circle.record_session(
+        s, command, actor, c, svc.store.clock().date(), ids))
+    return ids[1]
+
+
+def archive_circle(svc: Services, actor: Viewer, command: cmd.ArchiveCircle) -> None:
+    _on_circle(svc, actor, command.circle_id,
+               lambda s, c: circle.archive(s, command, actor, c))

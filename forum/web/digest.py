@@ -1,0 +1,44 @@
+"""The monthly "what we learned" page, and publishing its public part to the blog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from forum import commands as cmd
+from forum import digest_queries, queries
+from forum.digest_queries import Month
+from forum.handlers import digests
+from forum.permissions import can_administer
+from forum.web import context
+
+bp = Blueprint("digest", __name__)
+
+
+@bp.get("/learning/digest")
+def current() -> Any:
+    return redirect(url_for("digest.month", month=str(Month.of(
+        context.backend().store.clock()))))
+
+
+@bp.get("/learning/digest/<month>")
+def month(month: str) -> Any:
+    viewer, conn = context.viewer(), context.db()
+    wanted = Month.parse(month)
+    admin = can_administer(viewer)
+    return render_template(
+        "digest/month.html",
+        digest=digest_queries.get_digest(conn, viewer, wanted, context.backend().store.clock()),
+        article=digest_queries.get_digest_article(conn, wanted) if admin else None,
+        may_publish=admin,
+        public=[c for c in queries.list_conferences(conn, viewer)
+                if c.row.visibility == "public"] if admin else [])
+
+
+@bp.post("/learning/digest/<month>/publish")
+def publish(month: str) -> Any:
+    slug = context.send(digests.publish_digest, cmd.PublishDigest(
+        month, request.form.get("conference_id", "")))
+    flash("The digest is published on the blog.")
+    return redirect(url_for("blog.article", slug=slug))
