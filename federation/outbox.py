@@ -124,8 +124,8 @@ class Outbox:
                     "published": document.get("updated") or document["published"],
                     "to": document["to"], "cc": document["cc"], "object": body}
         if author_actor is not None:
-            self._jobs(conn, activity, delivery_inboxes(conn, [author_actor], position), author, author,
-                       document["id"], delay)
+            inboxes = delivery_inboxes(conn, [author_actor], position)
+            self._jobs(conn, activity, inboxes, author, author, document["id"], delay)
         if group is not None:
             signer, local = group
             announce = {"id": f"{activity_id}#announce", "type": "Announce",

@@ -1,8 +1,9 @@
 """The delivery worker: sends due jobs from ``deliveries``, one process at a time (a lease).
 
 Jobs for one host are sent in order by one thread (an Accept arrives before the
-posts that follow it); hosts are served in parallel. It runs as a clock step (:class:`forum.subscribers.Tick` ``federation-delivery``)
-under ``commonroom worker`` or ``commonroom run``, so exactly one process
+posts that follow it); hosts are served in parallel. It runs as a clock step
+(:class:`forum.subscribers.Tick` ``federation-delivery``) under ``commonroom
+worker`` or ``commonroom run``, so exactly one process
 sends at a time and a standby takes over when it dies; jobs live in the
 database, so nothing is lost with the process. What a job's answer means:
 
