@@ -15,7 +15,8 @@ delivery worker (federation/worker.py) sends them.
   pending Update, so a burst of edits goes out once.
 * A post deleted or hidden, an article unpublished: ``Delete`` (of a
   ``Tombstone``) to every inbox the object was ever sent to (the ledger: rows
-  attempted or delivered); jobs for it not yet attempted are cancelled.
+  delivered, or attempted without a refusal, since a server that timed out may
+  have taken it); jobs for it not yet attempted are cancelled.
 * A follow accepted or rejected: ``Accept``/``Reject`` of the Follow, to the
   follower's own inbox.
 
@@ -151,7 +152,11 @@ class Outbox:
         ledger = conn.execute(select(deliveries.c.inbox, deliveries.c.owner_key,
                                      deliveries.c.owner_key_id).where(
             deliveries.c.object_id == object_id, deliveries.c.kind.in_(SENT_KINDS),
-            or_(deliveries.c.status == "delivered", deliveries.c.attempts > 0))).all()
+            or_(deliveries.c.status == "delivered", and_(
+                deliveries.c.attempts > 0,
+                # A server that refused it (4xx) does not have it; one that failed may.
+                or_(deliveries.c.status != "dead",
+                    deliveries.c.last_error.not_like("4%")))))).all()
         conn.execute(update(deliveries).where(
             deliveries.c.object_id == object_id, deliveries.c.status == "pending",
             deliveries.c.attempts == 0, deliveries.c.kind.in_(SENT_KINDS))

@@ -206,3 +206,8 @@ def object_status(conn: Connection, object_id: str) -> Status | None:
                      if row.status == "dead" or (row.status == "pending" and row.attempts))
     return Status(sum(row.status == "delivered" for row in rows), len(rows), failing,
                   sum(row.status == "pending" for row in rows))
+
+
+def list_failing_hosts(conn: Connection) -> list[Any]:
+    return list(conn.execute(select(delivery_hosts).order_by(
+        delivery_hosts.c.failures.desc(), delivery_hosts.c.host).limit(200)).all())

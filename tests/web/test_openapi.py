@@ -70,6 +70,9 @@ OPERATIONS = {
     "/articles/{article_id}/send-back": {"post"},
     "/articles/{article_id}/resubmit": {"post"},
     "/articles/{article_id}/unpublish": {"post"},
+    "/federation/dead-letters": {"get"},
+    "/federation/dead-letters/{delivery_id}/retry": {"post"},
+    "/conferences/{slug}/fediverse-followers": {"get", "post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
