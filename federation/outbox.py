@@ -54,8 +54,9 @@ SENT_KINDS = ("Create", "Announce", "Update")
 class Signer:
     """A local actor as a sender: its key's name, its id, its keyId."""
 
-    def __init__(self, key: str, actor_id: str) -> None:
+    def __init__(self, key: str, actor_id: str, followers: str = "") -> None:
         self.key, self.id, self.key_id = key, actor_id, f"{actor_id}#main-key"
+        self.followers = followers
 
 
 def _insert(conn: Connection) -> Any:
@@ -131,7 +132,7 @@ class Outbox:
             signer, local = group
             announce = {"id": f"{activity_id}#announce", "type": "Announce",
                         "actor": signer.id, "published": activity["published"],
-                        "to": [PUBLIC], "cc": [f"{signer.id}/followers"], "object": activity}
+                        "to": [PUBLIC], "cc": [signer.followers], "object": activity}
             inboxes = delivery_inboxes(conn, [local], position)
             if kind == "Update":
                 self._supersede(conn, document["id"], inboxes)
@@ -183,8 +184,10 @@ class Outbox:
 
     @staticmethod
     def _group(conference: Any) -> tuple[Signer, str]:
-        actor_id = site().url(f"/c/{conference.slug}")
-        return Signer(f"conference:{conference.id}", actor_id), f"conference:{conference.id}"
+        s = site()
+        signer = Signer(f"conference:{conference.id}", s.url(f"/c/{conference.slug}"),
+                        s.url(f"/ap/c/{conference.slug}/followers"))
+        return signer, f"conference:{conference.id}"
 
     # --- posts ------------------------------------------------------------------------
 

@@ -119,6 +119,7 @@ def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
     run(backend)
     [announce] = alice.activities("Announce")
     assert announce["actor"] == group
+    assert announce["cc"] == [f"{BASE}/ap/c/public/followers"]
     create = announce["object"]
     assert create["type"] == "Create" and create["object"]["id"] == f"{BASE}/p/{post_id}"
     assert create["object"]["type"] == "Article" and create["object"]["name"] == "Shipping notes"
