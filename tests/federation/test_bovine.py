@@ -82,11 +82,12 @@ def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fl
 class Bovine:
     def __init__(self, directory: Path) -> None:
         self.port = free_port()
+        self.directory = directory  # bovine keeps a JSON-LD cache in its working directory
         self.db = directory / "bovine.sqlite3"
         self.log = (directory / "bovine.log").open("wb")
         self.process = subprocess.Popen(
             [str(BOVINE), str(PEER), "serve", str(self.port), str(self.db)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=directory)
         until(self._answers)
         self.secret = json.loads(self._call("register", str(self.db)))["secret"]
 
@@ -100,7 +101,8 @@ class Bovine:
 
     def _call(self, *args: str) -> str:
         done = subprocess.run([str(BOVINE), str(PEER), args[0], str(self.port), *args[1:]],
-                              capture_output=True, timeout=60, check=True)
+                              capture_output=True, timeout=60, check=True,
+                              cwd=self.directory)
         return done.stdout.decode()
 
     def follow(self, acct: str) -> dict[str, Any]:
