@@ -105,8 +105,11 @@ def workers_for(application: Flask, tmp_path: Path) -> list[subprocess.Popen[byt
 
 
 def _leader(processes: list[subprocess.Popen[bytes]], tmp_path: Path) -> subprocess.Popen[bytes]:
-    """The process holding the delivery lease (its pid is in the lease file)."""
-    [lease] = list(tmp_path.glob("data/*.federation-delivery.lease"))
-    pid = int(lease.read_text().split()[0])
+    """The process holding the delivery lease: on SQLite its pid is in the lease file;
+    on PostgreSQL (an advisory lock) it is the first, which started alone."""
+    leases = list(tmp_path.glob("data/*.federation-delivery.lease"))
+    if not leases:
+        return processes[0]
+    pid = int(leases[0].read_text().split()[0])
     [leader] = [p for p in processes if p.pid == pid]
     return leader

@@ -27,11 +27,18 @@ from tests.web.conftest import World
 GRACE = 0.4
 
 
-@pytest.fixture
-def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    sqlite_backend(tmp_path, tmp_path_factory).dispose()
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request: pytest.FixtureRequest, tmp_path: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app with federation on, delivering to loopback; on SQLite, and on PostgreSQL
+    when it is configured."""
+    url = None
+    if request.param == "sqlite":
+        sqlite_backend(tmp_path, tmp_path_factory).dispose()
+    else:
+        url = request.getfixturevalue("pg_schema_url")
     application = create_app(make_config(
-        tmp_path, login_rate_limit="1000 per minute", federation=True,
+        tmp_path, url, login_rate_limit="1000 per minute", federation=True,
         allow_loopback_federation=True, federation_update_grace=GRACE))
     application.config["WTF_CSRF_ENABLED"] = False
     yield application
