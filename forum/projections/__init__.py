@@ -6,6 +6,7 @@ from forum.projections import (
     articles,
     circles,
     conferences,
+    follows,
     learning,
     members,
     notifications,
@@ -33,5 +34,6 @@ def all_projections() -> Projections:
         circles.projection,
         articles.projection,
         notifications.projection,
+        follows.projection,
     ]
     return Projections(items)

@@ -87,6 +87,9 @@ OPERATIONS = {
     "/circles/{slug}/archive": {"post"},
     "/digest/{month}": {"get"},
     "/digest/{month}/publish": {"post"},
+    "/federation/dead-letters": {"get"},
+    "/federation/dead-letters/{delivery_id}/retry": {"post"},
+    "/conferences/{slug}/fediverse-followers": {"get", "post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
