@@ -5,6 +5,7 @@ from __future__ import annotations
 from forum.projections import (
     articles,
     conferences,
+    inbound,
     learning,
     members,
     notifications,
@@ -22,6 +23,7 @@ def all_projections() -> Projections:
         members.projection,
         conferences.projection,
         threads.projection,
+        inbound.projection,
         reading.projection,
         rooms.projection,
         rotas.projection,
