@@ -107,16 +107,28 @@ def instance() -> Response:
 @bp.post("/actor/inbox")
 @bp.post("/ap/c/<slug>/inbox")
 @bp.post("/ap/members/<handle>/inbox")
-def inbox(**_where: str) -> Response:
-    # Inbound activities (signed, verified, turned into commands) come with the next step.
-    return Response(orjson.dumps({
-        "code": "not_implemented",
-        "message": "this server does not accept activities yet"}),
-        status=501, mimetype="application/json")
+def inbox(slug: str | None = None, handle: str | None = None) -> Response:
+    """Signed activities from other servers (federation/inbox.py does the work)."""
+    from federation.inbox import receive
+
+    if slug is not None:
+        return receive(("conference", slug))
+    if handle is not None:
+        return receive(("member", handle))
+    return receive(("instance", "") if request.path == "/actor/inbox" else None)
 
 
 def _empty(collection_id: str) -> Response:
     return activity(collection(collection_id, []))
+
+
+def _followers(collection_id: str, actor: str) -> Response:
+    """Public, as Mastodon's are by default: who follows, and how many."""
+    from federation.follows import count_followers, list_followers
+
+    conn = context.db()
+    items = [row.remote_actor for row in list_followers(conn, actor)]
+    return activity(collection(collection_id, items, count_followers(conn, actor)))
 
 
 @bp.get("/actor/<any(outbox, followers, following):which>")
@@ -131,8 +143,10 @@ def group_collection(slug: str, which: str) -> Response:
     if conference is None:
         return missing()
     collection_id = site().url(f"/ap/c/{slug}/{which}")
+    if which == "followers":
+        return _followers(collection_id, f"conference:{conference.id}")
     if which != "outbox":
-        return _empty(collection_id)  # followers arrive with Follow, in the next step
+        return _empty(collection_id)  # a conference follows no one
     actor_id = group_actor(conference)["id"]
     items = [create(actor_id, post_document(row, conference))
              for row in reads.list_group_posts(conn, conference.id)]
@@ -147,6 +161,8 @@ def person_collection(handle: str, which: str) -> Response:
     if member is None:
         return missing()
     collection_id = site().url(f"/ap/members/{handle}/{which}")
+    if which == "followers":
+        return _followers(collection_id, f"member:{member.id}")
     if which != "outbox":
         return _empty(collection_id)
     actor_id = person_actor(member)["id"]

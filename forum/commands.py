@@ -642,3 +642,42 @@ class PlanFollowUp(Command):
     session_id: str
     next_day_id: str
     next_session_id: str
+
+
+# --- the fediverse: followers -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFollow(Command):
+    local_actor: str  # conference:<id> or member:<id>
+    remote_actor: str
+    follow_id: str
+    inbox: str
+    shared_inbox: str | None
+    acct: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AcceptFollow(Command):
+    local_actor: str
+    remote_actor: str
+
+
+@dataclass(frozen=True)
+class RejectFollow(Command):
+    local_actor: str
+    remote_actor: str
+
+
+@dataclass(frozen=True)
+class UndoFollow(Command):
+    local_actor: str
+    remote_actor: str
+    follow_id: str
+
+
+@dataclass(frozen=True)
+class SetFollowPolicy(Command):
+    local_actor: str
+    policy: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from forum.projections import (
     articles,
     conferences,
+    follows,
     inbound,
     learning,
     members,
@@ -31,5 +32,6 @@ def all_projections() -> Projections:
         teamdays.projection,
         articles.projection,
         notifications.projection,
+        follows.projection,
     ]
     return Projections(items)

@@ -486,3 +486,29 @@ blocked_domains = Table(
     Column("blocked_by", String(40), nullable=False),
     Column("blocked_at", DateTime(timezone=True), nullable=False),
 )
+
+# Fediverse followers of our actors (``conference:<id>``, ``member:<id>``), from the
+# follows streams; a pending row waits for a moderator when the policy says so.
+followers = Table(
+    "followers",
+    metadata,
+    Column("local_actor", String(60), primary_key=True),
+    Column("remote_actor", String(500), primary_key=True),
+    Column("follow_id", String(500), nullable=False),
+    Column("state", String(20), nullable=False),  # pending, accepted
+    Column("inbox", String(500), nullable=False),
+    Column("shared_inbox", String(500), nullable=True),
+    Column("acct", String(300), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", String(40), nullable=True),
+)
+
+follow_policies = Table(
+    "follow_policies",
+    metadata,
+    Column("local_actor", String(60), primary_key=True),
+    Column("policy", String(20), nullable=False),  # automatic, moderated
+    Column("set_by", String(40), nullable=False),
+)

@@ -1,7 +1,7 @@
 """replies from the fediverse: remote authors and posts, policies, blocked domains, dedup
 
 Revision ID: 0009_fed_inbound
-Revises: 0008
+Revises: 0009_fed_follow (0008 on main)
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_fed_inbound'
-down_revision = '0008'
+down_revision = '0009_fed_follow'  # the lead re-chains at merge
 branch_labels = None
 depends_on = None
 

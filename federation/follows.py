@@ -1,0 +1,115 @@
+"""Follow, Undo(Follow), Accept and Reject arriving at our inboxes; followers' reads.
+
+A Follow of a public conference's Group or an opted-in member's Person becomes
+``RequestFollow``; the answer (Accept or Reject) is sent by the delivery worker
+once the decision is in the log (federation/outbox.py). This server follows no
+one, so an Accept or Reject addressed to us answers a Follow we never sent: it
+is accepted (202) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, func, select
+
+from federation import inbox, reads
+from federation.inbox import Inbound
+from federation.web import site
+from forum import commands as cmd
+from forum.errors import InvalidInput, NotFound
+from forum.handlers import follows
+from forum.handlers.members import SYSTEM
+from forum.projections.tables import follow_policies, followers
+from forum.web import context
+
+log = logging.getLogger(__name__)
+COLLECTION_ITEMS = 200
+
+
+def local_actor(conn: Connection, actor_id: str) -> str | None:
+    """``conference:<id>`` or ``member:<id>`` for one of our actor ids; None otherwise."""
+    base = site().base
+    if not actor_id.startswith(base + "/"):
+        return None
+    path = urlsplit(actor_id).path
+    if path.startswith("/c/"):
+        conference = reads.get_public_conference(conn, path[3:])
+        return f"conference:{conference.id}" if conference is not None else None
+    if path.startswith("/members/"):
+        member = reads.get_fediverse_member(conn, path[9:])
+        return f"member:{member.id}" if member is not None else None
+    return None
+
+
+def _target(found: Inbound, value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("id")
+    if not isinstance(value, str):
+        raise InvalidInput("the Follow has no object")
+    target = local_actor(context.db(), value)
+    if target is None:
+        raise NotFound("there is no such actor here to follow")
+    return target
+
+
+def on_follow(found: Inbound) -> None:
+    if found.id is None:
+        raise InvalidInput("the Follow has no id")
+    target = _target(found, found.activity.get("object"))
+    actor = found.actor
+    follows.request_follow(context.services(), SYSTEM, cmd.RequestFollow(
+        target, actor.id, found.id[:500], actor.inbox, actor.shared_inbox,
+        actor.acct[:300], actor.name))
+
+
+def on_undo(found: Inbound) -> None:
+    obj = found.activity.get("object")
+    if not isinstance(obj, dict) or obj.get("type") != "Follow":
+        return  # Undo of a Like or an Announce: nothing of ours
+    if obj.get("actor", found.actor.id) != found.actor.id:
+        raise InvalidInput("an actor can only undo its own Follow")
+    target = _target(found, obj.get("object"))
+    follows.undo_follow(context.services(), SYSTEM, cmd.UndoFollow(
+        target, found.actor.id, str(obj.get("id") or "")[:500]))
+
+
+def on_answer(found: Inbound) -> None:
+    log.info("%s from %s answers a Follow this server never sent; ignored",
+             found.type, found.actor.id)
+
+
+inbox.register("Follow", on_follow)
+inbox.register("Undo", on_undo)
+inbox.register("Accept", on_answer)
+inbox.register("Reject", on_answer)
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def list_followers(conn: Connection, actor: str, state: str = "accepted",
+                   limit: int = COLLECTION_ITEMS) -> list[Any]:
+    return list(conn.execute(
+        select(followers).where(followers.c.local_actor == actor, followers.c.state == state)
+        .order_by(followers.c.requested_at, followers.c.remote_actor).limit(limit)).all())
+
+
+def count_followers(conn: Connection, actor: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(followers).where(
+        followers.c.local_actor == actor, followers.c.state == "accepted")).scalar() or 0)
+
+
+def delivery_inboxes(conn: Connection, actors: list[str]) -> list[str]:
+    """Where to deliver to all followers of ``actors``: one shared inbox per server."""
+    rows = conn.execute(select(followers.c.inbox, followers.c.shared_inbox).where(
+        followers.c.local_actor.in_(actors), followers.c.state == "accepted")).all()
+    return sorted({row.shared_inbox or row.inbox for row in rows})
+
+
+def get_policy(conn: Connection, actor: str) -> str:
+    value = conn.execute(select(follow_policies.c.policy).where(
+        follow_policies.c.local_actor == actor)).scalar()
+    return str(value) if value else "automatic"

@@ -1,0 +1,155 @@
+"""Our inboxes: what other servers POST to us, verified, then handed to one handler per type.
+
+Contract (federation/inbound.py and others build on it; keep it stable):
+
+* ``register(type_name, handler)`` adds (or replaces) the handler of one activity
+  type; ``HANDLERS`` is the table. A handler is ``handler(inbound) -> None``
+  with an :class:`Inbound`; it runs inside the request (``current_app``,
+  ``forum.web.context`` work) and raises a :class:`forum.errors.CommonroomError`
+  to refuse (its ``http_status`` is answered, with its message). Returning
+  means accepted: 202.
+* ``add_check(check)`` adds a gate run before any handler, ``check(inbound)``,
+  raising a ``CommonroomError`` to refuse (domain blocks, de-duplication).
+* Modules that register handlers are imported by ``federation.web.register``.
+
+What happens to every POST, in order (each step answers a clear 4xx):
+the body is at most ``MAX_BODY`` bytes (413); it is a JSON object with a
+``type`` and an ``actor`` (400); the draft-cavage signature verifies with the
+key of the actor that signs (:mod:`federation.signatures`, keys fetched and
+cached by :mod:`federation.remote`; 401); the signer is the activity's
+``actor`` (401); the checks pass; the handler for the type runs. A type no
+handler knows is accepted and ignored (202), as the fediverse expects. A
+``Delete`` of an actor whose key can no longer be fetched (the account is gone)
+is accepted and ignored too, as Mastodon does, rather than answered 401.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from flask import Response, current_app, request
+
+from federation.remote import RemoteActor, remote_actors_of
+from federation.signatures import SignatureRefused, verify
+from forum.errors import CommonroomError, InvalidInput, NotAuthenticated
+
+log = logging.getLogger(__name__)
+MAX_BODY = 256 * 1024  # Mastodon caps at 1 MB; a Note with its context is far smaller
+
+
+class TooLarge(CommonroomError):
+    code = "too_large"
+    http_status = 413
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A verified activity: its JSON, the remote actor that signed it, and which inbox
+    it came to (``None`` for the shared inbox, else ``("conference", slug)``,
+    ``("member", handle)`` or ``("instance", "")``)."""
+
+    activity: dict[str, Any]
+    actor: RemoteActor
+    recipient: tuple[str, str] | None
+
+    @property
+    def type(self) -> str:
+        return str(self.activity.get("type", ""))
+
+    @property
+    def id(self) -> str | None:
+        value = self.activity.get("id")
+        return value if isinstance(value, str) else None
+
+    def object_id(self) -> str | None:
+        """The id of the activity's object, whether it is given inline or as a link."""
+        obj = self.activity.get("object")
+        if isinstance(obj, dict):
+            obj = obj.get("id")
+        return obj if isinstance(obj, str) else None
+
+
+Handler = Callable[[Inbound], None]
+Check = Callable[[Inbound], None]
+HANDLERS: dict[str, Handler] = {}
+CHECKS: list[Check] = []
+
+
+def register(type_name: str, handler: Handler) -> None:
+    HANDLERS[type_name] = handler
+
+
+def add_check(check: Check) -> None:
+    if check not in CHECKS:
+        CHECKS.append(check)
+
+
+def _answer(status: int, code: str, message: str) -> Response:
+    return Response(orjson.dumps({"code": code, "message": message}), status=status,
+                    mimetype="application/json")
+
+
+def _parse(body: bytes) -> dict[str, Any]:
+    try:
+        activity = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidInput("the body is not JSON") from None
+    if not isinstance(activity, dict):
+        raise InvalidInput("the body is not a JSON object")
+    if not isinstance(activity.get("type"), str):
+        raise InvalidInput("the activity has no type")
+    actor = activity.get("actor")
+    if isinstance(actor, dict):
+        actor = actor.get("id")
+    if not isinstance(actor, str) or not actor.startswith(("https://", "http://")):
+        raise InvalidInput("the activity has no actor")
+    activity["actor"] = actor
+    return activity
+
+
+def _signer(activity: dict[str, Any], body: bytes) -> RemoteActor:
+    actors = remote_actors_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    path = request.full_path if request.query_string else request.path
+    key_id = verify(request.method, path, dict(request.headers), body, actors.key_lookup)
+    actor = actors.by_key(key_id)
+    if actor is None or actor.id != activity["actor"]:
+        raise NotAuthenticated("the activity's actor is not the one who signed it")
+    return actor
+
+
+def _is_self_delete(activity: dict[str, Any]) -> bool:
+    obj = activity.get("object")
+    obj = obj.get("id") if isinstance(obj, dict) else obj
+    return activity.get("type") == "Delete" and obj == activity.get("actor")
+
+
+def receive(recipient: tuple[str, str] | None) -> Response:
+    """The whole inbox: verify, check, dispatch. Answers 202 when accepted."""
+    if (request.content_length or 0) > MAX_BODY:
+        return _answer(413, TooLarge.code, f"the body is larger than {MAX_BODY} bytes")
+    body = request.stream.read(MAX_BODY + 1)
+    try:
+        if len(body) > MAX_BODY:
+            raise TooLarge(f"the body is larger than {MAX_BODY} bytes")
+        activity = _parse(body)
+        try:
+            actor = _signer(activity, body)
+        except SignatureRefused as exc:
+            if _is_self_delete(activity) and exc.message.startswith("unknown key"):
+                return _answer(202, "ignored", "a deleted actor's farewell; nothing to do")
+            raise
+        inbound = Inbound(activity, actor, recipient)
+        for check in CHECKS:
+            check(inbound)
+        handler = HANDLERS.get(inbound.type)
+        if handler is None:
+            return _answer(202, "ignored", f"{inbound.type[:40]} activities are not used here")
+        handler(inbound)
+    except CommonroomError as exc:
+        log.info("inbox refused an activity (%s): %s", exc.code, exc.message)
+        return _answer(exc.http_status, exc.code, exc.message)
+    return _answer(202, "accepted", "thank you")
