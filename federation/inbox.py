@@ -34,7 +34,8 @@ import orjson
 from flask import Response, current_app, request
 
 from federation.remote import RemoteActor, remote_actors_of
-from federation.signatures import SignatureRefused, verify
+from federation.signatures import Request, SignatureRefused, verify_request
+from federation.web import site
 from forum.errors import CommonroomError, InvalidInput, NotAuthenticated
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,9 @@ def _parse(body: bytes) -> dict[str, Any]:
 def _signer(activity: dict[str, Any], body: bytes) -> RemoteActor:
     actors = remote_actors_of(current_app._get_current_object())  # type: ignore[attr-defined]
     path = request.full_path if request.query_string else request.path
-    key_id = verify(request.method, path, dict(request.headers), body, actors.key_lookup)
+    # draft-cavage or RFC 9421, whichever the request carries (RFC 9421 signs the full URL).
+    key_id = verify_request(Request(request.method, site().url(path), dict(request.headers),
+                                    body), actors.key_lookup)
     actor = actors.by_key(key_id)
     if actor is None or actor.id != activity["actor"]:
         raise NotAuthenticated("the activity's actor is not the one who signed it")

@@ -261,7 +261,7 @@ def register(app: Flask) -> None:
     """Wire the blueprint, the negotiation hooks and the key store into the app."""
     backend = app.extensions["commonroom"]
     app.extensions["commonroom_keys"] = KeyStore(backend.engine, backend.config.secret_key)
-    from federation import endpoints, follows  # noqa: F401  (the routes of bp; inbox handlers)
+    from federation import admin, endpoints, follows, inbound  # noqa: F401  (routes, inbox)
 
     csrf.exempt(bp)  # inboxes take signed activities from servers, never forms
     app.register_blueprint(bp)

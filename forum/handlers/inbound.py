@@ -10,10 +10,11 @@ from forum import inbound_queries, queries
 from forum.errors import Forbidden, NotFound
 from forum.events import Event, FederationPolicySet, RemoteReplyReceived
 from forum.handlers import Services, run
+from forum.handlers.members import SYSTEM
 from forum.handlers.threads import stream as thread_stream
 from forum.model import inbound, thread
 from forum.model.thread import ThreadState
-from forum.permissions import ANONYMOUS, Viewer
+from forum.permissions import Viewer
 
 DOMAINS = "federation-domains"  # the stream of the domain block list
 
@@ -22,11 +23,15 @@ def _domain_of(actor_uri: str) -> str:
     return (urlsplit(actor_uri).hostname or "").lower()
 
 
+def _inbox_only(actor: Viewer) -> None:
+    if actor is not SYSTEM:
+        raise Forbidden("replies from the fediverse come through the inbox only")
+
+
 def receive_remote_reply(svc: Services, actor: Viewer, command: cmd.ReceiveRemoteReply
                          ) -> str | None:
     """Returns the new post's id (None when the same object had arrived before)."""
-    if actor != ANONYMOUS:
-        raise Forbidden("replies from the fediverse come through the inbox only")
+    _inbox_only(actor)
     post_id = svc.new_id()
     author_id = inbound.remote_author_id(command.actor_uri)
     recorded: list[str] = []
@@ -55,12 +60,14 @@ def receive_remote_reply(svc: Services, actor: Viewer, command: cmd.ReceiveRemot
 
 
 def edit_remote_reply(svc: Services, actor: Viewer, command: cmd.EditRemoteReply) -> None:
+    _inbox_only(actor)
     run(svc, actor, thread_stream(command.thread_id),
         lambda h: thread.load(command.thread_id, h),
         lambda s: inbound.edit_reply(s, command))
 
 
 def delete_remote_reply(svc: Services, actor: Viewer, command: cmd.DeleteRemoteReply) -> None:
+    _inbox_only(actor)
     run(svc, actor, thread_stream(command.thread_id),
         lambda h: thread.load(command.thread_id, h),
         lambda s: inbound.delete_reply(s, command))

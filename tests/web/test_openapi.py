@@ -70,6 +70,9 @@ OPERATIONS = {
     "/articles/{article_id}/send-back": {"post"},
     "/articles/{article_id}/resubmit": {"post"},
     "/articles/{article_id}/unpublish": {"post"},
+    "/federation/blocked-domains": {"get", "post"},
+    "/federation/blocked-domains/{domain}": {"delete"},
+    "/conferences/{conference_id}/federation-policy": {"get", "put"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

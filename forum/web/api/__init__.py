@@ -17,6 +17,7 @@ from flask import Flask
 from forum.web.api import (
     articles,
     conferences,
+    federation,
     kudos,
     members,
     posts,
@@ -30,7 +31,7 @@ from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp, articles.blp)
+              rotas.blp, kudos.blp, teamdays.blp, articles.blp, federation.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
