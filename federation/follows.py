@@ -102,10 +102,12 @@ def count_followers(conn: Connection, actor: str) -> int:
         followers.c.local_actor == actor, followers.c.state == "accepted")).scalar() or 0)
 
 
-def delivery_inboxes(conn: Connection, actors: list[str]) -> list[str]:
-    """Where to deliver to all followers of ``actors``: one shared inbox per server."""
+def delivery_inboxes(conn: Connection, actors: list[str], before: int) -> list[str]:
+    """Where to deliver what happened at log position ``before`` to the followers of
+    ``actors`` (those who followed by then): one shared inbox per server."""
     rows = conn.execute(select(followers.c.inbox, followers.c.shared_inbox).where(
-        followers.c.local_actor.in_(actors), followers.c.state == "accepted")).all()
+        followers.c.local_actor.in_(actors), followers.c.state == "accepted",
+        followers.c.accepted_position < before)).all()
     return sorted({row.shared_inbox or row.inbox for row in rows})
 
 

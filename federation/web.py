@@ -257,12 +257,31 @@ def activity_alternate(ctx: Context) -> str | None:
     return None
 
 
+DELIVERY_EVERY = 1.0  # seconds between the delivery worker's looks at the queue
+
+
+def _deliver(app: Flask) -> None:
+    """The outbox subscriber and the delivery worker join this app's runner."""
+    from federation.delivery import outbound
+    from federation.outbox import Outbox
+    from federation.worker import DeliveryWorker
+    from forum.subscribers import Tick
+
+    backend = app.extensions["commonroom"]
+    worker = DeliveryWorker(backend.engine, outbound(app))
+    app.extensions["commonroom_delivery"] = worker
+    backend.subscribers.append(Outbox(app, backend.config.federation_update_grace))
+    backend.ticks.append(Tick("federation-delivery", DELIVERY_EVERY, worker.run_due))
+
+
 def register(app: Flask) -> None:
     """Wire the blueprint, the negotiation hooks and the key store into the app."""
     backend = app.extensions["commonroom"]
     app.extensions["commonroom_keys"] = KeyStore(backend.engine, backend.config.secret_key)
     from federation import admin, endpoints, follows, inbound  # noqa: F401  (routes, inbox)
 
+    if backend.config.federation:
+        _deliver(app)
     csrf.exempt(bp)  # inboxes take signed activities from servers, never forms
     app.register_blueprint(bp)
     app.before_request(negotiate)

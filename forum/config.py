@@ -21,6 +21,8 @@ class Config:
     redis_url: str | None = None
     federation: bool = False
     allow_loopback_federation: bool = False
+    # Seconds an edit waits before its Update goes out (later edits meanwhile join it).
+    federation_update_grace: float = 60.0
     run_subscribers: bool = True
     testing: bool = False
     password_time_cost: int = 3
@@ -69,6 +71,8 @@ def from_env(environ: Mapping[str, str] | None = None) -> Config:
         redis_url=get("REDIS_URL") or None,
         federation=_flag(get("FEDERATION")),
         allow_loopback_federation=_flag(get("ALLOW_LOOPBACK_FEDERATION")),
+        federation_update_grace=float(get("FEDERATION_UPDATE_GRACE")
+                                      or Config.federation_update_grace),
         run_subscribers=not _flag(get("NO_SUBSCRIBERS")),
         redis_prefix=get("REDIS_PREFIX") or "commonroom",
         message_rate_limit=get("MESSAGE_RATE_LIMIT") or Config.message_rate_limit,

@@ -138,6 +138,9 @@ deliveries = Table(
     Column("kind", String(20), nullable=False),  # Create, Announce, Update, Delete, Accept…
     Column("sign_as", String(60), nullable=False),  # the actor key (federation/keys.py)
     Column("key_id", String(500), nullable=False),
+    # Who the object speaks for (its attributedTo): a Delete is signed by it.
+    Column("owner_key", String(60), nullable=False),
+    Column("owner_key_id", String(500), nullable=False),
     Column("body", Text, nullable=False),
     Column("status", String(20), nullable=False),  # pending delivered dead cancelled superseded
     Column("attempts", Integer, nullable=False, default=0),

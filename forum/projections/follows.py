@@ -29,7 +29,7 @@ def _requested(conn: Connection, rec: Recorded, e: ev.FollowRequested) -> None:
 def _accepted(conn: Connection, rec: Recorded, e: ev.FollowAccepted) -> None:
     conn.execute(update(followers).where(_where(e.local_actor, e.remote_actor)).values(
         state="accepted", follow_id=e.follow_id, decided_at=rec.occurred_at,
-        decided_by=e.by or None))
+        decided_by=e.by or None, accepted_position=rec.position))
 
 
 @projection.on(ev.FollowRejected, ev.FollowUndone)

@@ -503,6 +503,8 @@ followers = Table(
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("decided_by", String(40), nullable=True),
+    # The log position of the acceptance: only what happened after it is delivered.
+    Column("accepted_position", BigInteger, nullable=True),
 )
 
 follow_policies = Table(

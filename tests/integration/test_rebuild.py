@@ -14,6 +14,7 @@ from forum.db import metadata, write_connection
 from forum.handlers import (
     articles,
     conferences,
+    follows,
     kudos,
     members,
     notifications,
@@ -227,6 +228,33 @@ def live_a_little(backend: Backend, people: People) -> None:
     articles.approve_article(svc, admin, cmd.ApproveArticle(a2))
     articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
     articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
+    fediverse_followers(backend, admin, sam)
+
+
+def fediverse_followers(backend: Backend, admin: Viewer, sam: Viewer) -> None:
+    """Followers from elsewhere: accepted at once, then held for a moderator, accepted,
+    rejected, undone; a member who opted in followed too."""
+    svc = backend.services
+    open_id = conferences.create_conference(svc, admin, cmd.CreateConference(
+        "open", "Open", "public"))
+    group = f"conference:{open_id}"
+
+    def request(actor: str, local: str = group) -> None:
+        follows.request_follow(svc, members.SYSTEM, cmd.RequestFollow(
+            local, f"https://far.example/users/{actor}", f"https://far.example/f/{actor}",
+            f"https://far.example/users/{actor}/inbox", "https://far.example/inbox",
+            f"@{actor}@far.example", actor.title()))
+
+    request("ann")
+    follows.set_follow_policy(svc, admin, cmd.SetFollowPolicy(group, "moderated"))
+    for actor in ("bea", "cy", "dov"):
+        request(actor)
+    follows.accept_follow(svc, admin, cmd.AcceptFollow(group, "https://far.example/users/bea"))
+    follows.reject_follow(svc, admin, cmd.RejectFollow(group, "https://far.example/users/cy"))
+    follows.undo_follow(svc, members.SYSTEM, cmd.UndoFollow(
+        group, "https://far.example/users/ann", "https://far.example/f/ann"))
+    members.set_fediverse_profile(svc, sam, cmd.SetFediverseProfile(True))
+    request("eve", f"member:{sam.member_id}")
 
 
 def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
@@ -349,7 +377,9 @@ def test_the_projections_own_every_read_model_table(backend: Backend) -> None:
     assert len(owned) == len(set(owned)), "a table belongs to one projection"
     # The log, its checkpoints, and the memo of a pure function (kept across rebuilds).
     log_tables = {"events", "projection_checkpoints", "subscriber_checkpoints",
-                  "rendered_markup", "actor_keys"}  # keys are secrets, never in the log
+                  "rendered_markup", "actor_keys",  # keys are secrets, never in the log
+                  # federation's working state: a cache of others' documents, a queue
+                  "remote_actors", "deliveries", "delivery_hosts"}
     assert set(owned) == set(metadata.tables) - log_tables
 
 

@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decided_by', sa.String(length=40), nullable=True),
+    sa.Column('accepted_position', sa.BigInteger(), nullable=True),
     sa.PrimaryKeyConstraint('local_actor', 'remote_actor')
     )
     op.create_table('follow_policies',
@@ -61,6 +62,8 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('sign_as', sa.String(length=60), nullable=False),
     sa.Column('key_id', sa.String(length=500), nullable=False),
+    sa.Column('owner_key', sa.String(length=60), nullable=False),
+    sa.Column('owner_key_id', sa.String(length=500), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),

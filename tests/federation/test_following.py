@@ -1,0 +1,277 @@
+"""Follow → Accept, the followers collection, and delivery of Create/Announce, Update and
+Delete to real HTTP servers on loopback that check our signatures with ``httpsig``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from forum import commands as cmd
+from forum import create_app
+from forum.backend import Backend
+from forum.db import deliveries, events
+from forum.handlers import follows, members, threads
+from tests.conftest import People, make_config, sqlite_backend
+from tests.federation.conftest import BASE, fetch
+from tests.federation.peers import Peer
+from tests.web.conftest import World
+
+GRACE = 0.4
+
+
+@pytest.fixture
+def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    sqlite_backend(tmp_path, tmp_path_factory).dispose()
+    application = create_app(make_config(
+        tmp_path, login_rate_limit="1000 per minute", federation=True,
+        allow_loopback_federation=True, federation_update_grace=GRACE))
+    application.config["WTF_CSRF_ENABLED"] = False
+    yield application
+    application.extensions["commonroom"].dispose()
+
+
+def our_keys(app: Flask) -> Any:
+    """keyId → our public key, as a remote server would find it in our actor documents."""
+    backend: Backend = app.extensions["commonroom"]
+    store = app.extensions["commonroom_keys"]
+    from forum import queries
+
+    def lookup(key_id: str) -> str | None:
+        path = key_id.removeprefix(BASE).removesuffix("#main-key")
+        with backend.engine.connect() as conn:
+            if path == "/actor":
+                return str(store.public_pem("instance"))
+            if path.startswith("/c/"):
+                row = queries.get_conference_by_slug(conn, path[3:])
+                return str(store.public_pem(f"conference:{row.id}")) if row else None
+            if path.startswith("/members/"):
+                row = queries.get_member_by_handle(conn, path[9:])
+                return str(store.public_pem(f"member:{row.id}")) if row else None
+        return None
+
+    return lookup
+
+
+@pytest.fixture
+def peers(app: Flask) -> Iterator[list[Peer]]:
+    made: list[Peer] = []
+    yield made
+    for peer in made:
+        peer.stop()
+
+
+def new_peer(app: Flask, peers: list[Peer], **kwargs: Any) -> Peer:
+    peer = Peer(our_keys(app), **kwargs)
+    peers.append(peer)
+    return peer
+
+
+def post(client: FlaskClient, peer: Peer, path: str, activity: dict[str, Any]) -> Any:
+    body = orjson.dumps(activity)
+    return client.post(path, data=body, headers=peer.sign("POST", BASE + path, body),
+                       base_url=BASE)
+
+
+def run(backend: Backend) -> None:
+    """What `commonroom worker` does: follow the log and send what is due."""
+    runner = backend.runner()
+    while runner.run_once():
+        pass
+    runner.stop()
+    worker = backend.ticks[-1]
+    assert worker.name == "federation-delivery"
+    while worker.run():
+        pass
+
+
+def log_size(backend: Backend) -> int:
+    with backend.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(events)).scalar() or 0)
+
+
+def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    alice = new_peer(app, peers)
+    group = f"{BASE}/c/public"
+    follow = alice.follow(group)
+    response = post(client, alice, "/ap/c/public/inbox", follow)
+    assert response.status_code == 202, response.data
+    run(backend)
+    [accept] = alice.activities("Accept")
+    assert accept["actor"] == group and accept["object"]["id"] == follow["id"]
+    assert alice.received[0].key_id == f"{group}#main-key"
+    assert alice.received[0].path == "/users/alice/inbox"  # answers go to the follower's own
+    followers = fetch(client, "/ap/c/public/followers")
+    assert (followers["totalItems"], followers["orderedItems"]) == (1, [alice.actor_id])
+
+    svc = backend.services
+    thread_id, post_id = threads.start_thread(svc, people.admin, cmd.StartThread(
+        world.conference["public"], "Shipping notes", "What we *learned*."))
+    run(backend)
+    [announce] = alice.activities("Announce")
+    assert announce["actor"] == group
+    create = announce["object"]
+    assert create["type"] == "Create" and create["object"]["id"] == f"{BASE}/p/{post_id}"
+    assert create["object"]["type"] == "Article" and create["object"]["name"] == "Shipping notes"
+    assert "<em>learned</em>" in create["object"]["content"]
+    assert alice.received[-1].path == "/inbox"  # the shared inbox
+
+    # Two edits within the grace period go out as one Update, after it.
+    threads.edit_post(svc, people.admin, cmd.EditPost(thread_id, post_id, "first edit"))
+    threads.edit_post(svc, people.admin, cmd.EditPost(thread_id, post_id, "second edit"))
+    run(backend)
+    assert len(alice.activities("Announce")) == 1
+    time.sleep(GRACE + 0.1)
+    run(backend)
+    updates = [a["object"] for a in alice.activities("Announce")[1:]]
+    assert [u["type"] for u in updates] == ["Update"]
+    assert "second edit" in updates[0]["object"]["content"]
+
+    threads.delete_post(svc, people.admin, cmd.DeletePost(thread_id, post_id))
+    run(backend)
+    [delete] = alice.activities("Delete")
+    assert delete["object"] == {**delete["object"], "id": f"{BASE}/p/{post_id}",
+                                "type": "Tombstone"}
+    assert fetch(client, f"/p/{post_id}", 410)["type"] == "Tombstone"
+    assert not alice.refused
+
+    assert post(client, alice, "/ap/c/public/inbox", alice.undo(follow)).status_code == 202
+    assert fetch(client, "/ap/c/public/followers")["totalItems"] == 0
+
+
+def test_private_and_internal_posts_are_never_delivered(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    alice = new_peer(app, peers)
+    assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
+    for visibility in ("internal", "private"):
+        threads.start_thread(backend.services, people.admin, cmd.StartThread(
+            world.conference[visibility], "Inside", f"secret {visibility} words"))
+        response = post(client, alice, "/inbox", alice.follow(f"{BASE}/c/{visibility}"))
+        assert response.status_code == 404, response.data
+    run(backend)
+    assert [a["type"] for a in alice.activities()] == ["Accept"]
+    assert "secret" not in repr(alice.received)
+
+
+def test_a_moderated_conference_waits_for_a_moderator(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    local = f"conference:{world.conference['public']}"
+    svc = backend.services
+    with pytest.raises(Exception, match="moderators"):
+        follows.set_follow_policy(svc, people.guest, cmd.SetFollowPolicy(local, "moderated"))
+    follows.set_follow_policy(svc, people.admin, cmd.SetFollowPolicy(local, "moderated"))
+    alice, bob = new_peer(app, peers), new_peer(app, peers, name="bob", shared=False)
+    for peer in (alice, bob):
+        assert post(client, peer, "/inbox", peer.follow(f"{BASE}/c/public")).status_code == 202
+    run(backend)
+    assert not alice.received and not bob.received
+    assert fetch(client, "/ap/c/public/followers")["totalItems"] == 0
+
+    follows.accept_follow(svc, people.admin, cmd.AcceptFollow(local, alice.actor_id))
+    follows.reject_follow(svc, people.admin, cmd.RejectFollow(local, bob.actor_id))
+    run(backend)
+    assert [a["type"] for a in alice.activities()] == ["Accept"]
+    assert [a["type"] for a in bob.activities()] == ["Reject"]
+    assert fetch(client, "/ap/c/public/followers")["orderedItems"] == [alice.actor_id]
+
+
+def test_an_opted_in_member_is_followed_and_their_posts_come_from_them(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    members.set_fediverse_profile(backend.services, people.staff, cmd.SetFediverseProfile(True))
+    alice = new_peer(app, peers)
+    person = f"{BASE}/members/sam"
+    assert post(client, alice, "/ap/members/sam/inbox", alice.follow(person)).status_code == 202
+    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+        world.conference["public"], "Mine", "my words"))
+    run(backend)
+    kinds = [a["type"] for a in alice.activities()]
+    assert kinds == ["Accept", "Create"]
+    create = alice.activities("Create")[0]
+    assert create["actor"] == person and create["object"]["attributedTo"] == person
+    assert fetch(client, "/ap/members/sam/followers")["totalItems"] == 1
+
+
+def test_bad_requests_to_the_inbox_get_a_reason_and_change_nothing(
+        app: Flask, client: FlaskClient, backend: Backend, world: World,
+        peers: list[Peer]) -> None:
+    alice = new_peer(app, peers)
+    before = log_size(backend)
+    follow = orjson.dumps(alice.follow(f"{BASE}/c/public"))
+    unsigned = client.post("/inbox", data=follow, base_url=BASE)
+    assert unsigned.status_code == 401 and "not signed" in unsigned.json["message"]
+    headers = alice.sign("POST", BASE + "/inbox", follow)
+    tampered = client.post("/inbox", data=follow.replace(b"public", b"publix"),
+                           headers=headers, base_url=BASE)
+    assert tampered.status_code == 401 and "Digest" in tampered.json["message"]
+    big = client.post("/inbox", data=b"{" + b" " * 300_000 + b"}", base_url=BASE)
+    assert big.status_code == 413
+    assert post(client, alice, "/inbox", {"type": "Follow"}).status_code == 400
+    impostor = {**alice.follow(f"{BASE}/c/public"), "actor": "http://127.0.0.1:9/users/eve"}
+    assert post(client, alice, "/inbox", impostor).status_code == 401
+    nobody = post(client, alice, "/inbox", alice.follow(f"{BASE}/c/nowhere"))
+    assert nobody.status_code == 404
+    ignored = post(client, alice, "/inbox", {"id": f"{alice.actor_id}#like", "type": "Like",
+                                             "actor": alice.actor_id, "object": BASE})
+    assert ignored.status_code == 202 and ignored.json["code"] == "ignored"
+    assert log_size(backend) == before
+
+
+def test_permanent_failures_go_to_the_dead_letters_and_can_be_retried(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    from federation.worker import list_dead_letters, retry
+
+    gone = new_peer(app, peers, status=410)
+    assert post(client, gone, "/inbox", gone.follow(f"{BASE}/c/public")).status_code == 202
+    run(backend)
+    with backend.engine.connect() as conn:
+        [dead] = list_dead_letters(conn)
+    assert dead.kind == "Accept" and dead.attempts == 1 and dead.last_error.startswith("410")
+    gone.status = 202
+    assert retry(backend.engine, dead.id)
+    run(backend)
+    assert len(gone.activities("Accept")) == 2  # it was received (and answered 410) before
+
+
+def test_transient_failures_back_off_and_open_the_hosts_circuit(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    from federation.worker import WorkerSettings
+
+    busy = new_peer(app, peers, status=503)
+    worker = app.extensions["commonroom_delivery"]
+    worker.settings = WorkerSettings(breaker_after=2)
+    assert post(client, busy, "/inbox", busy.follow(f"{BASE}/c/public")).status_code == 202
+    run(backend)
+    with backend.engine.connect() as conn:
+        [row] = conn.execute(select(deliveries)).all()
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "503")
+    assert len(busy.received) == 1
+    run(backend)  # not due yet: backing off
+    assert len(busy.received) == 1
+
+
+def test_the_ssrf_guard_refuses_private_addresses(app: Flask) -> None:
+    from federation.delivery import AddressRefused, Outbound
+
+    guard = Outbound(app.extensions["commonroom_keys"], BASE, allow_loopback=False)
+    for url in ("http://127.0.0.1:8080/inbox", "http://[::1]/inbox", "http://10.1.2.3/x",
+                "http://169.254.169.254/latest", "http://192.168.0.1/", "file:///etc/passwd",
+                "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/"):
+        with pytest.raises(AddressRefused):
+            guard.check_address(url)
+    guard.check_address("https://93.184.216.34/inbox")  # a public address passes
+    assert "not a public address" in (guard.post("http://127.0.0.1:1/inbox", b"{}", "instance",
+                                                 f"{BASE}/actor#main-key").error or "")
