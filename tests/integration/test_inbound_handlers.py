@@ -152,7 +152,8 @@ def test_only_its_author_edits_or_deletes_a_reply(
     assert types(backend, public)[-3:] == ["RemoteReplyReceived", "RemoteReplyEdited",
                                            "RemoteReplyDeleted"]
     with backend.engine.connect() as conn:
-        revisions = queries.list_revisions(conn, inbound_queries.get_remote_post(conn, note).post_id)
+        found = inbound_queries.get_remote_post(conn, note)
+        revisions = queries.list_revisions(conn, found.post_id)
     assert [r.editor_name for r in revisions] == ["Ann", "Ann"]
 
 
