@@ -140,3 +140,41 @@ def test_a_draft_cavage_request_still_goes_the_old_way() -> None:
     headers = sig.sign("POST", URL, RSA_KEY, KEY_ID, body=BODY)
     assert sig.verify_request(Request("POST", URL, headers, BODY),
                               lookup_of(pem(RSA_KEY))) == KEY_ID
+
+
+# RFC 9421, Appendix B.1.4 (test-key-ed25519, published for tests) and B.2.6: the
+# request of Appendix B.2 signed over date, @method, @path, @authority, content-type and
+# content-length.
+RFC_ED25519 = """-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAJrQLj5P/89iXES9+vFgrIy29clF9CC/oPPsw3c5D0bs=
+-----END PUBLIC KEY-----"""
+RFC_HEADERS = {
+    "Host": "example.com", "Date": "Tue, 20 Apr 2021 02:07:55 GMT",
+    "Content-Type": "application/json",
+    "Content-Digest": "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7"
+                      "BNNyealdVLvRwEmTHWXvJwew==:",
+    "Content-Length": "18",
+    "Signature-Input": 'sig-b26=("date" "@method" "@path" "@authority" "content-type" '
+                       '"content-length");created=1618884473;keyid="test-key-ed25519"',
+    "Signature": "sig-b26=:wqcAqbmYJ2ji2glfAMaRy4gruYYnx2nEFN2HN6jrnDnQCK1u02Gb04v9EDgwUPiu4A0"
+                 "w6vuQv5lIp5WPpBKRCw==:"}
+RFC_URL = "https://example.com/foo?param=Value&Pet=dog"
+RFC_NOW = datetime.fromtimestamp(1618884473, UTC)
+
+
+def rfc_keys(key_id: str, refresh: bool) -> str | None:
+    return RFC_ED25519 if key_id == "test-key-ed25519" else None
+
+
+def test_the_specifications_ed25519_vector() -> None:
+    request = Request("POST", RFC_URL, RFC_HEADERS)
+    assert sig.verify_message(request, rfc_keys, RFC_NOW) == "test-key-ed25519"
+    # The vector does not sign Content-Digest: with its body, that is not enough here.
+    with pytest.raises(SignatureRefused, match="must sign its Content-Digest"):
+        sig.verify_message(Request("POST", RFC_URL, RFC_HEADERS, b'{"hello": "world"}'),
+                           rfc_keys, RFC_NOW)
+    moved = Request("POST", "https://example.com/bar?param=Value&Pet=dog", RFC_HEADERS)
+    with pytest.raises(SignatureRefused, match="does not verify"):
+        sig.verify_message(moved, rfc_keys, RFC_NOW)
+    assert sig.content_digest(b'{"hello": "world"}') == (
+        "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:")  # RFC 9530's example
