@@ -54,8 +54,11 @@ def keys() -> KeyStore:
 def wants_activity() -> bool:
     """Whether the client prefers ActivityStreams JSON to HTML (browsers never do)."""
     accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/activity+json", "application/ld+json"])
-    return best in ("application/activity+json", "application/ld+json")
+    # The profile'd type is offered as well: asked with exactly the Accept the
+    # ActivityPub specification gives, Werkzeug matches no bare application/ld+json.
+    best = accept.best_match(["text/html", "application/activity+json", "application/ld+json",
+                              ap.LD_JSON])
+    return best is not None and best != "text/html"
 
 
 def activity(document: dict[str, Any], status: int = 200) -> Response:
