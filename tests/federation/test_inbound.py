@@ -308,3 +308,36 @@ def test_only_the_inbox_may_record_a_reply(backend: Backend, people: People,
                if r.event.type == "RemoteReplyReceived"][0].post_id
     threads.post_reply(backend.services, people.staff, cmd.PostReply(
         world.thread["public"], post_id, "welcome"))
+
+
+def test_an_open_thread_hears_of_a_reply_from_outside_but_not_of_a_held_one(
+        app: Flask, backend: Backend, people: People, world: World) -> None:
+    from forum.realtime import Live
+
+    live: Live = app.extensions["commonroom_live"]
+    runner = live.runner()
+    runner.run_once()
+    http = app.test_client()
+    Auth(http).login("sam")
+    sam = live.socketio.test_client(app, flask_test_client=http)
+    tid = world.thread["public"]
+    sam.emit("join", {"kind": "thread", "id": tid}, callback=True)
+    runner.run_once()
+    sam.get_received()
+
+    def arrive(note: str) -> None:
+        inbound.receive_remote_reply(backend.services, SYSTEM, cmd.ReceiveRemoteReply(
+            tid, world.post["public"], "https://far.example/users/a", "A", "@a@far.example",
+            "", "https://far.example/@a", f"https://far.example/n/{note}",
+            f"https://far.example/n/{note}", f"<p>words-{note}</p>"))
+        runner.run_once()
+
+    arrive("1")  # moderated: it waits, and nobody is told of it, nor shown its words
+    [held] = [i["args"][0] for i in sam.get_received() if i["name"] == "thread_event"]
+    assert held["kind"] == "post_changed" and held["post"]["html"] == ""
+    policy(backend, people, world, "open")
+    arrive("2")
+    [shown] = [i["args"][0] for i in sam.get_received() if i["name"] == "thread_event"]
+    assert shown["kind"] == "post" and shown["post"]["author_handle"] == "@a@far.example"
+    assert "words-2" in shown["post"]["html"]
+    sam.disconnect()
