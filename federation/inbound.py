@@ -43,7 +43,7 @@ from forum.db import inbound_activities, write_connection
 from forum.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated
 from forum.handlers import inbound as handlers
 from forum.handlers.members import SYSTEM
-from forum.model.inbound import domain_is_blocked
+from forum.model.inbound import domain_is_blocked, remote_author_id
 from forum.model.text import BODY_MAX
 from forum.permissions import ANONYMOUS, can_read
 from forum.web import context
@@ -272,10 +272,23 @@ def on_delete(found: Inbound) -> None:
     if object_id is None:
         raise InvalidInput("the Delete names no object")
     check_same_origin(found, object_id)
+    if object_id == found.actor.id:
+        _account_deleted(found)
+        return
     known = inbound_queries.get_remote_post(context.db(), object_id)
     if known is not None:
         handlers.delete_remote_reply(context.services(), SYSTEM, cmd.DeleteRemoteReply(
             known.thread_id, object_id, found.actor.id))
+    remember(found)
+
+
+def _account_deleted(found: Inbound) -> None:
+    """The account is gone from its server: its replies here become tombstones, as
+    Mastodon removes a deleted account's posts."""
+    author_id = remote_author_id(found.actor.id)
+    for row in inbound_queries.list_remote_posts_by(context.db(), author_id):
+        handlers.delete_remote_reply(context.services(), SYSTEM, cmd.DeleteRemoteReply(
+            row.thread_id, row.object_id, found.actor.id))
     remember(found)
 
 

@@ -52,6 +52,13 @@ def get_remote_post(conn: Connection, object_id: str) -> DbRow | None:
         remote_posts.c.object_digest == object_digest(object_id))).first()
 
 
+def list_remote_posts_by(conn: Connection, author_id: str) -> Sequence[DbRow]:
+    """Every reply a remote actor sent here (removed ones too), oldest first."""
+    return conn.execute(select(remote_posts).join(posts, posts.c.id == remote_posts.c.post_id)
+                        .where(remote_posts.c.author_id == author_id)
+                        .order_by(posts.c.position)).all()
+
+
 def list_held_replies(conn: Connection, conference_ids: Iterable[str]) -> Sequence[DbRow]:
     """Replies from outside waiting for a moderator, in the given conferences, oldest first."""
     return conn.execute(

@@ -341,3 +341,19 @@ def test_an_open_thread_hears_of_a_reply_from_outside_but_not_of_a_held_one(
     assert shown["kind"] == "post" and shown["post"]["author_handle"] == "@a@far.example"
     assert "words-2" in shown["post"]["html"]
     sam.disconnect()
+
+
+def test_a_deleted_account_leaves_tombstones(
+        client: FlaskClient, backend: Backend, people: People, world: World,
+        remote: RemoteServer) -> None:
+    policy(backend, people, world, "open")
+    for words in ("one-of-bobs", "two-of-bobs"):
+        answer(remote.send(client, "bob", remote.activity("bob", "Create", remote.note(
+            "bob", f"{BASE}/p/{world.post['public']}", f"<p>{words}</p>"))), 202)
+    answer(remote.send(client, "carol", remote.activity("carol", "Create", remote.note(
+        "carol", f"{BASE}/p/{world.post['public']}", "<p>carols-stays</p>"))), 202)
+    answer(remote.send(client, "bob", remote.activity("bob", "Delete",
+                                                      remote.actor_id("bob"))), 202)
+    shown = page(client, world)
+    assert "bobs" not in shown and shown.count("Post removed.") == 2
+    assert "carols-stays" in shown
