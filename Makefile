@@ -22,7 +22,13 @@ static/vendor/socket.io.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-deps: $(BIN)/commonroom node_modules/.package-lock.json static/vendor/socket.io.min.js
+# bovine (a fediverse server, the peer of tests/federation/test_bovine.py) pins libraries
+# of its own, so it lives in a virtualenv of its own.
+.venv-bovine/bin/python:
+	$(PYTHON) -m venv .venv-bovine
+	.venv-bovine/bin/pip install --quiet "bovine-herd==0.5.19"
+
+deps: $(BIN)/commonroom node_modules/.package-lock.json static/vendor/socket.io.min.js .venv-bovine/bin/python
 
 ## Create the virtualenv, install everything, load the demo organisation once, serve on :5000.
 run: deps

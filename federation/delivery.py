@@ -90,6 +90,7 @@ class Outbound:
     timeout: tuple[float, float] = TIMEOUT
     max_bytes: int = MAX_BYTES
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _private: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def session(self) -> requests.Session:
@@ -104,6 +105,14 @@ class Outbound:
     def instance_key_id(self) -> str:
         """The ``keyId`` of the instance actor, which signs every GET."""
         return f"{self.base_url}/actor#main-key"
+
+    def _private_key(self, actor: str) -> Any:
+        # Decrypting a stored key (PKCS#8 under the secret key) takes far longer than
+        # signing with it: do it once per actor and process.
+        found = self._private.get(actor)
+        if found is None:
+            found = self._private[actor] = self.keys.private_key(actor)
+        return found
 
     def check_address(self, url: str) -> None:
         """Refuse anything but http(s) to public addresses (unless loopback is allowed)."""
@@ -125,7 +134,7 @@ class Outbound:
               body: bytes | None, headers: Mapping[str, str]) -> requests.Response:
         for _hop in range(REDIRECTS + 1):
             self.check_address(url)
-            private = self.keys.private_key(sign_as)
+            private = self._private_key(sign_as)
             signed = signatures.sign(method, url, private, key_id,
                                      body=body, headers=headers)
             response = self.session.request(method, url, data=body, headers=signed,

@@ -15,7 +15,8 @@ delivery worker (federation/worker.py) sends them.
   pending Update, so a burst of edits goes out once.
 * A post deleted or hidden, an article unpublished: ``Delete`` (of a
   ``Tombstone``) to every inbox the object was ever sent to (the ledger: rows
-  attempted or delivered); jobs for it not yet attempted are cancelled.
+  delivered, or attempted without a refusal, since a server that timed out may
+  have taken it); jobs for it not yet attempted are cancelled.
 * A follow accepted or rejected: ``Accept``/``Reject`` of the Follow, to the
   follower's own inbox.
 
@@ -53,8 +54,9 @@ SENT_KINDS = ("Create", "Announce", "Update")
 class Signer:
     """A local actor as a sender: its key's name, its id, its keyId."""
 
-    def __init__(self, key: str, actor_id: str) -> None:
+    def __init__(self, key: str, actor_id: str, followers: str = "") -> None:
         self.key, self.id, self.key_id = key, actor_id, f"{actor_id}#main-key"
+        self.followers = followers
 
 
 def _insert(conn: Connection) -> Any:
@@ -130,7 +132,7 @@ class Outbox:
             signer, local = group
             announce = {"id": f"{activity_id}#announce", "type": "Announce",
                         "actor": signer.id, "published": activity["published"],
-                        "to": [PUBLIC], "cc": [f"{signer.id}/followers"], "object": activity}
+                        "to": [PUBLIC], "cc": [signer.followers], "object": activity}
             inboxes = delivery_inboxes(conn, [local], position)
             if kind == "Update":
                 self._supersede(conn, document["id"], inboxes)
@@ -151,7 +153,11 @@ class Outbox:
         ledger = conn.execute(select(deliveries.c.inbox, deliveries.c.owner_key,
                                      deliveries.c.owner_key_id).where(
             deliveries.c.object_id == object_id, deliveries.c.kind.in_(SENT_KINDS),
-            or_(deliveries.c.status == "delivered", deliveries.c.attempts > 0))).all()
+            or_(deliveries.c.status == "delivered", and_(
+                deliveries.c.attempts > 0,
+                # A server that refused it (4xx) does not have it; one that failed may.
+                or_(deliveries.c.status != "dead",
+                    deliveries.c.last_error.not_like("4%")))))).all()
         conn.execute(update(deliveries).where(
             deliveries.c.object_id == object_id, deliveries.c.status == "pending",
             deliveries.c.attempts == 0, deliveries.c.kind.in_(SENT_KINDS))
@@ -178,8 +184,10 @@ class Outbox:
 
     @staticmethod
     def _group(conference: Any) -> tuple[Signer, str]:
-        actor_id = site().url(f"/c/{conference.slug}")
-        return Signer(f"conference:{conference.id}", actor_id), f"conference:{conference.id}"
+        s = site()
+        signer = Signer(f"conference:{conference.id}", s.url(f"/c/{conference.slug}"),
+                        s.url(f"/ap/c/{conference.slug}/followers"))
+        return signer, f"conference:{conference.id}"
 
     # --- posts ------------------------------------------------------------------------
 

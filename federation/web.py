@@ -287,6 +287,10 @@ def register(app: Flask) -> None:
         _deliver(app)
     csrf.exempt(bp)  # inboxes take signed activities from servers, never forms
     app.register_blueprint(bp)
+    from federation import manage
+
+    app.register_blueprint(manage.bp)
+    app.jinja_env.globals["fediverse_status"] = manage.article_status
     app.before_request(negotiate)
     app.after_request(vary_on_accept)
     app.jinja_env.globals["activity_alternate"] = activity_alternate

@@ -91,24 +91,21 @@ class DeliveryWorker:
         for row in due:
             if row.host not in opened:
                 hosts.setdefault(row.host, []).append(row)
-        tried = 0
-        for results in self.pool.map(self._send_to_host, hosts.values()):
-            with write_connection(self.engine) as conn, conn.begin():
-                for row, sent in results:
-                    self._record(conn, row, sent, datetime.now(UTC))
-            tried += len(results)
-        return tried
+        return sum(self.pool.map(self._send_to_host, hosts.values()))
 
-    def _send_to_host(self, rows: list[Any]) -> list[tuple[Any, Sent]]:
-        """One host's jobs in order (an Accept before the posts that follow it); a host
-        that fails is left alone for the rest of this round."""
-        results = []
+    def _send_to_host(self, rows: list[Any]) -> int:
+        """One host's jobs in order (an Accept before the posts that follow it), each
+        recorded as soon as it is answered; a host that fails is left alone for the
+        rest of this round."""
+        tried = 0
         for row in rows:
             sent = self.client.post(row.inbox, row.body.encode(), row.sign_as, row.key_id)
-            results.append((row, sent))
+            tried += 1
+            with write_connection(self.engine) as conn, conn.begin():
+                self._record(conn, row, sent, datetime.now(UTC))
             if not sent.ok and not permanent(sent.status):
                 break
-        return results
+        return tried
 
     def _record(self, conn: Connection, row: Any, sent: Sent, now: datetime) -> None:
         attempts = row.attempts + 1
@@ -206,3 +203,8 @@ def object_status(conn: Connection, object_id: str) -> Status | None:
                      if row.status == "dead" or (row.status == "pending" and row.attempts))
     return Status(sum(row.status == "delivered" for row in rows), len(rows), failing,
                   sum(row.status == "pending" for row in rows))
+
+
+def list_failing_hosts(conn: Connection) -> list[Any]:
+    return list(conn.execute(select(delivery_hosts).order_by(
+        delivery_hosts.c.failures.desc(), delivery_hosts.c.host).limit(200)).all())

@@ -27,11 +27,18 @@ from tests.web.conftest import World
 GRACE = 0.4
 
 
-@pytest.fixture
-def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    sqlite_backend(tmp_path, tmp_path_factory).dispose()
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request: pytest.FixtureRequest, tmp_path: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app with federation on, delivering to loopback; on SQLite, and on PostgreSQL
+    when it is configured."""
+    url = None
+    if request.param == "sqlite":
+        sqlite_backend(tmp_path, tmp_path_factory).dispose()
+    else:
+        url = request.getfixturevalue("pg_schema_url")
     application = create_app(make_config(
-        tmp_path, login_rate_limit="1000 per minute", federation=True,
+        tmp_path, url, login_rate_limit="1000 per minute", federation=True,
         allow_loopback_federation=True, federation_update_grace=GRACE))
     application.config["WTF_CSRF_ENABLED"] = False
     yield application
@@ -119,6 +126,7 @@ def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
     run(backend)
     [announce] = alice.activities("Announce")
     assert announce["actor"] == group
+    assert announce["cc"] == [f"{BASE}/ap/c/public/followers"]
     create = announce["object"]
     assert create["type"] == "Create" and create["object"]["id"] == f"{BASE}/p/{post_id}"
     assert create["object"]["type"] == "Article" and create["object"]["name"] == "Shipping notes"
@@ -275,3 +283,98 @@ def test_the_ssrf_guard_refuses_private_addresses(app: Flask) -> None:
     guard.check_address("https://93.184.216.34/inbox")  # a public address passes
     assert "not a public address" in (guard.post("http://127.0.0.1:1/inbox", b"{}", "instance",
                                                  f"{BASE}/actor#main-key").error or "")
+
+
+def test_moderators_decide_on_the_followers_page_without_javascript(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer], auth: Any) -> None:
+    alice = new_peer(app, peers)
+    auth.login("ada")
+    page = client.post("/c/public/followers", data={"action": "policy", "policy": "moderated"})
+    assert page.status_code == 302
+    assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
+    listing = client.get("/c/public/followers").get_data(as_text=True)
+    assert "Waiting for a decision (1)" in listing and "@alice@127.0.0.1" in listing
+    api = client.get("/api/v1/conferences/public/fediverse-followers")
+    assert api.status_code == 404  # the API goes by tokens, never the browser's cookie
+    assert client.post("/c/public/followers", data={
+        "action": "accept", "remote_actor": alice.actor_id}).status_code == 302
+    assert "Following (1)" in client.get("/c/public/followers").get_data(as_text=True)
+    assert client.post("/c/public/followers", data={"action": "shrug"}).status_code == 400
+    auth.logout()
+    auth.login("gus")  # a guest moderates nothing: the page does not exist for them
+    assert client.get("/c/public/followers").status_code == 404
+    run(backend)
+    assert [a["type"] for a in alice.activities()] == ["Accept"]
+
+
+def test_the_api_lists_and_decides_follow_requests_and_dead_letters(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    svc = backend.services
+    token = members.issue_api_token(svc, people.admin, cmd.IssueApiToken("t"))
+    bearer = {"Authorization": f"Bearer {token}"}
+    follows.set_follow_policy(svc, people.admin, cmd.SetFollowPolicy(
+        f"conference:{world.conference['public']}", "moderated"))
+    alice = new_peer(app, peers, status=403)
+    assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
+    found = client.get("/api/v1/conferences/public/fediverse-followers", headers=bearer).json
+    assert found["policy"] == "moderated"
+    assert [(f["remote_actor"], f["state"]) for f in found["items"]] == [
+        (alice.actor_id, "pending")]
+    decided = client.post("/api/v1/conferences/public/fediverse-followers", headers=bearer,
+                          json={"remote_actor": alice.actor_id, "accept": True})
+    assert decided.status_code == 204
+    run(backend)
+    [dead] = client.get("/api/v1/federation/dead-letters", headers=bearer).json["items"]
+    assert (dead["kind"], dead["last_error"][:3]) == ("Accept", "403")
+    auth_page = client.get("/api/v1/federation/dead-letters")
+    assert auth_page.status_code in (401, 404)
+    alice.status = 202
+    retried = client.post(f"/api/v1/federation/dead-letters/{dead['id']}/retry",
+                          headers=bearer)
+    assert retried.status_code == 204
+    assert client.post("/api/v1/federation/dead-letters/999/retry",
+                       headers=bearer).status_code == 404
+    run(backend)
+    assert client.get("/api/v1/federation/dead-letters", headers=bearer).json["items"] == []
+
+
+def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_status(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer], auth: Any) -> None:
+    from forum.handlers import articles
+
+    svc = backend.services
+    alice, gone = new_peer(app, peers), new_peer(app, peers, name="gone", status=410)
+    for peer in (alice, gone):
+        assert post(client, peer, "/inbox", peer.follow(f"{BASE}/c/public")).status_code == 202
+    run(backend)
+    gone.status = 410
+    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+        "thread", world.thread["public"], summary="What we found"))
+    slug = articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    run(backend)
+    [announce] = alice.activities("Announce")
+    assert announce["object"]["object"]["id"] == f"{BASE}/blog/{slug}"
+    assert announce["object"]["object"]["summary"] == "What we found"
+    assert announce["object"]["actor"] == f"{BASE}/actor"  # the author did not opt in
+    auth.login("ada")
+    page = client.get(f"/blog/{slug}").get_data(as_text=True)
+    assert "delivered 1/2, 1 failing: 127.0.0.1:" in page and "410" in page
+    auth.logout()
+    assert "On the fediverse" not in client.get(f"/blog/{slug}").get_data(as_text=True)
+
+    articles.revise_article(svc, people.admin, cmd.ReviseArticle(
+        article_id, "New title", "What we found", "Better words.", ()))
+    run(backend)  # queued, for after the grace period
+    time.sleep(GRACE + 0.1)
+    run(backend)
+    [update] = [a for a in alice.activities("Announce") if a["object"]["type"] == "Update"]
+    assert update["object"]["object"]["name"] == "New title"
+    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(article_id, "oops"))
+    run(backend)
+    [delete] = alice.activities("Delete")
+    assert delete["object"]["id"] == f"{BASE}/blog/{slug}"
+    assert fetch(client, f"/blog/{slug}", 410)["type"] == "Tombstone"
+    assert not gone.activities("Delete")  # it never took the article: nothing to take back

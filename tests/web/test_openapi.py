@@ -73,6 +73,9 @@ OPERATIONS = {
     "/federation/blocked-domains": {"get", "post"},
     "/federation/blocked-domains/{domain}": {"delete"},
     "/conferences/{conference_id}/federation-policy": {"get", "put"},
+    "/federation/dead-letters": {"get"},
+    "/federation/dead-letters/{delivery_id}/retry": {"post"},
+    "/conferences/{slug}/fediverse-followers": {"get", "post"},
 }
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

@@ -14,6 +14,7 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
+from federation import api as federation_api
 from forum.web.api import (
     articles,
     conferences,
@@ -31,7 +32,8 @@ from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp, articles.blp, federation.blp)
+              rotas.blp, kudos.blp, teamdays.blp, articles.blp, federation.blp,
+              federation_api.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]

@@ -17,7 +17,7 @@ from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import UtcDateTime
 
-blp = Blueprint("api_federation", "Replies from the fediverse: blocked domains, policies.")
+blp = Blueprint("api_inbound", "Replies from the fediverse: blocked domains, policies.")
 
 
 class BlockSchema(Schema):
