@@ -208,6 +208,7 @@ def test_a_blocked_domain_is_refused_and_its_replies_hidden(
         "bob", f"{BASE}/p/{world.post['public']}", "<p>before-the-block</p>"))), 202)
 
     auth.login("ada")
+    assert 'href="/admin/fediverse"' in html(client.get("/admin"))
     assert client.post("/admin/fediverse/blocks", data={
         "domain": remote.host, "reason": "spam"}).status_code == 302
     assert remote.host in html(client.get("/admin/fediverse"))

@@ -219,6 +219,12 @@ def test_pastures_odd_objects_never_break_the_inbox_or_store_unsafe_html(
         assert len(stored) > len(examples) // 2
         for html in stored:
             assert not UNSAFE.search(html), html[:500]
+        # The log keeps the cleaned HTML too: nothing unsafe is stored anywhere.
+        recorded = [r.event for r in backend.store.iter_all()
+                    if r.event.type == "RemoteReplyReceived"]
+        assert len(recorded) == statuses[202]
+        for event in recorded:
+            assert not UNSAFE.search(event.html), event.html[:500]  # type: ignore[attr-defined]
         page = client.get(f"/t/{world.thread['public']}?page=1").get_data(as_text=True)
         body = page.split('<div class="posts', 1)[1].split("</main>", 1)[0]
         assert not UNSAFE.search(re.sub(r'<form method="post"', "", body))
