@@ -78,6 +78,10 @@ Handler = Callable[[Inbound], None]
 Check = Callable[[Inbound], None]
 HANDLERS: dict[str, Handler] = {}
 CHECKS: list[Check] = []
+# Gates on the parsed, not yet verified activity, run before its signature is checked
+# (which may fetch a key from the actor's server): a blocked domain is never contacted.
+PreCheck = Callable[[dict[str, Any]], None]
+PRE_CHECKS: list[PreCheck] = []
 
 
 def register(type_name: str, handler: Handler) -> None:
@@ -87,6 +91,11 @@ def register(type_name: str, handler: Handler) -> None:
 def add_check(check: Check) -> None:
     if check not in CHECKS:
         CHECKS.append(check)
+
+
+def add_pre_check(check: PreCheck) -> None:
+    if check not in PRE_CHECKS:
+        PRE_CHECKS.append(check)
 
 
 def _answer(status: int, code: str, message: str) -> Response:
@@ -139,6 +148,8 @@ def receive(recipient: tuple[str, str] | None) -> Response:
         if len(body) > MAX_BODY:
             raise TooLarge(f"the body is larger than {MAX_BODY} bytes")
         activity = _parse(body)
+        for pre_check in PRE_CHECKS:
+            pre_check(activity)
         try:
             actor = _signer(activity, body)
         except SignatureRefused as exc:

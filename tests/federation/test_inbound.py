@@ -218,6 +218,10 @@ def test_a_blocked_domain_is_refused_and_its_replies_hidden(
     body = answer(remote.send(client, "bob", remote.activity("bob", "Create", remote.note(
         "bob", f"{BASE}/p/{world.post['public']}", "<p>after</p>"))), 403, "forbidden")
     assert "your domain" in body["message"]
+    fetches = remote.fetches  # a blocked server is not even asked for a new account's key
+    answer(remote.send(client, "zed", remote.activity("zed", "Create", remote.note(
+        "zed", f"{BASE}/p/{world.post['public']}", "<p>after</p>"))), 403, "forbidden")
+    assert remote.fetches == fetches
     assert count_events(backend) == before
 
     inbound.unblock_domain(backend.services, people.admin, cmd.UnblockDomain(remote.host))
