@@ -1,11 +1,11 @@
 """Replies from the fediverse: Create, Update and Delete of notes arriving at our inboxes.
 
-Before the inbox (federation/inbox.py) checks the signature, the request must
-say it is ActivityStreams JSON (415 otherwise) and the actor's domain must not
-be on the block list (403; a blocked server is never contacted for its key).
-After the inbox has verified the signature and that the signer is the
+Before the inbox (federation/inbox.py) checks the signature, the actor's domain
+must not be on the block list (403; a blocked server is never contacted for its
+key). After the inbox has verified the signature and that the signer is the
 activity's ``actor``, and before anything is recorded:
 
+* the request says it is ActivityStreams JSON (415 otherwise);
 * the activity id was not taken before (answered 202 "already received", nothing
   done again; ids are kept in ``inbound_activities``);
 * actor, signing key, activity id, object id and the object's ``attributedTo`` all
@@ -73,7 +73,7 @@ class NotSameOrigin(NotAuthenticated):
 # --- checks before any handler ------------------------------------------------------------
 
 
-def check_media_type(activity: dict[str, Any]) -> None:
+def check_media_type(found: Inbound) -> None:
     if request.mimetype not in ACTIVITY_TYPES:
         raise UnsupportedMediaType(
             f"send application/activity+json, not {request.mimetype or 'no Content-Type'}")
@@ -294,8 +294,8 @@ def _account_deleted(found: Inbound) -> None:
     remember(found)
 
 
-inbox.add_pre_check(check_media_type)
 inbox.add_pre_check(check_domain)
+inbox.add_check(check_media_type)
 inbox.add_check(check_not_seen)
 inbox.register("Create", on_create)
 inbox.register("Update", on_update)
