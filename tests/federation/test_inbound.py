@@ -90,6 +90,10 @@ def test_a_reply_lands_in_the_thread_from_outside_and_clean(
     for unsafe in ("<script", "onclick", "onerror", "evil()"):
         assert unsafe not in post.group(0)
     assert 'rel="nofollow' in shown.split("ok.example/x")[1][:80]
+    listed = client.get(f"/api/v1/threads/{world.thread['public']}/posts").get_json()
+    [outside] = [p for p in listed["items"] if p["author"]["id"].startswith("remote-")]
+    assert outside["author"]["handle"] == f"@bob@{remote.host}"
+    assert "<script" not in outside["html"] and "Hello" in outside["html"]
     # The same note again (a retried delivery under a new activity id) changes nothing.
     answer(remote.send(client, "bob", remote.activity("bob", "Create", note)), 202)
     assert page(client, world).count("from outside") == 1
