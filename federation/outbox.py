@@ -17,6 +17,9 @@ delivery worker (federation/worker.py) sends them.
   ``Tombstone``) to every inbox the object was ever sent to (the ledger: rows
   delivered, or attempted without a refusal, since a server that timed out may
   have taken it); jobs for it not yet attempted are cancelled.
+* A thread moved out of public view, or a conference made internal or private:
+  ``Delete`` of each of its posts that was sent anywhere (stricter than the
+  fediverse usually is: what is no longer public is withdrawn).
 * A follow accepted or rejected: ``Accept``/``Reject`` of the Follow, to the
   follower's own inbox.
 
@@ -46,6 +49,7 @@ from forum import article_queries, queries
 from forum import events as ev
 from forum.db import deliveries, write_connection
 from forum.eventstore import Recorded
+from forum.projections.tables import posts, threads
 
 log = logging.getLogger(__name__)
 SENT_KINDS = ("Create", "Announce", "Update")
@@ -80,6 +84,7 @@ class Outbox:
             "ArticleRevised": self._article_revised,
             "ArticleUnpublished": self._article_unpublished,
             "FollowAccepted": self._follow_answered, "FollowRejected": self._follow_answered,
+            "ThreadMoved": self._thread_moved, "ConferenceUpdated": self._conference_updated,
         }
 
     def handle(self, recorded: Recorded) -> None:
@@ -222,6 +227,24 @@ class Outbox:
         post = queries.get_post(conn, e.post_id)
         seq = post.seq if post is not None else 2
         self._delete(conn, site().url(f"/p/{e.post_id}"), "Article" if seq == 1 else "Note")
+
+    def _withdraw_thread(self, conn: Any, thread_id: str) -> None:
+        """Delete every post of a thread that is no longer public, wherever it went."""
+        rows = conn.execute(select(posts.c.id, posts.c.seq).where(
+            posts.c.thread_id == thread_id)).all()
+        for row in rows:
+            self._delete(conn, site().url(f"/p/{row.id}"), "Article" if row.seq == 1 else "Note")
+
+    def _thread_moved(self, conn: Any, rec: Recorded, e: ev.ThreadMoved) -> None:
+        if reads.get_public_thread(conn, e.thread_id) is None:
+            self._withdraw_thread(conn, e.thread_id)
+
+    def _conference_updated(self, conn: Any, rec: Recorded, e: ev.ConferenceUpdated) -> None:
+        if e.visibility == "public":
+            return
+        for thread_id in conn.execute(select(threads.c.id).where(
+                threads.c.conference_id == e.conference_id)).scalars():
+            self._withdraw_thread(conn, thread_id)
 
     # --- articles ---------------------------------------------------------------------
 

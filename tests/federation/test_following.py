@@ -88,10 +88,17 @@ def post(client: FlaskClient, peer: Peer, path: str, activity: dict[str, Any]) -
 
 
 def run(backend: Backend) -> None:
-    """What `commonroom worker` does: follow the log and send what is due."""
+    """What `commonroom worker` does: follow the log and send what is due.
+
+    On PostgreSQL a subscriber reads only below the oldest open transaction's id
+    (the server's, across databases: other work on the server can hold it back
+    for a moment), so wait until everything written is readable."""
     runner = backend.runner()
-    while runner.run_once():
-        pass
+    deadline = time.monotonic() + 30
+    head = backend.store.head()
+    while runner.run_once() or runner.checkpoint("federation-outbox")[1] < head:
+        assert time.monotonic() < deadline, "the log did not become readable"
+        time.sleep(0.01)
     runner.stop()
     worker = backend.ticks[-1]
     assert worker.name == "federation-delivery"
@@ -378,3 +385,28 @@ def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_stat
     assert delete["object"]["id"] == f"{BASE}/blog/{slug}"
     assert fetch(client, f"/blog/{slug}", 410)["type"] == "Tombstone"
     assert not gone.activities("Delete")  # it never took the article: nothing to take back
+
+
+def test_what_leaves_public_view_is_withdrawn_with_delete(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    from forum.handlers import conferences
+
+    svc = backend.services
+    alice = new_peer(app, peers)
+    assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
+    moved, moved_post = threads.start_thread(svc, people.admin, cmd.StartThread(
+        world.conference["public"], "Soon private", "words"))
+    stays, stays_post = threads.start_thread(svc, people.admin, cmd.StartThread(
+        world.conference["public"], "Soon internal", "words"))
+    reply, _ = threads.post_reply(svc, people.admin, cmd.PostReply(stays, stays_post, "a reply"))
+    run(backend)
+    assert len(alice.activities("Announce")) == 3
+    threads.move_thread(svc, people.admin, cmd.MoveThread(moved, world.conference["private"]))
+    run(backend)
+    assert [d["object"]["id"] for d in alice.activities("Delete")] == [f"{BASE}/p/{moved_post}"]
+    conferences.update_conference(svc, people.admin, cmd.UpdateConference(
+        world.conference["public"], "Public", "", "internal"))
+    run(backend)
+    assert {d["object"]["id"] for d in alice.activities("Delete")} == {
+        f"{BASE}/p/{moved_post}", f"{BASE}/p/{stays_post}", f"{BASE}/p/{reply}"}
