@@ -54,8 +54,11 @@ def keys() -> KeyStore:
 def wants_activity() -> bool:
     """Whether the client prefers ActivityStreams JSON to HTML (browsers never do)."""
     accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/activity+json", "application/ld+json"])
-    return best in ("application/activity+json", "application/ld+json")
+    # The profile'd type is offered as well: asked with exactly the Accept the
+    # ActivityPub specification gives, Werkzeug matches no bare application/ld+json.
+    best = accept.best_match(["text/html", "application/activity+json", "application/ld+json",
+                              ap.LD_JSON])
+    return best is not None and best != "text/html"
 
 
 def activity(document: dict[str, Any], status: int = 200) -> Response:
@@ -278,7 +281,7 @@ def register(app: Flask) -> None:
     """Wire the blueprint, the negotiation hooks and the key store into the app."""
     backend = app.extensions["commonroom"]
     app.extensions["commonroom_keys"] = KeyStore(backend.engine, backend.config.secret_key)
-    from federation import endpoints, follows  # noqa: F401  (the routes of bp; inbox handlers)
+    from federation import admin, endpoints, follows, inbound  # noqa: F401  (routes, inbox)
 
     if backend.config.federation:
         _deliver(app)

@@ -93,6 +93,19 @@ actor_keys = Table(
 )
 
 
+
+# Every inbound activity id this server has taken (by digest): a server that
+# delivers the same activity twice (retries, shared inboxes) is answered
+# "already received" without doing anything. Not a read model: it records what
+# arrived, including activities that changed nothing, so rebuilds keep it.
+inbound_activities = Table(
+    "inbound_activities",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("activity_id", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
 # Federation's working tables: not read models and not in the log. They hold
 # what came from elsewhere (remote actors' documents, a cache) and the state of
 # outbound deliveries (a queue and its ledger: which inbox got which activity),

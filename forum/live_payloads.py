@@ -138,6 +138,9 @@ def thread_event(conn: Connection, recorded: Recorded) -> dict[str, Any] | None:
         if post is None:
             return None
         kind = "post" if isinstance(e, ev.ThreadStarted | ev.ReplyPosted) else "post_changed"
+        if isinstance(e, ev.RemoteReplyReceived):
+            # A reply from outside waiting for a moderator is not news to the thread yet.
+            kind = "post_changed" if e.held else "post"
         return {**base, "kind": kind, "post": post}
     thread = queries.get_thread(conn, base["thread_id"])
     if thread is None:

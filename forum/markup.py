@@ -88,6 +88,20 @@ def render(source: str) -> str:
     return _CLEANER.clean(_MD.render(source))
 
 
+def clean_html(html: str) -> str:
+    """HTML from elsewhere (a reply from the fediverse) made as safe as our own posts:
+    the same allowed tags, attributes and protocols, links marked ``nofollow``."""
+    return _CLEANER.clean(html)
+
+
+_TEXT = bleach.sanitizer.Cleaner(tags=set(), attributes={}, strip=True)
+
+
+def text_of(html: str) -> str:
+    """The words of safe HTML, for quoting and searching (entities left escaped)."""
+    return _TEXT.clean(re.sub(r"<(br|/p|/li|/blockquote)\b[^>]*>", "\n", html)).strip()
+
+
 _MENTION_LINK = re.compile(r'<a href="/members/([^"/]+)" class="mention">')
 
 

@@ -29,6 +29,7 @@ from forum.permissions import (
 from forum.projections.sql import Statement
 from forum.projections.tables import (
     api_tokens,
+    blocked_domains,
     conferences,
     invitations,
     members,
@@ -40,6 +41,7 @@ from forum.projections.tables import (
     reactions,
     read_log,
     read_markers,
+    remote_authors,
     room_members,
     room_read_markers,
     rooms,
@@ -162,12 +164,23 @@ _THREAD_IN_CONFERENCE_SQL = Statement(
     + " FROM threads t JOIN conferences c ON c.id = t.conference_id WHERE t.id = :thread_id")
 _PROCESSORS: dict[str, list[Any]] = {}
 _PARENT = posts.alias("parent")
+# A reply from the fediverse has a remote author instead of a member; posts from a
+# blocked domain (or its subdomains) are left out everywhere posts are listed.
+_BLOCKED = (select(blocked_domains.c.domain).where(
+    (blocked_domains.c.domain == remote_authors.c.domain)
+    | remote_authors.c.domain.like(literal("%.") + blocked_domains.c.domain)).exists())
+_AUTHOR = (
+    func.coalesce(members.c.display_name, remote_authors.c.name).label("author_name"),
+    func.coalesce(members.c.handle, remote_authors.c.handle).label("author_handle"),
+    remote_authors.c.actor_uri.label("remote_actor"),
+    remote_authors.c.url.label("remote_url"), remote_authors.c.avatar.label("remote_avatar"),
+)
 _POSTS = (
-    select(posts, members.c.display_name.label("author_name"),
-           members.c.handle.label("author_handle"), _PARENT.c.seq.label("parent_seq"))
-    .join(members, members.c.id == posts.c.author_id)
+    select(posts, *_AUTHOR, _PARENT.c.seq.label("parent_seq"))
+    .outerjoin(members, members.c.id == posts.c.author_id)
+    .outerjoin(remote_authors, remote_authors.c.id == posts.c.author_id)
     .outerjoin(_PARENT, _PARENT.c.id == posts.c.parent_id)
-    .where(posts.c.thread_id == bindparam("thread_id"))
+    .where(posts.c.thread_id == bindparam("thread_id"), ~_BLOCKED)
 )
 _POSTS_FROM = (_POSTS.where(posts.c.seq >= bindparam("first_seq"))
                .order_by(posts.c.seq).limit(bindparam("limit")))
@@ -356,17 +369,19 @@ def list_reply_tree(conn: Connection, thread_id: str) -> list[tuple[int, int]]:
 
 def get_post(conn: Connection, post_id: str) -> DbRow | None:
     return conn.execute(
-        select(posts, members.c.display_name.label("author_name"),
-               members.c.handle.label("author_handle"))
-        .join(members, members.c.id == posts.c.author_id)
-        .where(posts.c.id == post_id)
+        select(posts, *_AUTHOR)
+        .outerjoin(members, members.c.id == posts.c.author_id)
+        .outerjoin(remote_authors, remote_authors.c.id == posts.c.author_id)
+        .where(posts.c.id == post_id, ~_BLOCKED)
     ).first()
 
 
 def list_revisions(conn: Connection, post_id: str) -> Sequence[DbRow]:
     return conn.execute(
-        select(post_revisions, members.c.display_name.label("editor_name"))
-        .join(members, members.c.id == post_revisions.c.editor_id)
+        select(post_revisions, func.coalesce(members.c.display_name, remote_authors.c.name)
+               .label("editor_name"))
+        .outerjoin(members, members.c.id == post_revisions.c.editor_id)
+        .outerjoin(remote_authors, remote_authors.c.id == post_revisions.c.editor_id)
         .where(post_revisions.c.post_id == post_id)
         .order_by(post_revisions.c.revision)
     ).all()

@@ -53,7 +53,8 @@ ROOM_EVENTS = (ev.RoomCreated, ev.RoomRenamed, ev.RoomTopicChanged, ev.RoomArchi
                ev.MessageEdited, ev.MessageDeleted, ev.ReactionAdded, ev.ReactionRemoved,
                ev.MessagesMoved)
 THREAD_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.PostEdited, ev.PostDeleted,
-                 ev.PostHidden, ev.PostUnhidden, ev.ThreadLocked, ev.ThreadUnlocked)
+                 ev.PostHidden, ev.PostUnhidden, ev.ThreadLocked, ev.ThreadUnlocked,
+                 ev.RemoteReplyReceived, ev.RemoteReplyEdited, ev.RemoteReplyDeleted)
 # After these, members' unread notification counts may have changed.
 NOTIFYING_EVENTS = (ev.ThreadStarted, ev.ReplyPosted, ev.MessagePosted, ev.NotificationsRead,
                     ev.PostDeleted, ev.PostHidden, ev.MessageDeleted)
@@ -195,7 +196,8 @@ class Live:
         if payload is None:
             return
         self.deliver("thread_event", payload, f"thread:{thread_id}")
-        if isinstance(e, ev.ThreadStarted | ev.ReplyPosted):
+        if isinstance(e, ev.ThreadStarted | ev.ReplyPosted) or (
+                isinstance(e, ev.RemoteReplyReceived) and not e.held):
             thread = queries.get_thread(conn, thread_id)
             if thread is not None:
                 self.deliver("activity", {

@@ -39,6 +39,7 @@ class ThreadState:
     last_seq: int = 0
     version: int = 0
     posts: dict[str, PostState] = field(default_factory=dict)
+    objects: dict[str, str] = field(default_factory=dict)  # fediverse object id → post id
 
     @property
     def exists(self) -> bool:
@@ -65,9 +66,14 @@ def evolve(state: ThreadState, event: ev.Event) -> ThreadState:
         case ev.ReplyPosted():
             state.last_seq = event.seq
             state.posts[event.post_id] = PostState(event.author_id, event.seq)
-        case ev.PostEdited():
+        case ev.RemoteReplyReceived():
+            state.last_seq = event.seq
+            state.posts[event.post_id] = PostState(event.author_id, event.seq,
+                                                   hidden=event.held)
+            state.objects[event.object_id] = event.post_id
+        case ev.PostEdited() | ev.RemoteReplyEdited():
             state.posts[event.post_id].revision = event.revision
-        case ev.PostDeleted():
+        case ev.PostDeleted() | ev.RemoteReplyDeleted():
             state.posts[event.post_id].deleted = True
         case ev.PostHidden() | ev.PostUnhidden():
             state.posts[event.post_id].hidden = isinstance(event, ev.PostHidden)

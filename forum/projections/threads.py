@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from forum import events as ev
+from forum import markup
 from forum.eventstore import Recorded
+from forum.model.inbound import HELD_BY
 from forum.projections import rendering
 from forum.projections.registry import Projection
 from forum.projections.sql import Statement, stamp
@@ -124,6 +126,42 @@ def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
     _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
 
 
+_INSERT_REMOTE = Statement("""
+    INSERT INTO posts (id, thread_id, seq, parent_id, author_id, body, html, created_at,
+                       revision, position, hidden_by, hidden_reason)
+    VALUES (:id, :thread_id, :seq, :parent_id, :author_id, :body, :html, :at, 1, :position,
+            :hidden_by, :hidden_reason)""", deferrable=True)
+
+
+@projection.on(ev.RemoteReplyReceived)
+def _remote_reply(conn: Connection, rec: Recorded, e: ev.RemoteReplyReceived) -> None:
+    # A reply from outside arrives as HTML, cleaned before it was recorded and again here
+    # (the rules may have grown since); its text is kept for quoting and search.
+    at = stamp(conn, rec.occurred_at)
+    html = markup.clean_html(e.html)
+    _INSERT_REMOTE.run(conn, {
+        "id": e.post_id, "thread_id": e.thread_id, "seq": e.seq, "parent_id": e.parent_post_id,
+        "author_id": e.author_id, "body": markup.text_of(html), "html": html, "at": at,
+        "position": rec.position, "hidden_by": HELD_BY if e.held else None,
+        "hidden_reason": f"waiting for a moderator: the first reply from {e.actor_handle}"
+        if e.held else None,
+    })
+    _INSERT_REVISION.run(conn, {"post_id": e.post_id, "revision": 1, "body": html,
+                                "editor_id": e.author_id, "at": at})
+    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
+
+
+@projection.on(ev.RemoteReplyEdited)
+def _remote_edited(conn: Connection, rec: Recorded, e: ev.RemoteReplyEdited) -> None:
+    at = stamp(conn, rec.occurred_at)
+    html = markup.clean_html(e.html)
+    _EDIT.run(conn, {"p": e.post_id, "body": markup.text_of(html), "html": html,
+                     "r": e.revision, "at": at})
+    _INSERT_REVISION.run(conn, {"post_id": e.post_id, "revision": e.revision, "body": html,
+                                "editor_id": e.author_id, "at": at})
+    _thread(conn, rec, e.thread_id)
+
+
 @projection.on(ev.PostEdited)
 def _edited(conn: Connection, rec: Recorded, e: ev.PostEdited) -> None:
     at = stamp(conn, rec.occurred_at)
@@ -134,10 +172,12 @@ def _edited(conn: Connection, rec: Recorded, e: ev.PostEdited) -> None:
     _thread(conn, rec, e.thread_id)
 
 
-@projection.on(ev.PostDeleted)
-def _deleted(conn: Connection, rec: Recorded, e: ev.PostDeleted) -> None:
+@projection.on(ev.PostDeleted, ev.RemoteReplyDeleted)
+def _deleted(conn: Connection, rec: Recorded, e: ev.PostDeleted | ev.RemoteReplyDeleted
+             ) -> None:
     # A tombstone: the words go from the page; the revisions stay for moderators.
-    _DELETE.run(conn, {"p": e.post_id, "by": e.by})
+    by = e.by if isinstance(e, ev.PostDeleted) else e.author_id
+    _DELETE.run(conn, {"p": e.post_id, "by": by})
     _thread(conn, rec, e.thread_id)
 
 

@@ -129,6 +129,22 @@ def test_mastodon_shaped_variants_verify(shape: Callable[[dict[str, str]], str])
                       lookup_of(PUBLIC), NOW) == KEY_ID
 
 
+def test_mastodons_own_shape_with_content_type_and_hs2019_verifies() -> None:
+    """Mastodon (since 4.x) signs content-type too and may announce ``hs2019``."""
+    headers = {"Host": "forum.example.org", "Date": sig.http_date(NOW),
+               "Digest": sig.digest(BODY), "Content-Type": "application/activity+json"}
+    names = ("(request-target)", "host", "date", "digest", "content-type")
+    text = sig.signing_string("POST", "/inbox", headers, names)
+    value = base64.b64encode(PRIVATE.sign(  # type: ignore[union-attr]
+        text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+    headers["Signature"] = (f'keyId="{KEY_ID}",algorithm="hs2019",'
+                            f'headers="{" ".join(names)}",signature="{value}"')
+    assert sig.verify("POST", "/inbox", headers, BODY, lookup_of(PUBLIC), NOW) == KEY_ID
+    changed = {**headers, "Content-Type": "text/plain"}
+    with pytest.raises(SignatureRefused, match="does not verify"):
+        sig.verify("POST", "/inbox", changed, BODY, lookup_of(PUBLIC), NOW)
+
+
 def test_a_lower_case_digest_name_and_authorization_header_verify() -> None:
     headers = signed_post()
     headers["Digest"] = headers["Digest"].replace("SHA-256=", "sha-256=")

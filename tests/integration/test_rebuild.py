@@ -16,6 +16,7 @@ from forum.handlers import (
     circles,
     conferences,
     follows,
+    inbound,
     kudos,
     members,
     notifications,
@@ -233,6 +234,37 @@ def live_a_little(backend: Backend, people: People) -> None:
     articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
     articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
     fediverse_followers(backend, admin, sam)
+    fediverse_replies(backend, admin, sam)
+
+
+def fediverse_replies(backend: Backend, admin: Viewer, sam: Viewer) -> None:
+    """Replies from outside: one let in at once, one held then let in, one edited, one
+    removed by its server; policies set; a domain blocked, another blocked and unblocked."""
+    svc = backend.services
+    cid = conferences.create_conference(svc, admin, cmd.CreateConference(
+        "outside", "Outside", "public"))
+    tid, first = threads.start_thread(svc, sam, cmd.StartThread(cid, "Hello world", "Hi"))
+
+    def reply(actor: str, note: str, parent: str = first) -> str | None:
+        return inbound.receive_remote_reply(svc, members.SYSTEM, cmd.ReceiveRemoteReply(
+            tid, parent, f"https://far.example/users/{actor}", actor.title(),
+            f"@{actor}@far.example", f"https://far.example/{actor}.png",
+            f"https://far.example/@{actor}", f"https://far.example/notes/{note}",
+            f"https://far.example/@{actor}/{note}", f"<p>note {note}</p>"))
+
+    held = reply("ann", "1")  # moderated by default: the first reply waits
+    assert held is not None
+    threads.unhide_post(svc, admin, cmd.UnhidePost(tid, held))
+    inbound.set_federation_policy(svc, admin, cmd.SetFederationPolicy(cid, "open"))
+    second = reply("bea", "2", held)
+    inbound.edit_remote_reply(svc, members.SYSTEM, cmd.EditRemoteReply(
+        tid, "https://far.example/notes/2", "https://far.example/users/bea", "<p>two</p>"))
+    reply("ann", "3", second or first)
+    inbound.delete_remote_reply(svc, members.SYSTEM, cmd.DeleteRemoteReply(
+        tid, "https://far.example/notes/3", "https://far.example/users/ann"))
+    inbound.block_domain(svc, admin, cmd.BlockDomain("spam.example", "spam"))
+    inbound.block_domain(svc, admin, cmd.BlockDomain("oops.example"))
+    inbound.unblock_domain(svc, admin, cmd.UnblockDomain("oops.example"))
 
 
 def fediverse_followers(backend: Backend, admin: Viewer, sam: Viewer) -> None:
@@ -428,7 +460,8 @@ def test_the_projections_own_every_read_model_table(backend: Backend) -> None:
     log_tables = {"events", "projection_checkpoints", "subscriber_checkpoints",
                   "rendered_markup", "actor_keys",  # keys are secrets, never in the log
                   # federation's working state: a cache of others' documents, a queue
-                  "remote_actors", "deliveries", "delivery_hosts"}
+                  "remote_actors", "deliveries", "delivery_hosts",
+                  "inbound_activities"}  # which activity ids arrived (de-duplication)
     assert set(owned) == set(metadata.tables) - log_tables
 
 

@@ -20,6 +20,7 @@ from forum.web.api import (
     circles,
     conferences,
     digest,
+    federation,
     kudos,
     members,
     posts,
@@ -35,7 +36,7 @@ from forum.web.extensions import csrf
 
 BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
               rotas.blp, kudos.blp, teamdays.blp, articles.blp, skills.blp, circles.blp,
-              digest.blp, federation_api.blp)
+              digest.blp, federation.blp, federation_api.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]

@@ -1,0 +1,65 @@
+"""Pages for the fediverse's gatekeepers: the domain block list (admins), each public
+conference's reply policy, and the replies from outside waiting for a moderator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from federation.web import bp
+from forum import commands as cmd
+from forum import inbound_queries, queries
+from forum.handlers import inbound
+from forum.model.inbound import POLICIES
+from forum.permissions import can_administer
+from forum.web import context
+
+
+def _moderated_public() -> list[Any]:
+    conn = context.db()
+    ids = queries.moderated_ids(conn, context.viewer())
+    return [c.row for c in queries.list_conferences(conn, context.viewer())
+            if c.row.id in ids and c.row.visibility == "public"]
+
+
+@bp.get("/admin/fediverse")
+def fediverse_settings() -> Any:
+    """The block list (admins) and the reply policy of each public conference one moderates."""
+    viewer = context.viewer()
+    if not viewer.signed_in:
+        return context.require_member()
+    conferences = _moderated_public()
+    if not can_administer(viewer) and not conferences:
+        abort(404)
+    conn = context.db()
+    return render_template(
+        "activitypub/settings.html", admin=can_administer(viewer),
+        blocks=inbound_queries.list_blocks(conn) if can_administer(viewer) else [],
+        conferences=[(c, inbound_queries.get_policy(conn, c.id)) for c in conferences],
+        policies=POLICIES, held=inbound_queries.list_held_replies(
+            conn, [c.id for c in conferences]))
+
+
+@bp.post("/admin/fediverse/blocks")
+def block() -> Any:
+    domain = request.form.get("domain", "")
+    context.send(inbound.block_domain, cmd.BlockDomain(domain, request.form.get("reason", "")))
+    flash(f"{domain.strip().lower()} is blocked: nothing from it is taken, its replies are "
+          "hidden.")
+    return redirect(url_for("activitypub.fediverse_settings"))
+
+
+@bp.post("/admin/fediverse/blocks/<domain>/unblock")
+def unblock(domain: str) -> Any:
+    context.send(inbound.unblock_domain, cmd.UnblockDomain(domain))
+    flash(f"{domain} is no longer blocked.")
+    return redirect(url_for("activitypub.fediverse_settings"))
+
+
+@bp.post("/admin/fediverse/policy/<conference_id>")
+def set_policy(conference_id: str) -> Any:
+    policy = request.form.get("policy", "")
+    context.send(inbound.set_federation_policy, cmd.SetFederationPolicy(conference_id, policy))
+    flash("Replies from the fediverse: policy saved.")
+    return redirect(url_for("activitypub.fediverse_settings"))
