@@ -15,7 +15,10 @@ Contract (other federation modules build on it; keep it stable):
 
 Every request goes through :meth:`Outbound.check_address`: only ``http``/``https``
 and only public addresses, unless ``COMMONROOM_ALLOW_LOOPBACK_FEDERATION=1``
-(tests) lets loopback and private addresses through. Redirects are followed by
+(tests) lets loopback and private addresses through. The address a connection
+actually reaches is checked again once it is open (:class:`_PublicOnly`), so a
+name that resolves to a public address for the check and to a private one a
+moment later (DNS rebinding) is refused too. Redirects are followed by
 hand (at most three), each hop checked again. Responses are read up to
 ``max_bytes``; every request has a connect and read timeout.
 """
@@ -33,6 +36,9 @@ from urllib.parse import urljoin, urlsplit
 import orjson
 import requests
 from flask import Flask
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from federation import signatures
 from federation.keys import KeyStore
@@ -82,6 +88,47 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+class NotPublic(OSError):
+    """A connection reached an address that is not on the public internet."""
+
+
+class _PublicOnly:
+    """A connection that closes itself when its socket reached a non-public address."""
+
+    def _new_conn(self) -> Any:
+        sock = super()._new_conn()  # type: ignore[misc]
+        address = str(sock.getpeername()[0])
+        if not _public(address):
+            sock.close()
+            raise NotPublic(f"{address} is not a public address")
+        return sock
+
+
+class _PublicHTTPConnection(_PublicOnly, HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicOnly, HTTPSConnection):
+    pass
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class _PublicAdapter(HTTPAdapter):
+    """Requests' adapter whose connections check the address they actually reached."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _PublicHTTPPool,
+                                                   "https": _PublicHTTPSPool}
+
+
 @dataclass
 class Outbound:
     keys: KeyStore
@@ -99,6 +146,9 @@ class Outbound:
         if session is None:
             session = self._local.session = requests.Session()
             session.headers["User-Agent"] = f"Commonroom (+{self.base_url}/)"
+            if not self.allow_loopback:
+                session.mount("http://", _PublicAdapter())
+                session.mount("https://", _PublicAdapter())
         return session
 
     @property

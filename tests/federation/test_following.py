@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -290,6 +291,21 @@ def test_the_ssrf_guard_refuses_private_addresses(app: Flask) -> None:
     guard.check_address("https://93.184.216.34/inbox")  # a public address passes
     assert "not a public address" in (guard.post("http://127.0.0.1:1/inbox", b"{}", "instance",
                                                  f"{BASE}/actor#main-key").error or "")
+
+
+def test_the_ssrf_guard_checks_the_address_a_connection_reached(
+        app: Flask, peers: list[Peer]) -> None:
+    """DNS rebinding: a name that resolved to a public address for the check may resolve
+    to a private one when the connection is made; the connection itself is refused."""
+    from federation.delivery import Outbound
+
+    alice = new_peer(app, peers)  # a real server, listening on loopback
+    guard = Outbound(app.extensions["commonroom_keys"], BASE, allow_loopback=False)
+    with pytest.raises(requests.ConnectionError, match="not a public address"):
+        guard.session.get(alice.actor_id, timeout=5)  # past check_address, as after rebinding
+    assert alice.received == []
+    lenient = Outbound(app.extensions["commonroom_keys"], BASE, allow_loopback=True)
+    assert lenient.session.get(alice.actor_id, timeout=5).status_code == 200
 
 
 def test_moderators_decide_on_the_followers_page_without_javascript(
