@@ -16,7 +16,7 @@ from forum.passwords import Passwords
 from forum.projections import all_projections
 from forum.projections.registry import Projections
 from forum.subscribers import Subscriber, SubscriberRunner, Tick
-from search import SearchService
+from search import SearchService, open_search
 
 REMINDER_INTERVAL = 60.0  # seconds between checks for talk reminders that fell due
 
@@ -53,7 +53,7 @@ def open_backend(config: Config, *, migrate_schema: bool = True,
     store = EventStore(engine, projections)
     passwords = Passwords(config.password_time_cost, config.password_memory_cost)
     services = Services(store, passwords)
-    search = SearchService(config.data_dir / "index")
+    search = open_search(config.search_backend, config.data_dir, engine)
     # Talk reminders fall due with time, not with an event: the runner checks each minute.
     reminders = Tick("talk-reminders", REMINDER_INTERVAL,
                      lambda: rotas.send_due_reminders(services))
