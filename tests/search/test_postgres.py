@@ -1,0 +1,117 @@
+"""The PostgreSQL backend's own parts: how it is chosen, its schema, highlighting accents,
+"did you mean" without pg_trgm, and `commonroom reindex` on it. (Everything else is the
+shared suite in this directory, which runs on both backends.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from forum import commands as cmd
+from forum import create_app
+from forum.backend import Backend, open_backend
+from forum.cli import main
+from forum.config import from_env
+from forum.db import make_engine
+from forum.handlers import threads
+from forum.permissions import ANONYMOUS
+from search import open_search
+from search.pg_index import PostgresIndex
+from tests.conftest import People, make_config
+from tests.search.conftest import Places, index_all, search
+
+
+@pytest.fixture
+def backend(pg_schema_url: str, tmp_path: Path) -> Iterator[Backend]:
+    """PostgreSQL only, here (the shared fixture runs both)."""
+    result = open_backend(make_config(tmp_path, pg_schema_url))
+    yield result
+    result.dispose()
+
+
+@pytest.fixture
+def pg(backend: Backend) -> Backend:
+    return backend
+
+
+def test_the_backend_follows_the_database_or_the_setting(
+        pg: Backend, tmp_path: Path) -> None:
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        assert open_search("auto", tmp_path, pg.engine).backend_name == "postgres"
+        assert open_search("auto", tmp_path, sqlite).backend_name == "whoosh"
+        assert open_search("whoosh", tmp_path, pg.engine).backend_name == "whoosh"
+        assert open_search("postgres", tmp_path, pg.engine).backend_name == "postgres"
+        with pytest.raises(ValueError, match="needs COMMONROOM_DATABASE_URL"):
+            open_search("postgres", tmp_path, sqlite)
+        with pytest.raises(ValueError, match="is one of auto, whoosh, postgres"):
+            open_search("elastic", tmp_path, pg.engine)
+    finally:
+        sqlite.dispose()
+    assert pg.search.backend_name == "postgres"
+    env = {"COMMONROOM_DATA_DIR": str(tmp_path), "COMMONROOM_SECRET_KEY": "x"}
+    assert from_env(env).search_backend == "auto"
+    assert from_env({**env, "COMMONROOM_SEARCH_BACKEND": "Whoosh "}).search_backend == "whoosh"
+
+
+def test_the_migration_makes_the_tables_indexes_and_configuration(pg: Backend) -> None:
+    with pg.engine.connect() as conn:
+        indexes = set(conn.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename LIKE 'search_%'")).scalars())
+        configs = set(conn.execute(text(
+            "SELECT cfgname FROM pg_ts_config WHERE cfgnamespace ="
+            " current_schema()::regnamespace")).scalars())
+        extensions = set(conn.execute(text("SELECT extname FROM pg_extension")).scalars())
+    assert {"ix_search_documents_tsv", "ix_search_documents_space",
+            "search_documents_pkey", "search_words_pkey"} <= indexes
+    assert "commonroom_english" in configs
+    # Both are part of PostgreSQL's contrib and trusted: the migration creates them here.
+    assert {"pg_trgm", "unaccent"} <= extensions
+    assert "ix_search_words_trgm" in indexes
+
+
+def test_accented_words_are_found_and_marked(pg: Backend, people: People,
+                                             places: Places) -> None:
+    threads.post_reply(pg.services, people.admin, cmd.PostReply(
+        places.thread["public"], places.post["public"], "Fika på Café Zqmörgås i Malmö"))
+    for query in ("cafe", "café", "zqmorgas", "zqmörgås", "zqmör*"):
+        (hit,) = search(pg, ANONYMOUS, query).hits
+        assert re.search(r'<mark class="match">(Café|Zqmörgås)</mark>', hit.snippet_html), query
+
+
+def test_did_you_mean_without_pg_trgm(pg: Backend, people: People, places: Places,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    index = pg.search.index
+    assert isinstance(index, PostgresIndex)
+    monkeypatch.setattr(index, "_trgm_known", True)
+    monkeypatch.setattr(index, "_trgm", None)
+    result = search(pg, people.staff, "zqprivateuniqe")
+    assert result.total == 0 and result.suggestion == "zqprivateunique"
+    assert search(pg, ANONYMOUS, "zqprivateuniqe").suggestion is None
+    assert search(pg, ANONYMOUS, "gardenign").suggestion == "gardening"
+
+
+def test_commonroom_reindex_on_postgresql(pg_schema_url: str, tmp_path: Path) -> None:
+    app: Flask = create_app(make_config(tmp_path, pg_schema_url))
+    backend: Backend = app.extensions["commonroom"]
+    try:
+        people_places = Places(backend, People(backend))
+        index_all(backend)
+        before = backend.search.index.doc_count()
+        backend.search.index.clear()
+        assert backend.search.index.doc_count() == 0
+        result = app.test_cli_runner().invoke(main, ["reindex"])
+        assert result.exit_code == 0, result.output
+        assert re.fullmatch(rf"indexed {before} documents from \d+ events\n", result.stdout)
+        assert backend.search.index.checkpoint()[1] == backend.store.head()
+        assert [h.doc_id for h in search(backend, ANONYMOUS, "zqpublicunique").hits] == [
+            f"post:{people_places.post['public']}"]
+    finally:
+        backend.dispose()
+
