@@ -26,11 +26,15 @@ from search.querylang import QueryError
 from search.results import Hit, SearchRequest, SearchResults
 from search.whoosh_index import WhooshIndex
 
-__all__ = ["BACKENDS", "Hit", "QueryError", "SearchIndexer", "SearchResults", "SearchService",
-           "open_search"]
+__all__ = ["BACKENDS", "Hit", "QueryError", "SearchBackendError", "SearchIndexer",
+           "SearchResults", "SearchService", "backend_problem", "open_search"]
 
 BACKENDS = ("auto", "whoosh", "postgres")
 WRITING_KINDS = ("post", "chat", "article")  # résumés and thread subjects do not count
+
+
+class SearchBackendError(ValueError):
+    """COMMONROOM_SEARCH_BACKEND names no backend, or one the database cannot serve."""
 
 
 class SearchIndex(Protocol):
@@ -109,15 +113,22 @@ class SearchService:
         self.index.close()
 
 
+def backend_problem(choice: str, postgres: bool) -> str | None:
+    """Why ``choice`` cannot serve this database, in plain words (None: it can)."""
+    if choice not in BACKENDS:
+        return (f"COMMONROOM_SEARCH_BACKEND is one of {', '.join(BACKENDS)}, "
+                f"not {choice!r}")
+    if choice == "postgres" and not postgres:
+        return ("COMMONROOM_SEARCH_BACKEND=postgres needs COMMONROOM_DATABASE_URL "
+                "to be a PostgreSQL database")
+    return None
+
+
 def open_search(choice: str, data_dir: Path, engine: Engine) -> SearchService:
     """The backend ``choice`` names (auto: PostgreSQL's own when the database is PostgreSQL)."""
-    if choice not in BACKENDS:
-        raise ValueError(f"COMMONROOM_SEARCH_BACKEND is one of {', '.join(BACKENDS)}, "
-                         f"not {choice!r}")
     postgres = engine.dialect.name == "postgresql"
-    if choice == "postgres" and not postgres:
-        raise ValueError("COMMONROOM_SEARCH_BACKEND=postgres needs COMMONROOM_DATABASE_URL "
-                         "to be a PostgreSQL database")
+    if (problem := backend_problem(choice, postgres)) is not None:
+        raise SearchBackendError(problem)
     if choice == "postgres" or (choice == "auto" and postgres):
         return SearchService(PostgresIndex(engine))
     return SearchService(data_dir / "index")
