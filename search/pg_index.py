@@ -144,6 +144,10 @@ class _Sql:
         return where
 
 
+class StaleWriter(RuntimeError):
+    """Another writer moved the checkpoint since this one read it: nothing was written."""
+
+
 class PostgresIndex:
     """Search documents in the forum's PostgreSQL database (migration 0009)."""
 
@@ -151,6 +155,9 @@ class PostgresIndex:
         self.engine = engine
         self._trgm: str | None = None
         self._trgm_known = False
+        # Where this writer believes the index stands (from checkpoint() or its own last
+        # write): a write from anywhere else is refused rather than applied twice.
+        self._expected: tuple[int, int] | None = None
 
     def close(self) -> None:
         """Nothing of its own to close: the engine belongs to the backend."""
@@ -160,6 +167,7 @@ class PostgresIndex:
         with self.engine.begin() as conn:
             conn.execute(text("TRUNCATE search_documents, search_words"))
             self._save_checkpoint(conn, (0, 0))
+        self._expected = (0, 0)
 
     # --- reading what is stored --------------------------------------------
 
@@ -168,7 +176,8 @@ class PostgresIndex:
         with self.engine.connect() as conn:
             row = conn.execute(text("SELECT txid, position FROM search_checkpoint"
                                     " WHERE name = :name"), {"name": CHECKPOINT}).first()
-        return (0, 0) if row is None else (int(row.txid), int(row.position))
+        self._expected = (0, 0) if row is None else (int(row.txid), int(row.position))
+        return self._expected
 
     def get(self, doc_id: str) -> Document | None:
         with self.engine.connect() as conn:
@@ -213,6 +222,15 @@ class PostgresIndex:
                 "body_words": body_words})
         removed = sorted(set(removes))
         with self.engine.begin() as conn:
+            # The lease makes the indexer the one writer; this makes sure of it. A writer
+            # that lost its lease unnoticed finds the checkpoint moved and writes nothing.
+            row = conn.execute(text("SELECT txid, position FROM search_checkpoint"
+                                    " WHERE name = :name FOR UPDATE"),
+                               {"name": CHECKPOINT}).first()
+            stored = (0, 0) if row is None else (int(row.txid), int(row.position))
+            if self._expected is not None and stored != self._expected:
+                raise StaleWriter(f"the search index is at {stored}, not {self._expected}: "
+                                  "another indexer wrote meanwhile; resuming from there")
             if removed:
                 conn.execute(text("DELETE FROM search_documents WHERE id = ANY(:ids)"),
                              {"ids": removed})
@@ -233,6 +251,7 @@ class PostgresIndex:
                                   " SELECT unnest(CAST(:words AS text[]))"
                                   " ON CONFLICT DO NOTHING"), {"words": sorted(vocabulary)})
             self._save_checkpoint(conn, checkpoint)
+        self._expected = checkpoint
 
     @staticmethod
     def _save_checkpoint(conn: Connection, checkpoint: tuple[int, int]) -> None:
@@ -364,4 +383,4 @@ def tables_exist(conn: Connection) -> bool:
         is True
 
 
-__all__: Sequence[str] = ("PostgresIndex", "tables_exist")
+__all__: Sequence[str] = ("PostgresIndex", "StaleWriter", "tables_exist")

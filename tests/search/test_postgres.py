@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,8 @@ from forum.db import make_engine
 from forum.handlers import threads
 from forum.permissions import ANONYMOUS
 from search import open_search
-from search.pg_index import PostgresIndex
+from search.documents import Document
+from search.pg_index import PostgresIndex, StaleWriter
 from tests.conftest import People, make_config
 from tests.search.conftest import Places, index_all, search
 
@@ -115,3 +118,18 @@ def test_commonroom_reindex_on_postgresql(pg_schema_url: str, tmp_path: Path) ->
     finally:
         backend.dispose()
 
+
+
+def test_a_second_writer_is_refused_and_nothing_is_applied_twice(pg: Backend) -> None:
+    # Given two indexers that both read the checkpoint (say, one lost its lease unnoticed)
+    first, second = PostgresIndex(pg.engine), PostgresIndex(pg.engine)
+    assert first.checkpoint() == second.checkpoint() == (0, 0)
+    doc = Document("post:p1", "post", "c1", "t1", 1, "m1", "", "zqonce", datetime.now(UTC))
+    # When the first commits a batch, then the second tries to commit the same events
+    first.write([doc], [], (0, 5))
+    with pytest.raises(StaleWriter, match=r"at \(0, 5\), not \(0, 0\)"):
+        second.write([replace(doc, body="zqtwice")], ["post:p9"], (0, 5))
+    # Then the second wrote nothing, and resumes from where the first left the index
+    assert first.get("post:p1") == doc and second.checkpoint() == (0, 5)
+    second.write([], [], (0, 7))
+    assert first.checkpoint() == (0, 7)
