@@ -41,6 +41,7 @@ CHECKPOINT = "index"
 UNREAD_KINDS = ("thread", "post", "chat")
 EPOCH_DAY = date(1970, 1, 1)
 RANK_WEIGHTS = "{0.5, 0.5, 0.5, 1.0}"  # D, C, B, A: a word in the subject counts double
+RANK_CANDIDATES = 2000  # relevance is decided among the newest this many matches
 _START, _STOP = "\x01", "\x02"  # ts_headline's marks, escaped around afterwards
 HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=30, "
             "MinWords=12, FragmentDelimiter=\" … \"")
@@ -279,6 +280,8 @@ class PostgresIndex:
         source = (f"search_documents d CROSS JOIN (SELECT {must or 'NULL::tsquery'} AS must) q"
                   f" WHERE {' AND '.join(where)}")
         with self.engine.connect() as conn:
+            # One snapshot for the page, the count and the suggestion: they agree.
+            conn.execution_options(isolation_level="REPEATABLE READ")
             hits = self._page(conn, sql, source, request, ranked=must is not None)
             total = int(conn.execute(text(
                 f"SELECT count(*) FROM (SELECT 1 FROM {source} LIMIT {COUNT_LIMIT}) c"),
@@ -291,27 +294,35 @@ class PostgresIndex:
 
     def _page(self, conn: Connection, sql: _Sql, source: str, request: SearchRequest,
               *, ranked: bool) -> list[Hit]:
+        limit, offset = request.per_page, (request.page - 1) * request.per_page
+        columns = "d.id, d.kind, d.space, d.container, d.seq, d.author, d.title, d.body, d.created"
         if ranked and request.sort == "relevance":
-            order = "score DESC, d.created DESC, d.id"
-        elif request.sort == "oldest":
-            order = "d.created, d.id"
+            # ts_rank reads every candidate's tsvector: a common word's thousands of
+            # matches are ranked among the newest RANK_CANDIDATES of them (or as many as
+            # the page needs), which keeps it fast and, in a forum, favours the recent.
+            candidates = max(RANK_CANDIDATES, request.page * request.per_page)
+            page = (f"SELECT c.*, ts_rank('{RANK_WEIGHTS}', c.tsv, c.must) AS score FROM"
+                    f" (SELECT {columns}, d.tsv, q.must FROM {source}"
+                    f" ORDER BY d.created DESC LIMIT {int(candidates)}) c"
+                    " ORDER BY score DESC, c.created DESC, c.id"
+                    f" LIMIT {int(limit)} OFFSET {int(offset)}")
+            order = "p.score DESC, p.created DESC, p.id"
         else:
-            order = "d.created DESC, d.id"
-        score = f"ts_rank('{RANK_WEIGHTS}', d.tsv, q.must)" if ranked else "0.0"
+            order = "d.created, d.id" if request.sort == "oldest" else "d.created DESC, d.id"
+            page = (f"SELECT {columns}, q.must, 0.0 AS score FROM {source} ORDER BY {order}"
+                    f" LIMIT {int(limit)} OFFSET {int(offset)}")
+            order = order.replace("d.", "p.")
         # Escaped before ts_headline, which would otherwise drop whatever looks like a
         # tag (a post about "<div>" must show it); entities are single tokens to it.
         escaped = ("replace(replace(replace(replace(translate(p.body, E'\\x01\\x02', ''),"
                    " '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '\"', '&quot;')")
         headline = (f"ts_headline('commonroom_english', {escaped}, p.must, :headline_options)"
                     if ranked else "NULL")
-        limit, offset = request.per_page, (request.page - 1) * request.per_page
         sql.params["headline_options"] = HEADLINE
         rows = conn.execute(text(
-            f"SELECT p.*, {headline} AS headline FROM (SELECT d.id, d.kind, d.space,"
-            " d.container, d.seq, d.author, d.title, d.body, d.created, q.must,"
-            f" {score} AS score FROM {source} ORDER BY {order}"
-            f" LIMIT {int(limit)} OFFSET {int(offset)}) p"
-            f" ORDER BY {order.replace('d.', 'p.')}"), sql.params).all()
+            f"SELECT p.id, p.kind, p.space, p.container, p.seq, p.author, p.title, p.body,"
+            f" p.created, p.score, {headline} AS headline FROM ({page}) p ORDER BY {order}"),
+            sql.params).all()
         return [Hit(row.id, row.kind, row.space, row.container, int(row.seq), row.author,
                     row.title, _snippet(row.body, row.headline), _utc(row.created),
                     float(row.score)) for row in rows]
