@@ -42,6 +42,7 @@ UNREAD_KINDS = ("thread", "post", "chat")
 EPOCH_DAY = date(1970, 1, 1)
 RANK_WEIGHTS = "{0.5, 0.5, 0.5, 1.0}"  # D, C, B, A: a word in the subject counts double
 RANK_CANDIDATES = 2000  # relevance is decided among the newest this many matches
+MAX_PAGE = 50  # as search.planning.MAX_PAGE: the deepest page a query may ask for
 _START, _STOP = "\x01", "\x02"  # ts_headline's marks, escaped around afterwards
 HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=30, "
             "MinWords=12, FragmentDelimiter=\" … \"")
@@ -299,8 +300,10 @@ class PostgresIndex:
         if ranked and request.sort == "relevance":
             # ts_rank reads every candidate's tsvector: a common word's thousands of
             # matches are ranked among the newest RANK_CANDIDATES of them (or as many as
-            # the page needs), which keeps it fast and, in a forum, favours the recent.
-            candidates = max(RANK_CANDIDATES, request.page * request.per_page)
+            # the deepest page needs), which keeps it fast and, in a forum, favours the
+            # recent.
+            # The same candidates for every page of a query, so pages never overlap.
+            candidates = max(RANK_CANDIDATES, request.per_page * MAX_PAGE)
             page = (f"SELECT c.*, ts_rank('{RANK_WEIGHTS}', c.tsv, c.must) AS score FROM"
                     f" (SELECT {columns}, d.tsv, q.must FROM {source}"
                     f" ORDER BY d.created DESC LIMIT {int(candidates)}) c"

@@ -133,3 +133,35 @@ def test_a_second_writer_is_refused_and_nothing_is_applied_twice(pg: Backend) ->
     assert first.get("post:p1") == doc and second.checkpoint() == (0, 5)
     second.write([], [], (0, 7))
     assert first.checkpoint() == (0, 7)
+
+
+def test_ranking_among_the_newest_matches_pages_without_overlap(
+        pg: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search.pg_index
+    from search.planning import MAX_PAGE
+    from search.querylang import parse
+    from search.results import SearchRequest
+
+    assert search.pg_index.MAX_PAGE == MAX_PAGE
+    index = PostgresIndex(pg.engine)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    # The oldest document says the word most often; the others once each.
+    docs = [Document(f"post:p{n}", "post", "c1", "t1", n, "m1", "",
+                     "zqrank " * (9 if n == 0 else 1), start.replace(day=n + 1))
+            for n in range(9)]
+    index.write(docs, [], (0, 9))
+    monkeypatch.setattr(search.pg_index, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(search.pg_index, "MAX_PAGE", 2)
+
+    def page(number: int) -> list[str]:
+        request = SearchRequest(parse("zqrank"), frozenset({"c1"}), page=number, per_page=2)
+        results = index.search(request)
+        assert results.total == 9
+        return [h.doc_id for h in results.hits]
+
+    # Ranked among the newest four (the oldest, however relevant, is not among them)
+    pages = [page(1), page(2)]
+    assert [len(p) for p in pages] == [2, 2]
+    assert len(set(pages[0] + pages[1])) == 4 and "post:p0" not in pages[0] + pages[1]
+    monkeypatch.setattr(search.pg_index, "RANK_CANDIDATES", 100)
+    assert page(1)[0] == "post:p0"
