@@ -115,6 +115,12 @@ def test_commonroom_reindex_on_postgresql(pg_schema_url: str, tmp_path: Path) ->
         assert backend.search.index.checkpoint()[1] == backend.store.head()
         assert [h.doc_id for h in search(backend, ANONYMOUS, "zqpublicunique").hits] == [
             f"post:{people_places.post['public']}"]
+        # And the search page and the API answer from PostgreSQL, as they do from Whoosh
+        client = app.test_client()
+        page = client.get("/search", query_string={"q": "zqpublicunique"}).get_data(True)
+        assert "1 result" in page and '<mark class="match">zqpublicunique</mark>' in page
+        data = client.get("/api/v1/search", query_string={"q": "zqprivateuniqe"}).get_json()
+        assert data["total"] == 0 and not data.get("suggestion")
     finally:
         backend.dispose()
 
