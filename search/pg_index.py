@@ -2,7 +2,7 @@
 
 The same methods as :class:`search.whoosh_index.WhooshIndex`, so the indexer,
 the planner and every caller are unchanged; what differs is where the words
-live. The tables come from migration 0009 (PostgreSQL only):
+live. The tables come from migration 0010_pg_search (PostgreSQL only):
 
 * ``search_documents``: one row per document, its text and a ``tsv`` made of
   the words Whoosh would cut (:func:`search.analysis.index_words`: code and
@@ -35,7 +35,7 @@ from search.analysis import fold, index_words, query_words
 from search.documents import Document
 from search.querylang import Term
 from search.results import Hit, SearchRequest, SearchResults
-from search.whoosh_index import COUNT_LIMIT
+from search.whoosh_index import AUTHOR_SCAN, COUNT_LIMIT
 
 CHECKPOINT = "index"
 UNREAD_KINDS = ("thread", "post", "chat")
@@ -151,7 +151,7 @@ class StaleWriter(RuntimeError):
 
 
 class PostgresIndex:
-    """Search documents in the forum's PostgreSQL database (migration 0009)."""
+    """Search documents in the forum's PostgreSQL database (migration 0010_pg_search)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -292,6 +292,33 @@ class PostgresIndex:
                 suggestion = self._suggest(conn, request)
         return SearchResults(hits, total, request.page, request.per_page, suggestion,
                              total < COUNT_LIMIT)
+
+    def count_authors(self, request: SearchRequest, kinds: tuple[str, ...], limit: int
+                      ) -> list[tuple[str, int]]:
+        """Authors of the matching documents the reader may see, most documents first.
+
+        Counts the newest AUTHOR_SCAN matches of those kinds, so a common word
+        costs a bounded time.
+        """
+        if not request.spaces:
+            return []
+        sql = _Sql()
+        must, must_not, possible = sql.matching(request)
+        if not possible:
+            return []
+        where = sql.allowed(request)
+        where += [f"d.kind = ANY({sql.bind(list(kinds))})", "d.author <> ''"]
+        if must is not None:
+            where.append(f"d.tsv @@ ({must})")
+        if must_not is not None:
+            where.append(f"NOT d.tsv @@ ({must_not})")
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT m.author, count(*) AS n FROM (SELECT d.author FROM search_documents d"
+                f" WHERE {' AND '.join(where)} ORDER BY d.created DESC"
+                f" LIMIT {int(AUTHOR_SCAN)}) m GROUP BY m.author ORDER BY n DESC, m.author"
+                f" LIMIT {int(limit)}"), sql.params).all()
+        return [(str(row.author), int(row.n)) for row in rows]
 
     def _page(self, conn: Connection, sql: _Sql, source: str, request: SearchRequest,
               *, ranked: bool) -> list[Hit]:

@@ -71,3 +71,16 @@ def test_past_the_counting_limit_the_total_says_at_least(
     assert (results.total, results.total_is_exact, len(results.hits)) == (30, False, 20)
     results = index.search(SearchRequest(parse("compost"), frozenset({"open"}), page=3))
     assert (results.total, results.total_is_exact, len(results.hits)) == (30, False, 5)
+
+
+def test_who_wrote_most_counts_only_what_the_reader_may_see(index: SearchIndex) -> None:
+    extra = [Document("post:x1", "post", "open", "tx", 1, "m2", "", "compost tea", START),
+             Document("post:x2", "post", "open", "tx", 2, "m2", "", "compost tea", START),
+             Document("thread:tx", "thread", "open", "tx", 0, "m3", "compost", "", START),
+             Document("post:x3", "post", "closed", "ty", 1, "m4", "", "compost tea", START)]
+    index.write(extra, [], (0, 94))
+    request = SearchRequest(parse("tea"), frozenset({"open"}), text="tea")
+    assert index.count_authors(request, ("post", "chat", "article"), 10) == [("m2", 2)]
+    request = SearchRequest(parse("compost"), frozenset({"open"}), text="compost")
+    assert index.count_authors(request, ("post",), 1) == [("m1", 45)]
+    assert index.count_authors(request, ("thread",), 10) == [("m3", 1)]
