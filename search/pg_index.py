@@ -46,10 +46,13 @@ MAX_PAGE = 50  # as search.planning.MAX_PAGE: the deepest page a query may ask f
 _START, _STOP = "\x01", "\x02"  # ts_headline's marks, escaped around afterwards
 HEADLINE = (f"StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=30, "
             "MinWords=12, FragmentDelimiter=\" … \"")
-_TSV = ("setweight(to_tsvector('english', :title_words), 'A')"
-        " || setweight(to_tsvector('simple', :title_words), 'A')"
-        " || setweight(to_tsvector('english', :body_words), 'D')"
-        " || setweight(to_tsvector('simple', :body_words), 'D')")
+# Four parts, each after a one-position gap (a placeholder lexeme, deleted once they
+# are joined), so no "exact phrase" runs from the end of one part into the next.
+_GAP = "CAST('''§''\\:1' AS tsvector)"  # (the backslash keeps SQLAlchemy off :1)
+_TSV = ("ts_delete(setweight(to_tsvector('english', :title_words), 'A')"
+        f" || {_GAP} || setweight(to_tsvector('simple', :title_words), 'A')"
+        f" || {_GAP} || setweight(to_tsvector('english', :body_words), 'D')"
+        f" || {_GAP} || setweight(to_tsvector('simple', :body_words), 'D'), '§')")
 _COLUMNS = "id, kind, space, container, seq, author, title, body, created, hidden"
 
 
