@@ -17,7 +17,7 @@ from forum.backend import Backend, open_backend
 from forum.eventstore import StreamWrite
 from forum.permissions import ANONYMOUS
 from search import SearchIndex, SearchIndexer
-from search.pg_index import PostgresIndex
+from search.pg_index import PostgresIndex, StaleWriter
 from search.whoosh_index import WhooshIndex
 from tests.conftest import make_config, sqlite_backend
 from tests.search.conftest import index_all, settled
@@ -118,7 +118,15 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(
     if reopened is not index:
         reopened.close()
     backend.search.close()
-    index_all(backend)
+    for _ in range(5):
+        try:
+            index_all(backend)
+            break
+        except StaleWriter:
+            # A killed worker's COMMIT already on its way to PostgreSQL lands after the
+            # kill: the resumed indexer finds the checkpoint moved, writes nothing, and
+            # (as the runner does on any failure) starts again from there.
+            continue
     # Then every document is there exactly once, edits applied, deletions gone
     ids = stored_ids(backend.search.index)
     assert len(ids) == len(set(ids))
