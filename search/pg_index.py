@@ -2,7 +2,7 @@
 
 The same methods as :class:`search.whoosh_index.WhooshIndex`, so the indexer,
 the planner and every caller are unchanged; what differs is where the words
-live. The tables come from migration 0010_pg_search (PostgreSQL only):
+live. The tables come from migration 0013_pg_search (PostgreSQL only):
 
 * ``search_documents``: one row per document, its text and a ``tsv`` made of
   the words Whoosh would cut (:func:`search.analysis.index_words`: code and
@@ -154,7 +154,7 @@ class StaleWriter(RuntimeError):
 
 
 class PostgresIndex:
-    """Search documents in the forum's PostgreSQL database (migration 0010_pg_search)."""
+    """Search documents in the forum's PostgreSQL database (migration 0013_pg_search)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -5,8 +5,8 @@ Only on PostgreSQL (SQLite deployments search with Whoosh on disk). pg_trgm
 created when the database allows it; without them search still works, with
 the fallbacks described in search/pg_index.py.
 
-Revision ID: 0010_pg_search
-Revises: 0009_learning_skills
+Revision ID: 0013
+Revises: 0012
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = '0010_pg_search'
-down_revision = '0009_learning_skills'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
