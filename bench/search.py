@@ -17,6 +17,11 @@ events (``ThreadStarted``, ``ReplyPosted``) are appended to a real SQLite log.
   ``rank`` for 20 rows with ``snippet()``, plus a ``count(*)`` for the total,
   with the same ACL filter (``space IN (...)``) and operators as SQL conditions.
 
+- ours-pg (when ``COMMONROOM_TEST_DATABASE_URL`` names a PostgreSQL database):
+  the same reindex and queries with the PostgreSQL full-text backend
+  (``search.pg_index``) in a fresh schema, dropped afterwards; its lines are
+  named ``search_pg_*``, against the same SQLite FTS5 figures.
+
 The query mix (22 queries) has common and rare words, two words, a phrase, a
 prefix, OR, exclusion, and operator queries (by:, in:, after:, type:thread,
 has:link), all under the ACL filter. Units: docs/s for indexing (ratio above 1:
@@ -26,12 +31,17 @@ below 1: ours faster).
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import statistics
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import _common as c
 
@@ -40,6 +50,7 @@ from forum import migrate
 from forum.db import make_engine
 from forum.eventstore import EventStore, StreamWrite
 from search import SearchService
+from search.pg_index import PostgresIndex
 from search.querylang import parse
 from search.results import SearchRequest
 
@@ -215,6 +226,42 @@ def run_fts(conn: sqlite3.Connection, text: str, spaces: frozenset[str]) -> int:
     return int(conn.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()[0])
 
 
+@contextmanager
+def pg_service(url: str) -> Iterator[SearchService]:
+    """The PostgreSQL backend in a fresh schema of ``url``'s database, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}")
+    try:
+        migrate.upgrade(engine)
+        yield SearchService(PostgresIndex(engine))
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def time_queries(args: Any, service: SearchService, mix: list[str], spaces: frozenset[str],
+                 rounds: int) -> list[float]:
+    """Milliseconds per query of every round but the first (which warms caches)."""
+    taken: list[float] = []
+    for round_no in range(rounds + 1):
+        for text in mix:
+            request = request_for(text, spaces)
+            t0 = time.perf_counter()
+            total = service.index.search(request).total
+            if round_no:
+                taken.append((time.perf_counter() - t0) * 1000)
+            elif args.verbose:
+                c.log(args, f"{text!r}: ours-pg {total:,} hits")
+    return taken
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -261,6 +308,25 @@ def main(argv: list[str] | None = None) -> list[str]:
                 elif args.verbose:
                     c.log(args, f"{text!r}: ours {ours_total:,} hits, fts5 {fts_total:,}")
         service.close()
+        pg_lines: list[str] = []
+        pg_url = os.environ.get("COMMONROOM_TEST_DATABASE_URL", "")
+        if pg_url.startswith("postgresql"):
+            with pg_service(pg_url) as pg:
+                started = time.perf_counter()
+                pg.reindex(store)
+                pg_seconds = time.perf_counter() - started
+                pg_docs = pg.index.doc_count()
+                assert pg_docs == fts_docs, (pg_docs, fts_docs)
+                c.log(args, f"indexed {pg_docs:,} docs into PostgreSQL in {pg_seconds:.1f} s")
+                pg_ms = time_queries(args, pg, mix, spaces, rounds)
+            pg_lines = [
+                c.summary("search_pg_index", pg_docs / pg_seconds, "sqlite-fts5",
+                          fts_docs / fts_seconds, "docs/s"),
+                c.summary("search_pg_query_p50", statistics.median(pg_ms), "sqlite-fts5",
+                          statistics.median(fts_ms), "ms"),
+                c.summary("search_pg_query_p95", percentile(pg_ms, 0.95), "sqlite-fts5",
+                          percentile(fts_ms, 0.95), "ms"),
+            ]
         fts.close()
     lines = [
         c.summary("search_index", docs / ours_seconds, "sqlite-fts5", fts_docs / fts_seconds,
@@ -271,6 +337,7 @@ def main(argv: list[str] | None = None) -> list[str]:
                   percentile(fts_ms, 0.95), "ms"),
         f"search_reindex: ours {ours_seconds:.1f} s for {docs:,} documents from "
         f"{store.head():,} events ({posts:,} posts)",
+        *pg_lines,
     ]
     for line in lines:
         print(line, flush=True)

@@ -16,7 +16,7 @@ from forum.passwords import Passwords
 from forum.projections import all_projections
 from forum.projections.registry import Projections
 from forum.subscribers import Subscriber, SubscriberRunner, Tick
-from search import SearchService
+from search import SearchBackendError, SearchService, backend_problem, open_search
 
 REMINDER_INTERVAL = 60.0  # seconds between checks for talk reminders that fell due
 
@@ -44,6 +44,11 @@ class Backend:
 def open_backend(config: Config, *, migrate_schema: bool = True,
                  subscribers: Sequence[Subscriber] = ()) -> Backend:
     """Open the database (migrating it to the newest schema) and wire the log."""
+    # A search backend the database cannot serve is refused before anything is touched.
+    problem = backend_problem(config.search_backend,
+                              config.database_url.startswith("postgresql"))
+    if problem is not None:
+        raise SearchBackendError(problem)
     engine = make_engine(config.database_url)
     if migrate_schema:
         migrate.upgrade(engine)
@@ -53,7 +58,7 @@ def open_backend(config: Config, *, migrate_schema: bool = True,
     store = EventStore(engine, projections)
     passwords = Passwords(config.password_time_cost, config.password_memory_cost)
     services = Services(store, passwords)
-    search = SearchService(config.data_dir / "index")
+    search = open_search(config.search_backend, config.data_dir, engine)
     # Talk reminders fall due with time, not with an event: the runner checks each minute.
     reminders = Tick("talk-reminders", REMINDER_INTERVAL,
                      lambda: rotas.send_due_reminders(services))

@@ -39,6 +39,7 @@ def run_checks(environ: Mapping[str, str] | None = None) -> list[Finding]:
         *_database(database_url),
         _redis(redis_url, several_processes=postgres),
         _base_url(env.get(PREFIX + "BASE_URL"), public=postgres),
+        _search(env.get(PREFIX + "SEARCH_BACKEND"), data_dir, postgres=postgres),
     ]
 
 
@@ -120,3 +121,19 @@ def _base_url(value: str | None, *, public: bool) -> Finding:
                                   "federation will point at this machine; set the public "
                                   "address")
     return Finding("ok", f"base URL {url}")
+
+
+def _search(value: str | None, data_dir: Path, *, postgres: bool) -> Finding:
+    from search import backend_problem
+
+    choice = (value or "auto").strip().lower()
+    if (problem := backend_problem(choice, postgres)) is not None:
+        return Finding("problem", problem)
+    if choice == "postgres" or (choice == "auto" and postgres):
+        return Finding("ok", "search: PostgreSQL full-text search, in the database")
+    if postgres:
+        return Finding("warning", f"search: Whoosh in {data_dir / 'index'} although the "
+                                  "database is PostgreSQL: every web process and the worker "
+                                  "must share that directory (leave COMMONROOM_SEARCH_BACKEND "
+                                  "unset to search in PostgreSQL)")
+    return Finding("ok", f"search: Whoosh in {data_dir / 'index'}")

@@ -21,6 +21,7 @@ from forum.check import run_checks
 from forum.errors import CommonroomError
 from forum.handlers import members, rotas
 from forum.transfer import export_log, import_log
+from search import SearchBackendError
 
 
 def _backend() -> Backend:
@@ -49,6 +50,8 @@ def _make_app() -> Flask:
         reason = str(exc.orig).strip().splitlines()[0]
         raise click.ClickException(
             f"cannot open the database: {reason} (`commonroom check` says more)") from None
+    except SearchBackendError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=FlaskGroup, create_app=_make_app, add_default_commands=False,

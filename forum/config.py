@@ -35,6 +35,9 @@ class Config:
     # heartbeat (it beats every quarter of this), so a killed process's members
     # go offline within about 1.25 times this.
     presence_timeout: float = 10.0
+    # Which search index: "auto" (PostgreSQL full-text search when the database is
+    # PostgreSQL, Whoosh in the data directory otherwise), "whoosh" or "postgres".
+    search_backend: str = "auto"
 
     def with_changes(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -78,6 +81,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Config:
         message_rate_limit=get("MESSAGE_RATE_LIMIT") or Config.message_rate_limit,
         typing_rate_limit=get("TYPING_RATE_LIMIT") or Config.typing_rate_limit,
         presence_timeout=float(get("PRESENCE_TIMEOUT") or Config.presence_timeout),
+        search_backend=(get("SEARCH_BACKEND") or "auto").strip().lower(),
     )
 
 

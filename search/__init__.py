@@ -1,37 +1,75 @@
-"""Full-text search over what a reader may see (Whoosh, as a subscriber of the log).
+"""Full-text search over what a reader may see, as a subscriber of the log.
 
 Callers use :class:`SearchService` only: ``indexer()`` is the subscriber that
 follows the log into the index, ``search()`` answers a query for a reader,
-``reindex()`` rebuilds the index from the log. Whoosh stays behind it (in
-:mod:`search.whoosh_index`), so a PostgreSQL full-text backend could take its
-place for multi-host deployments without touching a caller.
+``reindex()`` rebuilds the index from the log. Two backends sit behind it:
+Whoosh on disk (:mod:`search.whoosh_index`, the embedded default) and
+PostgreSQL full-text search (:mod:`search.pg_index`, for deployments on
+several hosts), chosen by :func:`open_search`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from forum.eventstore import EventStore
 from forum.permissions import Viewer
+from search.documents import Document
 from search.indexer import SearchIndexer
+from search.pg_index import PostgresIndex
 from search.planning import plan
 from search.querylang import QueryError
-from search.results import Hit, SearchResults
+from search.results import Hit, SearchRequest, SearchResults
 from search.whoosh_index import WhooshIndex
 
+__all__ = ["BACKENDS", "Hit", "QueryError", "SearchBackendError", "SearchIndexer",
+           "SearchResults", "SearchService", "backend_problem", "open_search"]
+
+BACKENDS = ("auto", "whoosh", "postgres")
 WRITING_KINDS = ("post", "chat", "article")  # résumés and thread subjects do not count
 
-__all__ = ["Hit", "QueryError", "SearchIndexer", "SearchResults", "SearchService"]
+
+class SearchBackendError(ValueError):
+    """COMMONROOM_SEARCH_BACKEND names no backend, or one the database cannot serve."""
+
+
+class SearchIndex(Protocol):
+    """What a backend does: the indexer's writes and reads, queries, clearing."""
+
+    def checkpoint(self) -> tuple[int, int]: ...
+
+    def get(self, doc_id: str) -> Document | None: ...
+
+    def in_container(self, container: str) -> list[Document]: ...
+
+    def write(self, puts: list[Document], removes: list[str],
+              checkpoint: tuple[int, int]) -> None: ...
+
+    def search(self, request: SearchRequest) -> SearchResults: ...
+
+    def count_authors(self, request: SearchRequest, kinds: tuple[str, ...], limit: int
+                      ) -> list[tuple[str, int]]: ...
+
+    def doc_count(self) -> int: ...
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SearchService:
-    """The index in ``<data dir>/index``, and everything asked of it."""
+    """The index (Whoosh in ``<data dir>/index``, or PostgreSQL), and everything asked of it."""
 
-    def __init__(self, path: Path) -> None:
-        self.index = WhooshIndex(path)
+    def __init__(self, index: Path | SearchIndex) -> None:
+        self.index: SearchIndex = WhooshIndex(index) if isinstance(index, Path) else index
+
+    @property
+    def backend_name(self) -> str:
+        return "postgres" if isinstance(self.index, PostgresIndex) else "whoosh"
 
     def indexer(self, **options: float) -> SearchIndexer:
         return SearchIndexer(self.index, **options)  # type: ignore[arg-type]
@@ -73,3 +111,24 @@ class SearchService:
 
     def close(self) -> None:
         self.index.close()
+
+
+def backend_problem(choice: str, postgres: bool) -> str | None:
+    """Why ``choice`` cannot serve this database, in plain words (None: it can)."""
+    if choice not in BACKENDS:
+        return (f"COMMONROOM_SEARCH_BACKEND is one of {', '.join(BACKENDS)}, "
+                f"not {choice!r}")
+    if choice == "postgres" and not postgres:
+        return ("COMMONROOM_SEARCH_BACKEND=postgres needs COMMONROOM_DATABASE_URL "
+                "to be a PostgreSQL database")
+    return None
+
+
+def open_search(choice: str, data_dir: Path, engine: Engine) -> SearchService:
+    """The backend ``choice`` names (auto: PostgreSQL's own when the database is PostgreSQL)."""
+    postgres = engine.dialect.name == "postgresql"
+    if (problem := backend_problem(choice, postgres)) is not None:
+        raise SearchBackendError(problem)
+    if choice == "postgres" or (choice == "auto" and postgres):
+        return SearchService(PostgresIndex(engine))
+    return SearchService(data_dir / "index")

@@ -81,3 +81,24 @@ def fold(text: str) -> str:
 
 def stem_of(word: str) -> str:
     return stem(word) if len(word) > 3 and not word.isdigit() else word
+
+
+def index_words(text: str) -> tuple[str, list[str]]:
+    """Text cut into words exactly as Whoosh cuts it, for another engine to stem.
+
+    Returns the words in order, one per position and space-separated (so an
+    engine's phrase search sees them side by side), followed by the merged forms
+    (``snakecase`` for ``snake_case``), which share a position with their last
+    part in Whoosh and so go at the end, where they cannot break a phrase; and
+    the distinct words worth offering as "did you mean" (not numbers, 3–60 letters).
+    """
+    primary: dict[int, str] = {}
+    extra: list[str] = []
+    for token in WORDS(text, positions=True):
+        if token.pos in primary:
+            extra.append(token.text)
+        else:
+            primary[token.pos] = token.text
+    words = [primary[pos] for pos in sorted(primary)] + extra
+    vocabulary = sorted({w for w in words if 3 <= len(w) <= 60 and not w.isdigit()})
+    return " ".join(words), vocabulary

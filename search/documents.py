@@ -1,11 +1,15 @@
 """What the index holds, and how each event of the log changes it. Pure: no IO.
 
 A document is one thing a reader can find: a thread (its subject), a post, a
-chat message, a member's résumé, or — once publishing exists — an article.
+chat message, a member's résumé, or a published article.
 Each lives in a *space*, the unit the visibility rule speaks about: a
 conference's id, ``room:<id>`` for a chat room, ``members`` for résumés (any
 signed-in member) and ``published`` for articles (everybody). Access is decided
 per space when a query runs, so an access-list change needs no re-indexing.
+
+An article is indexed from its proposal on, hidden (so nobody finds a draft,
+whose words may come from a private conference), with each revision; approval
+shows it, dated from then; unpublishing removes it.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class Revise:
     name: str | None = None  # a member's new display name (their handle stays)
     body: str | None = None
     hidden: bool | None = None
+    title: str | None = None  # an article's new title
+    created: datetime | None = None  # an article's publication
 
 
 @dataclass(frozen=True)
@@ -75,13 +81,14 @@ ThreadSpace = Callable[[str], str | None]
 
 
 def apply_revision(document: Document, change: Revise) -> Document:
-    title = document.title
+    title = document.title if change.title is None else change.title
     if change.name is not None:
         title = f"{change.name} @{document.title.rpartition('@')[2]}"
     return replace(
         document, title=title,
         body=document.body if change.body is None else change.body,
-        hidden=document.hidden if change.hidden is None else change.hidden)
+        hidden=document.hidden if change.hidden is None else change.hidden,
+        created=document.created if change.created is None else change.created)
 
 
 def room_space(room_id: str) -> str:
@@ -115,6 +122,16 @@ def _from_chat(e: ev.ThreadStartedFromChat, when: datetime) -> list[Change]:
         changes.append(Put(_post(post_id, e.conference_id, e.thread_id, seq, author, body,
                                  datetime.fromisoformat(said_at))))
     return changes
+
+
+def _article_text(summary: str, body: str, tags: tuple[str, ...]) -> str:
+    return "\n".join([summary, body, " ".join(tags)])
+
+
+def _article(e: ev.ArticleProposed, when: datetime) -> Document:
+    return Document(f"article:{e.article_id}", "article", PUBLISHED_SPACE, e.article_id, 0,
+                    e.author_id, e.title, _article_text(e.summary, e.body, e.tags), when,
+                    hidden=True)
 
 
 def changes_for(recorded: Recorded, thread_space: ThreadSpace) -> list[Change]:
@@ -154,6 +171,15 @@ def changes_for(recorded: Recorded, thread_space: ThreadSpace) -> list[Change]:
             return [Put(_member(e, when))]
         case ev.ProfileUpdated():
             return [Revise(f"member:{e.member_id}", name=e.display_name, body=_profile_text(e))]
+        case ev.ArticleProposed():
+            return [Put(_article(e, when))]
+        case ev.ArticleRevised():
+            return [Revise(f"article:{e.article_id}", title=e.title,
+                           body=_article_text(e.summary, e.body, e.tags))]
+        case ev.ArticleApproved():
+            return [Revise(f"article:{e.article_id}", hidden=False, created=when)]
+        case ev.ArticleUnpublished():
+            return [Remove(f"article:{e.article_id}")]
         case ev.MemberDeactivated() | ev.MemberReactivated():
             return [Revise(f"member:{e.member_id}", hidden=isinstance(e, ev.MemberDeactivated))]
     return []

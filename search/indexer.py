@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 class IndexWriter(Protocol):
-    """What the indexer needs of a backend (Whoosh today)."""
+    """What the indexer needs of a backend (Whoosh or PostgreSQL)."""
 
     def checkpoint(self) -> tuple[int, int]: ...
 

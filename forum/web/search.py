@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import Connection, select
 
 from forum import queries
-from forum.projections.tables import conferences, rooms, threads
+from forum.projections.tables import articles, conferences, rooms, threads
 from forum.web import context
 from search import Hit, QueryError, SearchResults
 
@@ -38,7 +38,8 @@ def _rows(conn: Connection, table: Any, ids: set[str]) -> dict[str, Any]:
 
 
 def _where(hit: Hit, threads_by_id: dict[str, Any], rooms_by_id: dict[str, Any],
-           conferences_by_id: dict[str, Any], handle: str) -> tuple[str, str, str] | None:
+           conferences_by_id: dict[str, Any], articles_by_id: dict[str, Any], handle: str
+           ) -> tuple[str, str, str] | None:
     """(url, title, place name); None when the read models no longer hold it."""
     doc_id = hit.doc_id.partition(":")[2]
     if hit.kind in ("thread", "post"):
@@ -59,13 +60,20 @@ def _where(hit: Hit, threads_by_id: dict[str, Any], rooms_by_id: dict[str, Any],
         return url, room.name, room.name
     if hit.kind == "member":
         return url_for("pages.profile", handle=handle), hit.title, ""
+    if hit.kind == "article":
+        article = articles_by_id.get(hit.container)
+        if article is None or article.status != "published" or not article.slug:
+            return None  # unpublished a moment ago: the index follows shortly
+        return url_for("blog.article", slug=article.slug), article.title, "Blog"
     return None
 
 
 def describe(conn: Connection, results: SearchResults) -> list[Shown]:
     """Links, subjects, places and authors for a page of hits, in a few queries."""
     hits = results.hits
-    threads_by_id = _rows(conn, threads, {h.container for h in hits if h.kind != "chat"})
+    threads_by_id = _rows(conn, threads, {h.container for h in hits
+                                          if h.kind in ("thread", "post")})
+    articles_by_id = _rows(conn, articles, {h.container for h in hits if h.kind == "article"})
     rooms_by_id = _rows(conn, rooms, {h.container for h in hits if h.kind == "chat"})
     conferences_by_id = _rows(conn, conferences,
                               {t.conference_id for t in threads_by_id.values()})
@@ -74,7 +82,8 @@ def describe(conn: Connection, results: SearchResults) -> list[Shown]:
     for hit in hits:
         author = authors.get(hit.author)
         handle = author.handle if author else ""
-        where = _where(hit, threads_by_id, rooms_by_id, conferences_by_id, handle)
+        where = _where(hit, threads_by_id, rooms_by_id, conferences_by_id, articles_by_id,
+                       handle)
         if where is not None:
             shown.append(Shown(hit, *where, author.display_name if author else "", handle))
     return shown

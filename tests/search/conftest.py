@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from forum import commands as cmd
 from forum.backend import Backend
@@ -14,9 +16,29 @@ from search import SearchIndexer, SearchResults
 from tests.conftest import People
 
 
+def settled(backend: Backend, timeout: float = 30.0) -> None:
+    """On PostgreSQL, wait until every event written so far is safe to follow.
+
+    The log is followed only below the oldest transaction still running anywhere
+    in the cluster (the xid8 rule), so another session's open transaction — a
+    parallel test's, say — holds back what the indexer may read for a moment.
+    """
+    if not backend.store.postgres:
+        return
+    deadline = time.monotonic() + timeout
+    with backend.engine.connect() as conn:
+        while not conn.execute(text(
+                "SELECT coalesce(bool_and(txid < pg_snapshot_xmin(pg_current_snapshot())),"
+                " true) FROM events")).scalar():
+            assert time.monotonic() < deadline, "a transaction kept the log unreadable"
+            conn.rollback()
+            time.sleep(0.02)
+
+
 def index_all(backend: Backend) -> SearchIndexer:
     """Drive the indexer over everything committed, as the runner would, and commit."""
     indexer = next(s for s in backend.subscribers if isinstance(s, SearchIndexer))
+    settled(backend)
     while batch := backend.store.read_committed(indexer.position(), 500):
         for recorded in batch:
             indexer.handle(recorded)

@@ -7,7 +7,7 @@ import time
 
 from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import members, rooms, threads
+from forum.handlers import articles, members, rooms, threads
 from forum.permissions import ANONYMOUS
 from search import SearchIndexer
 from tests.conftest import People
@@ -130,3 +130,32 @@ def test_many_events_make_one_commit(backend: Backend, people: People, places: P
             places.thread["public"], places.post["public"], f"reply {n}"))
     index_all(backend)
     assert len(writes) == 1 and writes[0] >= 30
+
+
+def test_published_articles_are_found_by_everyone_and_drafts_by_nobody(
+        backend: Backend, people: People, places: Places) -> None:
+    # Given an article proposed from the private conference's thread (a draft)
+    thread = places.thread["private"]
+    article_id = articles.propose_article(backend.services, people.other, cmd.ProposeArticle(
+        "thread", thread, title="Composting at zqscale", summary="How we zqcompost"))
+    # Then while it is a draft nobody finds it, not even its proposer
+    for viewer in (ANONYMOUS, people.other, people.admin):
+        assert found(backend, viewer, "zqcompost") == []
+    assert search(backend, people.admin, "zqcompost").total == 0
+    # When it is revised and approved, everyone finds it by its words, as an article
+    articles.revise_article(backend.services, people.other, cmd.ReviseArticle(
+        article_id, "Composting at zqscale", "How we zqcompost, revised", "Body zqrevised"))
+    articles.approve_article(backend.services, people.other, cmd.ApproveArticle(article_id))
+    doc = f"article:{article_id}"
+    for viewer in (ANONYMOUS, people.guest, people.staff):
+        assert found(backend, viewer, "zqcompost") == [doc]
+    assert found(backend, ANONYMOUS, "zqrevised type:article") == [doc]
+    assert found(backend, ANONYMOUS, "zqscale type:post") == []
+    (hit,) = search(backend, ANONYMOUS, "zqscale").hits
+    assert (hit.kind, hit.title) == ("article", "Composting at zqscale")
+    # And once unpublished it is gone from the index for everyone
+    articles.unpublish_article(backend.services, people.other,
+                               cmd.UnpublishArticle(article_id, "outdated"))
+    for viewer in (ANONYMOUS, people.other, people.admin):
+        assert found(backend, viewer, "zqcompost") == []
+    assert backend.search.index.get(doc) is None

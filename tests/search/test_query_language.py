@@ -116,3 +116,15 @@ def test_relevance_puts_the_subject_first(backend: Backend, people: People,
     threads.post_reply(backend.services, people.staff, cmd.PostReply(
         places.thread["public"], places.post["public"], "my zqorchid died"))
     assert found(backend, ANONYMOUS, "zqorchid")[0].startswith("thread:")
+
+
+def test_a_phrase_never_runs_from_a_subject_into_a_body_or_back(
+        backend: Backend, people: People, places: Places) -> None:
+    # A subject "zqalpha zqomega" and a first post "zqgamma zqdelta": phrases inside
+    # each are found; none made of the end of one and the start of another.
+    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+        places.conference["public"], "zqalpha zqomega", "zqgamma zqdelta"))
+    assert len(found(backend, ANONYMOUS, '"zqalpha zqomega"')) == 1
+    assert len(found(backend, ANONYMOUS, '"zqgamma zqdelta"')) == 1
+    for phrase in ('"zqomega zqalpha"', '"zqomega zqgamma"', '"zqdelta zqgamma"'):
+        assert found(backend, ANONYMOUS, phrase) == [], phrase

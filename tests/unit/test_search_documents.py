@@ -70,3 +70,26 @@ def test_a_member_is_found_by_name_and_resume_and_hidden_when_deactivated() -> N
 def test_events_that_change_no_words_change_nothing() -> None:
     assert changes_for(recorded(ev.ConferenceAclChanged("c1", (), "m0")), places) == []
     assert changes_for(recorded(ev.ThreadRead("m1", "t1", 0, 3)), places) == []
+
+
+def test_an_article_is_hidden_until_published_and_removed_when_unpublished() -> None:
+    (put,) = changes_for(recorded(ev.ArticleProposed(
+        "a1", "thread", "t1", "t1", "Title", "Summary", "Body", ("tag",), "m1", "m2")), places)
+    assert isinstance(put, Put)
+    draft = put.document
+    assert (draft.id, draft.kind, draft.space, draft.container, draft.title, draft.hidden) == (
+        "article:a1", "article", "published", "a1", "Title", True)
+    assert draft.body == "Summary\nBody\ntag"
+    (revised,) = changes_for(recorded(ev.ArticleRevised(
+        "a1", "New title", "S2", "B2", (), 2, "m2")), places)
+    assert isinstance(revised, Revise)
+    draft = apply_revision(draft, revised)
+    assert (draft.title, draft.body, draft.hidden) == ("New title", "S2\nB2\n", True)
+    later = datetime(2025, 4, 1, tzinfo=UTC)
+    (approved,) = changes_for(Recorded(8, "s", 2, ev.ArticleApproved("a1", "new-title", "m2"),
+                                       later), places)
+    assert isinstance(approved, Revise)
+    published = apply_revision(draft, approved)
+    assert (published.hidden, published.created, published.title) == (False, later, "New title")
+    assert changes_for(recorded(ev.ArticleUnpublished("a1", "old", "m2")), places) == [
+        Remove("article:a1")]

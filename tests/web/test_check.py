@@ -86,3 +86,20 @@ def test_other_commands_say_plainly_when_the_database_is_away(tmp_path: Path) ->
     assert result.exit_code == 1
     assert "cannot open the database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_search_backend_is_reported_and_a_wrong_one_is_a_problem(tmp_path: Path) -> None:
+    env = {"COMMONROOM_DATA_DIR": str(tmp_path), "COMMONROOM_DATABASE_URL": "",
+           "COMMONROOM_SECRET_KEY": "x" * 40, "COMMONROOM_REDIS_URL": ""}
+    code, output = check(env)
+    assert code == 0 and "search: Whoosh in" in output, output
+    code, output = check({**env, "COMMONROOM_SEARCH_BACKEND": "postgres"})
+    assert code != 0 and "COMMONROOM_SEARCH_BACKEND=postgres needs" in output, output
+    code, output = check({**env, "COMMONROOM_SEARCH_BACKEND": "elastic"})
+    assert code != 0 and "not 'elastic'" in output, output
+    # And a command that opens the app says the same, without a traceback
+    result = CliRunner().invoke(main, ["reindex"], env={
+        **env, "COMMONROOM_SEARCH_BACKEND": "elastic"})
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "COMMONROOM_SEARCH_BACKEND is one of auto, whoosh, postgres" in result.output
+    assert not (tmp_path / "commonroom.db").exists(), "it opened the database anyway"

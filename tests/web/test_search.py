@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from forum import commands as cmd
 from forum.backend import Backend
 from forum.cli import main
-from forum.handlers import members, threads
+from forum.handlers import articles, members, threads
 from tests.conftest import People
 from tests.search.conftest import index_all
 from tests.web.conftest import Auth, World, alert, html
@@ -125,3 +125,16 @@ def test_odd_queries_never_fail(client: FlaskClient, indexed: World, query: str)
     for path in ("/search", "/api/v1/search"):
         response = client.get(path, query_string={"q": query})
         assert response.status_code in (200, 400, 422), (path, query, response.status_code)
+
+
+def test_a_published_article_links_to_the_blog(
+        client: FlaskClient, backend: Backend, people: People, indexed: World) -> None:
+    article_id = articles.propose_article(backend.services, people.admin, cmd.ProposeArticle(
+        "thread", indexed.thread["public"], title="Zqfika for everyone"))
+    articles.approve_article(backend.services, people.admin, cmd.ApproveArticle(article_id))
+    index_all(backend)
+    page = html(client.get("/search", query_string={"q": "zqfika type:article"}))
+    assert "1 result" in page and 'href="/blog/zqfika-for-everyone"' in page
+    data = client.get("/api/v1/search", query_string={"q": "zqfika"}).get_json()
+    assert [(i["kind"], i["url"]) for i in data["items"]] == [
+        ("article", "/blog/zqfika-for-everyone")]
