@@ -92,6 +92,16 @@ def build_app(config: Config | None = None) -> Flask:
         },
     )
     backend = open_backend(config)
+    try:
+        _wire(app, backend, config)
+    except BaseException:
+        backend.dispose()  # a half-built app must not leave the database's connections open
+        raise
+    return app
+
+
+def _wire(app: Flask, backend: Backend, config: Config) -> None:
+    """Everything of the app that needs the open backend."""
     backend.services.request_meta = _request_meta
     app.extensions["commonroom"] = backend
     app.extensions["commonroom_pages"] = PageCache()
@@ -159,7 +169,6 @@ def build_app(config: Config | None = None) -> Flask:
     errors.register(app)
     _limit_sign_in(app, config)
     _go_live(app, backend, config)
-    return app
 
 
 def _go_live(app: Flask, backend: Backend, config: Config) -> None:

@@ -95,6 +95,7 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(
     head = backend.store.head()
     index = backend.search.index
     kills = 0
+    left_mid_way = 0  # kills after which the index stood between the start and the head
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for delay in delays:
         checkpoint = committed(index)
@@ -110,11 +111,16 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(
         worker.wait()
         worker.stdout.close()
         kills += 1
-        assert committed(index) >= checkpoint  # never goes back
+        after = committed(index)
+        assert after >= checkpoint  # never goes back
+        left_mid_way += 0 < after < head
     assert kills >= 2, "the index finished before it could be killed twice: use more posts"
+    # At least one worker was killed with work left, which the next one resumed (on a
+    # slow machine the last may have finished first: then there is simply less left).
+    assert left_mid_way >= 1
     # When the indexer starts again, it resumes from the index's own checkpoint
     reopened = reopen(index)
-    assert 0 < SearchIndexer(reopened).position()[1] < head  # type: ignore[arg-type]
+    assert 0 < SearchIndexer(reopened).position()[1] <= head  # type: ignore[arg-type]
     if reopened is not index:
         reopened.close()
     backend.search.close()
