@@ -1,5 +1,5 @@
 """Pages for the fediverse's gatekeepers: the domain block list (admins), each public
-conference's reply policy, and the replies from outside waiting for a moderator."""
+conference's reply policy and style (Article or Note), and the replies from outside waiting for a moderator."""
 
 from __future__ import annotations
 
