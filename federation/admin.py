@@ -1,5 +1,6 @@
 """Pages for the fediverse's gatekeepers: the domain block list (admins), each public
-conference's reply policy and style (Article or Note), and the replies from outside waiting for a moderator."""
+conference's reply policy and style (Article or Note), and the replies from outside
+waiting for a moderator."""
 
 from __future__ import annotations
 
@@ -71,5 +72,6 @@ def set_policy(conference_id: str) -> Any:
 def set_style(conference_id: str) -> Any:
     style = request.form.get("style", "")
     context.send(inbound.set_federation_style, cmd.SetFederationStyle(conference_id, style))
-    flash(f"Threads on the fediverse: each starts as {'a Note' if style == 'note' else 'an Article'}.")
+    kind = "a Note" if style == "note" else "an Article"
+    flash(f"Threads on the fediverse: each starts as {kind}.")
     return redirect(url_for("activitypub.fediverse_settings"))
