@@ -1,8 +1,10 @@
 """Pure builders of ActivityStreams objects: posts, articles, tombstones, collections.
 
-A public thread's first post is an ``Article`` (its subject as ``name``); a
-reply is a ``Note`` ``inReplyTo`` its parent. A published blog article is an
-``Article`` with its summary. Every object names its thread's ``context``
+A public thread's first post is an ``Article`` (its subject as ``name``), or a
+``Note`` with the subject atop its content where the conference's moderators
+chose the ``note`` style (federation/web.py); a reply is a ``Note``
+``inReplyTo`` its parent. A published blog article is an ``Article`` with its
+summary. Every object names its thread's ``context``
 collection and its own ``replies`` collection, and its conference's group as
 ``audience``; it is addressed to the public with the group in ``cc`` and
 mentions the group, so a reply from Mastodon is delivered back to the group.

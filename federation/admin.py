@@ -1,5 +1,6 @@
 """Pages for the fediverse's gatekeepers: the domain block list (admins), each public
-conference's reply policy, and the replies from outside waiting for a moderator."""
+conference's reply policy and style (Article or Note), and the replies from outside
+waiting for a moderator."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from federation.web import bp
 from forum import commands as cmd
 from forum import inbound_queries, queries
 from forum.handlers import inbound
-from forum.model.inbound import POLICIES
+from forum.model.inbound import POLICIES, STYLES
 from forum.permissions import can_administer
 from forum.web import context
 
@@ -25,7 +26,8 @@ def _moderated_public() -> list[Any]:
 
 @bp.get("/admin/fediverse")
 def fediverse_settings() -> Any:
-    """The block list (admins) and the reply policy of each public conference one moderates."""
+    """The block list (admins); the reply policy and the style of each public conference
+    one moderates."""
     viewer = context.viewer()
     if not viewer.signed_in:
         return context.require_member()
@@ -36,8 +38,9 @@ def fediverse_settings() -> Any:
     return render_template(
         "activitypub/settings.html", admin=can_administer(viewer),
         blocks=inbound_queries.list_blocks(conn) if can_administer(viewer) else [],
-        conferences=[(c, inbound_queries.get_policy(conn, c.id)) for c in conferences],
-        policies=POLICIES, held=inbound_queries.list_held_replies(
+        conferences=[(c, inbound_queries.get_policy(conn, c.id),
+                      inbound_queries.get_style(conn, c.id)) for c in conferences],
+        policies=POLICIES, styles=STYLES, held=inbound_queries.list_held_replies(
             conn, [c.id for c in conferences]))
 
 
@@ -62,4 +65,13 @@ def set_policy(conference_id: str) -> Any:
     policy = request.form.get("policy", "")
     context.send(inbound.set_federation_policy, cmd.SetFederationPolicy(conference_id, policy))
     flash("Replies from the fediverse: policy saved.")
+    return redirect(url_for("activitypub.fediverse_settings"))
+
+
+@bp.post("/admin/fediverse/style/<conference_id>")
+def set_style(conference_id: str) -> Any:
+    style = request.form.get("style", "")
+    context.send(inbound.set_federation_style, cmd.SetFederationStyle(conference_id, style))
+    kind = "a Note" if style == "note" else "an Article"
+    flash(f"Threads on the fediverse: each starts as {kind}.")
     return redirect(url_for("activitypub.fediverse_settings"))

@@ -44,7 +44,7 @@ from federation import reads
 from federation.activities import tombstone
 from federation.actors import PUBLIC
 from federation.follows import delivery_inboxes
-from federation.web import article_document, post_document, site
+from federation.web import article_document, first_post_type, post_document, site
 from forum import article_queries, queries
 from forum import events as ev
 from forum.db import deliveries, write_connection
@@ -226,14 +226,20 @@ class Outbox:
                       e: ev.PostDeleted | ev.PostHidden) -> None:
         post = queries.get_post(conn, e.post_id)
         seq = post.seq if post is not None else 2
-        self._delete(conn, site().url(f"/p/{e.post_id}"), "Article" if seq == 1 else "Note")
+        former = "Note"
+        if post is not None and seq == 1:
+            found = queries.get_thread(conn, post.thread_id)
+            former = first_post_type(found.conference_id) if found is not None else "Article"
+        self._delete(conn, site().url(f"/p/{e.post_id}"), former)
 
     def _withdraw_thread(self, conn: Any, thread_id: str) -> None:
         """Delete every post of a thread that is no longer public, wherever it went."""
-        rows = conn.execute(select(posts.c.id, posts.c.seq).where(
-            posts.c.thread_id == thread_id)).all()
+        rows = conn.execute(select(posts.c.id, posts.c.seq, threads.c.conference_id)
+                            .join(threads, threads.c.id == posts.c.thread_id)
+                            .where(posts.c.thread_id == thread_id)).all()
         for row in rows:
-            self._delete(conn, site().url(f"/p/{row.id}"), "Article" if row.seq == 1 else "Note")
+            self._delete(conn, site().url(f"/p/{row.id}"),
+                         first_post_type(row.conference_id) if row.seq == 1 else "Note")
 
     def _thread_moved(self, conn: Any, rec: Recorded, e: ev.ThreadMoved) -> None:
         if reads.get_public_thread(conn, e.thread_id) is None:

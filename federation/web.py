@@ -27,7 +27,7 @@ from federation import actors as ap
 from federation import reads
 from federation.activities import Group, PostObject, post_object, tombstone
 from federation.keys import KeyStore
-from forum import article_queries, queries
+from forum import article_queries, inbound_queries, queries
 from forum.web import context
 from forum.web.extensions import csrf
 
@@ -141,22 +141,33 @@ def _group(conference: Any) -> Group:
                  f"@{conference.slug}@{s.host}")
 
 
+def first_post_type(conference_id: str) -> str:
+    """What a thread's first post in this conference is: its moderators' choice."""
+    style = inbound_queries.get_style(context.db(), conference_id)
+    return "Note" if style == "note" else "Article"
+
+
 def post_document(row: Any, conference: Any) -> dict[str, Any]:
-    """A public thread's post: its first as an Article, the others as Notes."""
+    """A public thread's post: its first as an Article (or, as the conference's moderators
+    chose, a Note with the subject at the top of its content), the others as Notes."""
     s = site()
     group = _group(conference)
     first = row.seq == 1
+    kind = first_post_type(conference.id) if first else "Note"
+    content = row.html
+    if first and kind == "Note":
+        content = f"<p><strong>{escape(row.subject)}</strong></p>{row.html}"
     page = (row.seq - 1) // POSTS_PER_PAGE + 1
     url = s.url(f"/t/{row.thread_id}" + (f"?page={page}" if page > 1 else "")
                 + ("" if first else f"#p{row.seq}"))
     return post_object(PostObject(
-        id=s.url(f"/p/{row.id}"), type="Article" if first else "Note", url=url,
+        id=s.url(f"/p/{row.id}"), type=kind, url=url,
         attributed_to=(s.url(f"/members/{row.author_handle}") if row.author_federated
                        else group.id),
-        content=row.html, source=row.body, published=_iso(row.created_at) or "",
+        content=content, source=row.body, published=_iso(row.created_at) or "",
         updated=_iso(row.edited_at), context=s.url(f"/ap/t/{row.thread_id}/context"),
         replies=s.url(f"/ap/p/{row.id}/replies"), group=group,
-        name=row.subject if first else None,
+        name=row.subject if kind == "Article" else None,
         in_reply_to=s.url(f"/p/{row.parent_id}") if row.parent_id else None))
 
 
@@ -199,7 +210,8 @@ def _post_as_object(post_id: str) -> Response:
     row, conference = found
     if row.deleted_by:
         return activity(tombstone(site().url(f"/p/{row.id}"),
-                                  "Article" if row.seq == 1 else "Note", None), 410)
+                                  first_post_type(conference.id) if row.seq == 1 else "Note",
+                                  None), 410)
     if row.hidden_by:
         return missing()
     return activity(post_document(row, conference))

@@ -227,6 +227,12 @@ class SetFederationPolicy(Command):
 
 
 @dataclass(frozen=True)
+class SetFederationStyle(Command):
+    conference_id: str
+    style: str
+
+
+@dataclass(frozen=True)
 class BlockDomain(Command):
     domain: str
     reason: str = ""

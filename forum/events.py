@@ -491,6 +491,18 @@ class FederationPolicySet(Event):
 
 @event
 @dataclass(frozen=True)
+class FederationStyleSet(Event):
+    """How a public conference's thread starters look on the fediverse: ``article``
+    (title as ``name``) or ``note`` (the subject at the top of the content), for
+    microblog readers."""
+
+    conference_id: str
+    style: str
+    by: str
+
+
+@event
+@dataclass(frozen=True)
 class DomainBlocked(Event):
     """An admin blocked a fediverse domain (and its subdomains): nothing from it is
     accepted, and the replies it sent before are hidden."""

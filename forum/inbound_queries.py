@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, func, select
 
-from forum.model.inbound import DEFAULT_POLICY, HELD_BY
+from forum.model.inbound import DEFAULT_POLICY, DEFAULT_STYLE, HELD_BY
 from forum.projections.inbound import object_digest
 from forum.projections.tables import (
     blocked_domains,
     conferences,
     federation_policies,
+    federation_styles,
     posts,
     remote_authors,
     remote_posts,
@@ -24,6 +25,13 @@ def get_policy(conn: Connection, conference_id: str) -> str:
     found = conn.execute(select(federation_policies.c.policy).where(
         federation_policies.c.conference_id == conference_id)).scalar()
     return str(found) if found else DEFAULT_POLICY
+
+
+def get_style(conn: Connection, conference_id: str) -> str:
+    """``article`` or ``note``: what the conference's thread starters are on the fediverse."""
+    found = conn.execute(select(federation_styles.c.style).where(
+        federation_styles.c.conference_id == conference_id)).scalar()
+    return str(found) if found else DEFAULT_STYLE
 
 
 def list_blocked_domains(conn: Connection) -> list[str]:

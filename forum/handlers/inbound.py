@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from forum import commands as cmd
 from forum import inbound_queries, queries
 from forum.errors import Forbidden, NotFound
-from forum.events import Event, FederationPolicySet, RemoteReplyReceived
+from forum.events import Event, FederationPolicySet, FederationStyleSet, RemoteReplyReceived
 from forum.handlers import Services, run
 from forum.handlers.members import SYSTEM
 from forum.handlers.threads import stream as thread_stream
@@ -88,6 +88,23 @@ def set_federation_policy(svc: Services, actor: Viewer, command: cmd.SetFederati
 
     run(svc, actor, f"federation-policy-{command.conference_id}", current,
         lambda policy: inbound.set_policy(command, actor, access, policy))
+
+
+def set_federation_style(svc: Services, actor: Viewer, command: cmd.SetFederationStyle
+                         ) -> None:
+    """Article or Note for a conference's thread starters; a stream of its own, as the
+    policy has."""
+    with svc.engine.connect() as conn:
+        access = queries.conference_access(conn, command.conference_id)
+    if access is None:
+        raise NotFound("no such conference")
+
+    def current(history: list[Event]) -> str:
+        found = [e.style for e in history if isinstance(e, FederationStyleSet)]
+        return found[-1] if found else inbound.DEFAULT_STYLE
+
+    run(svc, actor, f"federation-style-{command.conference_id}", current,
+        lambda style: inbound.set_style(command, actor, access, style))
 
 
 def block_domain(svc: Services, actor: Viewer, command: cmd.BlockDomain) -> None:

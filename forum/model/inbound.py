@@ -22,6 +22,8 @@ from forum.permissions import ConferenceAccess, Viewer, can_administer, can_mode
 
 POLICIES = ("open", "moderated", "closed")
 DEFAULT_POLICY = "moderated"
+STYLES = ("article", "note")  # what a thread's first post is on the fediverse
+DEFAULT_STYLE = "article"
 HELD_BY = "moderation-queue"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
                      r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -117,6 +119,19 @@ def set_policy(command: cmd.SetFederationPolicy, actor: Viewer, conference: Conf
     if command.policy == current:
         return []
     return [ev.FederationPolicySet(conference.conference_id, command.policy, actor.member_id)]
+
+
+def set_style(command: cmd.SetFederationStyle, actor: Viewer, conference: ConferenceAccess,
+              current: str) -> list[ev.Event]:
+    if not can_moderate(actor, conference) or actor.member_id is None:
+        raise Forbidden("only moderators of this conference may set its fediverse style")
+    if command.style not in STYLES:
+        raise InvalidInput(f"the style is one of {', '.join(STYLES)}", field="style")
+    if conference.visibility != "public":
+        raise Conflict("only public conferences are seen on the fediverse")
+    if command.style == current:
+        return []
+    return [ev.FederationStyleSet(conference.conference_id, command.style, actor.member_id)]
 
 
 def blocked_domains(history: Iterable[ev.Event]) -> set[str]:

@@ -16,12 +16,13 @@ from forum.projections.sql import Statement, stamp
 from forum.projections.tables import (
     blocked_domains,
     federation_policies,
+    federation_styles,
     remote_authors,
     remote_posts,
 )
 
 projection = Projection("inbound", [remote_authors, remote_posts, federation_policies,
-                                    blocked_domains])
+                                    federation_styles, blocked_domains])
 
 _FORGET_AUTHOR = Statement("DELETE FROM remote_authors WHERE id = :id")
 _AUTHOR = Statement("""
@@ -32,6 +33,8 @@ _POST = Statement("""
     VALUES (:post_id, :digest, :object_id, :url, :thread_id, :author_id)""")
 _FORGET_POLICY = Statement("DELETE FROM federation_policies WHERE conference_id = :c")
 _POLICY = Statement("INSERT INTO federation_policies (conference_id, policy) VALUES (:c, :p)")
+_FORGET_STYLE = Statement("DELETE FROM federation_styles WHERE conference_id = :c")
+_STYLE = Statement("INSERT INTO federation_styles (conference_id, style) VALUES (:c, :s)")
 _UNBLOCK = Statement("DELETE FROM blocked_domains WHERE domain = :d")
 _BLOCK = Statement("""
     INSERT INTO blocked_domains (domain, reason, blocked_by, blocked_at)
@@ -58,6 +61,12 @@ def _received(conn: Connection, rec: Recorded, e: ev.RemoteReplyReceived) -> Non
 def _policy(conn: Connection, rec: Recorded, e: ev.FederationPolicySet) -> None:
     _FORGET_POLICY.run(conn, {"c": e.conference_id})
     _POLICY.run(conn, {"c": e.conference_id, "p": e.policy})
+
+
+@projection.on(ev.FederationStyleSet)
+def _style(conn: Connection, rec: Recorded, e: ev.FederationStyleSet) -> None:
+    _FORGET_STYLE.run(conn, {"c": e.conference_id})
+    _STYLE.run(conn, {"c": e.conference_id, "s": e.style})
 
 
 @projection.on(ev.DomainBlocked, ev.DomainUnblocked)

@@ -514,6 +514,14 @@ federation_policies = Table(
     Column("policy", String(20), nullable=False),
 )
 
+# Article (the default, no row) or Note for a public conference's thread starters.
+federation_styles = Table(
+    "federation_styles",
+    metadata,
+    Column("conference_id", String(40), primary_key=True),
+    Column("style", String(20), nullable=False),
+)
+
 blocked_domains = Table(
     "blocked_domains",
     metadata,

@@ -426,3 +426,61 @@ def test_what_leaves_public_view_is_withdrawn_with_delete(
     run(backend)
     assert {d["object"]["id"] for d in alice.activities("Delete")} == {
         f"{BASE}/p/{moved_post}", f"{BASE}/p/{stays_post}", f"{BASE}/p/{reply}"}
+
+
+def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_notes(
+        app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
+        peers: list[Peer]) -> None:
+    from forum.handlers import inbound
+
+    svc = backend.services
+    conference = world.conference["public"]
+    group = f"{BASE}/c/public"
+    alice = new_peer(app, peers)
+    assert post(client, alice, "/ap/c/public/inbox", alice.follow(group)).status_code == 202
+    run(backend)
+
+    # The default: an Article, its subject as name.
+    before, _ = threads.start_thread(svc, people.admin, cmd.StartThread(
+        conference, "Plain title", "As *before*."))
+    run(backend)
+    [announce] = alice.activities("Announce")
+    article = announce["object"]["object"]
+    assert (article["type"], article["name"]) == ("Article", "Plain title")
+    assert fetch(client, f"/t/{before}")["type"] == "Article"
+
+    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(conference, "note"))
+    thread_id, post_id = threads.start_thread(svc, people.admin, cmd.StartThread(
+        conference, "Fish & chips", "What we *learned*."))
+    run(backend)
+    announce = alice.activities("Announce")[-1]
+    assert announce["actor"] == group
+    create = announce["object"]
+    assert create["type"] == "Create" and create["object"]["id"] == f"{BASE}/p/{post_id}"
+    note = create["object"]
+    assert note["type"] == "Note" and "name" not in note
+    assert note["content"].startswith("<p><strong>Fish &amp; chips</strong></p>")
+    assert "<em>learned</em>" in note["content"]
+    assert note["url"] == f"{BASE}/t/{thread_id}"
+    assert note["context"] == f"{BASE}/ap/t/{thread_id}/context"
+    assert note["replies"] == f"{BASE}/ap/p/{post_id}/replies"
+    assert note["audience"] == group
+    assert {"type": "Mention", "href": group, "name": "@public@" + BASE.split("//")[1]
+            } in note["tag"]
+    for path in (f"/t/{thread_id}", f"/p/{post_id}", f"/t/{before}"):
+        served = fetch(client, path)
+        assert served["type"] == "Note" and "name" not in served, path
+    assert fetch(client, f"/t/{thread_id}") == fetch(client, f"/p/{post_id}")
+
+    threads.delete_post(svc, people.admin, cmd.DeletePost(thread_id, post_id))
+    run(backend)
+    [delete] = alice.activities("Delete")
+    assert delete["object"]["formerType"] == "Note"
+    assert fetch(client, f"/p/{post_id}", 410)["formerType"] == "Note"
+
+    # Back to articles: the same thread starters are served as Articles again.
+    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(conference,
+                                                                           "article"))
+    served = fetch(client, f"/t/{before}")
+    assert (served["type"], served["name"]) == ("Article", "Plain title")
+    assert not alice.refused

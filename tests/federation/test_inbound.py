@@ -21,7 +21,7 @@ from forum.db import events
 from forum.handlers import inbound, threads
 from forum.handlers.members import SYSTEM
 from tests.conftest import People, make_config, sqlite_backend
-from tests.federation.conftest import BASE
+from tests.federation.conftest import BASE, fetch
 from tests.federation.remote_server import RemoteServer
 from tests.web.conftest import Auth, World, html
 
@@ -232,6 +232,28 @@ def test_a_blocked_domain_is_refused_and_its_replies_hidden(
     assert "before-the-block" in page(client, world)
 
 
+def test_a_moderator_sets_the_style_on_the_page_without_javascript(
+        client: FlaskClient, auth: Auth, backend: Backend, world: World) -> None:
+    conference = world.conference["public"]
+    auth.login("ada")
+    settings = html(client.get("/admin/fediverse"))
+    assert f'action="/admin/fediverse/style/{conference}"' in settings
+    assert re.search(rf'<select id="style-{conference}" name="style"><option selected>article',
+                     settings)
+    before = count_events(backend)
+    refused = client.post(f"/admin/fediverse/style/{conference}", data={"style": "page"})
+    assert refused.status_code == 400 and b"article, note" in refused.data
+    assert count_events(backend) == before
+    assert client.post(f"/admin/fediverse/style/{conference}",
+                       data={"style": "note"}).status_code == 302
+    settings = html(client.get("/admin/fediverse"))
+    assert "each starts as a Note" in settings
+    assert re.search(rf'<select id="style-{conference}" name="style">'
+                     r'<option>article</option><option selected>note', settings)
+    auth.logout()
+    assert fetch(client, f"/t/{world.thread['public']}")["type"] == "Note"
+
+
 def test_the_block_list_and_policies_through_the_api(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     from forum.handlers import members
@@ -255,11 +277,20 @@ def test_the_block_list_and_policies_through_the_api(
                          headers=admin).status_code == 404
 
     where = f"/api/v1/conferences/{world.conference['public']}/federation-policy"
-    assert client.get(where).get_json() == {"policy": "moderated"}
+    assert client.get(where).get_json() == {"policy": "moderated", "style": "article"}
     assert client.put(where, headers=staff, json={"policy": "open"}).status_code == 403
     assert client.put(where, headers=admin, json={"policy": "open"}).status_code == 204
-    assert client.get(where).get_json() == {"policy": "open"}
+    assert client.get(where).get_json() == {"policy": "open", "style": "article"}
     assert client.put(where, headers=admin, json={"policy": "wide"}).status_code == 422
+    assert client.put(where, headers=admin, json={"style": "note"}).status_code == 204
+    assert client.get(where).get_json() == {"policy": "open", "style": "note"}
+    before = count_events(backend)
+    for body in ({"style": "page"}, {"policy": "closed", "style": "page"}, {}):
+        refused = client.put(where, headers=admin, json=body)
+        assert refused.status_code == 422 and refused.get_json()["message"], body
+    assert client.put(where, headers=staff, json={"style": "article"}).status_code == 403
+    assert count_events(backend) == before
+    assert client.get(where).get_json() == {"policy": "open", "style": "note"}
     internal = f"/api/v1/conferences/{world.conference['internal']}/federation-policy"
     assert client.put(internal, headers=admin, json={"policy": "open"}).status_code == 409
 

@@ -17,7 +17,7 @@ from forum.model.inbound import HELD_BY, domain_is_blocked, remote_author_id
 from tests.conftest import People
 
 TESTED = {"receive_remote_reply", "edit_remote_reply", "delete_remote_reply",
-          "set_federation_policy", "block_domain", "unblock_domain"}
+          "set_federation_policy", "set_federation_style", "block_domain", "unblock_domain"}
 FAR = "https://far.example"
 
 
@@ -103,6 +103,42 @@ def test_policies_open_and_closed_and_only_in_public_conferences(
             inbound.set_federation_policy(svc, people.admin, cmd.SetFederationPolicy(
                 place.conference, "open"))
         assert "RemoteReplyReceived" not in types(backend, place)
+
+
+def test_styles_article_or_note_only_by_moderators_of_public_conferences(
+        backend: Backend, people: People, public: Place) -> None:
+    svc = backend.services
+    stream = f"federation-style-{public.conference}"
+    with backend.engine.connect() as conn:
+        assert inbound_queries.get_style(conn, public.conference) == "article"
+    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(
+        public.conference, "article"))  # the default already: no event
+    assert backend.store.read_stream(stream) == []
+    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(
+        public.conference, "note"))
+    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(
+        public.conference, "note"))
+    [recorded] = backend.store.read_stream(stream)
+    assert recorded.event.type == "FederationStyleSet"
+    with backend.engine.connect() as conn:
+        assert inbound_queries.get_style(conn, public.conference) == "note"
+        assert inbound_queries.get_policy(conn, public.conference) == "moderated"
+    with pytest.raises(Forbidden, match="moderators"):
+        inbound.set_federation_style(svc, people.staff, cmd.SetFederationStyle(
+            public.conference, "article"))
+    with pytest.raises(InvalidInput, match="article, note"):
+        inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(
+            public.conference, "page"))
+    with pytest.raises(NotFound):
+        inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle("x", "note"))
+    place = Place(backend, people, "internal")
+    with pytest.raises(Conflict):
+        inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(
+            place.conference, "note"))
+    assert len(backend.store.read_stream(stream)) == 1
+    assert backend.store.read_stream(f"federation-style-{place.conference}") == []
+    with backend.engine.connect() as conn:
+        assert inbound_queries.get_style(conn, public.conference) == "note"
 
 
 def test_locked_threads_removed_parents_and_empty_content_are_refused(

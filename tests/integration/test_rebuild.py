@@ -256,6 +256,7 @@ def fediverse_replies(backend: Backend, admin: Viewer, sam: Viewer) -> None:
     assert held is not None
     threads.unhide_post(svc, admin, cmd.UnhidePost(tid, held))
     inbound.set_federation_policy(svc, admin, cmd.SetFederationPolicy(cid, "open"))
+    inbound.set_federation_style(svc, admin, cmd.SetFederationStyle(cid, "note"))
     second = reply("bea", "2", held)
     inbound.edit_remote_reply(svc, members.SYSTEM, cmd.EditRemoteReply(
         tid, "https://far.example/notes/2", "https://far.example/users/bea", "<p>two</p>"))

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import abort
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from forum import commands as cmd
 from forum import inbound_queries, queries
 from forum.handlers import inbound
-from forum.model.inbound import POLICIES
+from forum.model.inbound import POLICIES, STYLES
 from forum.permissions import can_administer, can_read
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
@@ -35,10 +35,29 @@ class NewBlockSchema(Schema):
     reason = fields.String(load_default="")
 
 
+_POLICY_DOC = ("open; moderated (a remote account's first reply waits for a moderator); "
+               "closed")
+_STYLE_DOC = ("what a thread's first post is on the fediverse: article (its subject as "
+              "name) or note (the subject at the top of its content, for microblog readers)")
+
+
 class PolicySchema(Schema):
-    policy = fields.String(required=True, validate=validate.OneOf(POLICIES), metadata={
-        "description": "open; moderated (a remote account's first reply waits for a "
-                       "moderator); closed"})
+    policy = fields.String(required=True, validate=validate.OneOf(POLICIES),
+                           metadata={"description": _POLICY_DOC})
+    style = fields.String(required=True, validate=validate.OneOf(STYLES),
+                          metadata={"description": _STYLE_DOC})
+
+
+class PolicyChangeSchema(Schema):
+    policy = fields.String(validate=validate.OneOf(POLICIES),
+                           metadata={"description": _POLICY_DOC + " (unchanged if left out)"})
+    style = fields.String(validate=validate.OneOf(STYLES),
+                          metadata={"description": _STYLE_DOC + " (unchanged if left out)"})
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "policy" not in data and "style" not in data:
+            raise ValidationError("give a policy, a style or both")
 
 
 def _admin_only() -> None:
@@ -79,19 +98,25 @@ class FederationPolicy(MethodView):
     @blp.errors(404)
     @blp.response(200, PolicySchema)
     def get(self, conference_id: str) -> dict[str, Any]:
-        """Who may reply into this conference from the fediverse."""
+        """Who may reply into this conference from the fediverse, and how its threads
+        look there."""
         access = queries.conference_access(context.db(), conference_id)
         if access is None or not can_read(context.viewer(), access):
             abort(404)
-        return {"policy": inbound_queries.get_policy(context.db(), conference_id)}
+        return {"policy": inbound_queries.get_policy(context.db(), conference_id),
+                "style": inbound_queries.get_style(context.db(), conference_id)}
 
     @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
-    @blp.arguments(PolicySchema)
+    @blp.arguments(PolicyChangeSchema)
     @blp.response(204)
     def put(self, args: dict[str, Any], conference_id: str) -> None:
-        """Set the policy (moderators of a public conference)."""
+        """Set the policy, the style or both (moderators of a public conference)."""
         access = queries.conference_access(context.db(), conference_id)
         if access is None or not can_read(context.viewer(), access):
             abort(404)
-        context.send(inbound.set_federation_policy,
-                     cmd.SetFederationPolicy(conference_id, args["policy"]))
+        if "policy" in args:
+            context.send(inbound.set_federation_policy,
+                         cmd.SetFederationPolicy(conference_id, args["policy"]))
+        if "style" in args:
+            context.send(inbound.set_federation_style,
+                         cmd.SetFederationStyle(conference_id, args["style"]))
