@@ -1,15 +1,15 @@
 """per-conference ActivityPub style of a thread's first post: Article or Note
 
-Revision ID: 0013_ap_note_style
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013_ap_note_style'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
