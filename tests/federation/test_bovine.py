@@ -44,7 +44,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def until(check: Callable[[], Any], timeout: float = 40.0) -> Any:
+def until(check: Callable[[], Any], timeout: float = 120.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         found = check()
