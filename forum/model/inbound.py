@@ -108,30 +108,34 @@ def delete_reply(state: ThreadState, command: cmd.DeleteRemoteReply) -> list[ev.
     return [ev.RemoteReplyDeleted(state.thread_id, post_id, state.posts[post_id].author_id)]
 
 
+def _moderated_setting(actor: Viewer, conference: ConferenceAccess, what: str, value: str,
+                       allowed: Iterable[str], not_public: str) -> str:
+    """Checks shared by a public conference's fediverse settings; returns who sets it."""
+    if not can_moderate(actor, conference) or actor.member_id is None:
+        raise Forbidden(f"only moderators of this conference may set its fediverse {what}")
+    if value not in allowed:
+        raise InvalidInput(f"the {what} is one of {', '.join(allowed)}", field=what)
+    if conference.visibility != "public":
+        raise Conflict(not_public)
+    return actor.member_id
+
+
 def set_policy(command: cmd.SetFederationPolicy, actor: Viewer, conference: ConferenceAccess,
                current: str) -> list[ev.Event]:
-    if not can_moderate(actor, conference) or actor.member_id is None:
-        raise Forbidden("only moderators of this conference may set its fediverse policy")
-    if command.policy not in POLICIES:
-        raise InvalidInput(f"the policy is one of {', '.join(POLICIES)}", field="policy")
-    if conference.visibility != "public":
-        raise Conflict("only public conferences take replies from the fediverse")
+    by = _moderated_setting(actor, conference, "policy", command.policy, POLICIES,
+                            "only public conferences take replies from the fediverse")
     if command.policy == current:
         return []
-    return [ev.FederationPolicySet(conference.conference_id, command.policy, actor.member_id)]
+    return [ev.FederationPolicySet(conference.conference_id, command.policy, by)]
 
 
 def set_style(command: cmd.SetFederationStyle, actor: Viewer, conference: ConferenceAccess,
               current: str) -> list[ev.Event]:
-    if not can_moderate(actor, conference) or actor.member_id is None:
-        raise Forbidden("only moderators of this conference may set its fediverse style")
-    if command.style not in STYLES:
-        raise InvalidInput(f"the style is one of {', '.join(STYLES)}", field="style")
-    if conference.visibility != "public":
-        raise Conflict("only public conferences are seen on the fediverse")
+    by = _moderated_setting(actor, conference, "style", command.style, STYLES,
+                            "only public conferences are seen on the fediverse")
     if command.style == current:
         return []
-    return [ev.FederationStyleSet(conference.conference_id, command.style, actor.member_id)]
+    return [ev.FederationStyleSet(conference.conference_id, command.style, by)]
 
 
 def blocked_domains(history: Iterable[ev.Event]) -> set[str]:
