@@ -50,6 +50,14 @@ def sqlite_backend(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return open_backend(config, migrate_schema=False)
 
 
+def missing(what: str) -> None:
+    """A real peer or service this test needs is not here: skip it, or fail when the run
+    promised everything (COMMONROOM_REQUIRE_SERVICES=1, as in CI)."""
+    if SETTINGS["require_services"]:
+        pytest.fail(f"{what} (COMMONROOM_REQUIRE_SERVICES=1)")
+    pytest.skip(what)
+
+
 def postgres_url() -> str | None:
     url = SETTINGS["database_url"]
     if not url:

@@ -19,7 +19,7 @@ from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
 from forum.handlers import members
-from tests.conftest import People, env_flag, make_config, sqlite_backend
+from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.web.conftest import World
 
 CLI = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "activitypub-testing"
@@ -57,9 +57,7 @@ def run_checks(actor: str) -> list[dict[str, Any]]:
 
 def test_activitypub_testings_actor_checks_pass(live: Flask) -> None:
     if not CLI.exists() or shutil.which("node") is None:
-        if env_flag("COMMONROOM_REQUIRE_SERVICES"):
-            pytest.fail("activitypub-testing is not installed: run `npm install`")
-        pytest.skip("activitypub-testing (npm) is not installed")
+        missing("activitypub-testing (npm) is not installed")
     backend: Backend = live.extensions["commonroom"]
     people = People(backend)
     World(backend, people)

@@ -29,7 +29,7 @@ from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
 from forum.handlers import articles
-from tests.conftest import SETTINGS, People, make_config, sqlite_backend
+from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.federation.test_following import run
 from tests.web.conftest import World
 
@@ -63,9 +63,7 @@ def id_of(value: Any) -> Any:
 def app(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """Our server on a real port (bovine must reach it), federating to loopback."""
     if not BOVINE.exists():
-        if SETTINGS["require_services"]:
-            pytest.fail(f"bovine is required: {BOVINE} is missing (make deps)")
-        pytest.skip(f"bovine not installed at {BOVINE} (make deps builds it)")
+        missing(f"bovine not installed at {BOVINE} (make deps builds it)")
     holder: dict[str, Flask] = {}
     server = make_server("127.0.0.1", 0, lambda e, s: holder["app"](e, s), threaded=True)
     sqlite_backend(tmp_path, tmp_path_factory).dispose()

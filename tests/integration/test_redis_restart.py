@@ -26,7 +26,7 @@ import socketio
 from forum import commands as cmd
 from forum.backend import open_backend
 from forum.handlers import members, rooms
-from tests.conftest import SETTINGS, People, make_config, sqlite_backend
+from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.integration.test_live_processes import Follower
 from tests.servers import free_port, start_server
 
@@ -37,9 +37,7 @@ class PrivateRedis:
     def __init__(self) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
-            if SETTINGS["require_services"]:
-                pytest.fail("redis-server is required (COMMONROOM_REQUIRE_SERVICES=1)")
-            pytest.skip("redis-server not installed")
+            missing("redis-server not installed")
         self.binary = binary
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
