@@ -376,7 +376,7 @@ class CommitSignal:
         def loop() -> None:
             while not self._stop.is_set():
                 try:
-                    pubsub = self.redis.pubsub(  # type: ignore[no-untyped-call]
+                    pubsub = self.redis.pubsub(  # type: ignore[no-untyped-call,unused-ignore]
                         ignore_subscribe_messages=True)
                     pubsub.subscribe(self.channel)
                     while not self._stop.is_set():

@@ -18,11 +18,19 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.columns import NumericColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
+from whoosh.highlight import (
+    ContextFragmenter,
+    Highlighter,
+    HtmlFormatter,
+    get_text,
+    set_matched_filter,
+    top_fragments,
+)
 
 from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
+from search.whoosh_eval import Evaluation, highlight_terms, supported
 from search.whoosh_query import filter_query, suggest, to_query
 
 CHECKPOINT_ID = "meta:checkpoint"
@@ -221,19 +229,37 @@ class WhooshIndex:
 
     def _run(self, searcher: Any, query: Any, allowed: set[int], request: SearchRequest
              ) -> tuple[list[Hit], int, bool]:
-        sortedby = None if request.sort == "relevance" and request.query.has_text else "moment"
-        reverse = sortedby is not None and request.sort != "oldest"
+        by_date = not (request.sort == "relevance" and request.query.has_text)
+        limit = request.page * request.per_page
+        start = (request.page - 1) * request.per_page
+        if not supported(query):
+            return self._run_in_whoosh(searcher, query, allowed, request, by_date)
+        evaluation = Evaluation(searcher, allowed)
+        if by_date:
+            top, matched = evaluation.by_date(query, limit, request.sort != "oldest")
+        else:
+            top, matched = evaluation.ranked(query, limit)
+        words = highlight_terms(query, "body")
+        hits = [_stored_hit(searcher.stored_fields(doc), score, words)
+                for doc, score in top[start:start + request.per_page]]
+        if matched >= COUNT_LIMIT:
+            return hits, COUNT_LIMIT, False
+        return hits, matched, evaluation.complete
+
+    def _run_in_whoosh(self, searcher: Any, query: Any, allowed: set[int],
+                       request: SearchRequest, by_date: bool) -> tuple[list[Hit], int, bool]:
+        """Whoosh's own search, for a query :mod:`search.whoosh_eval` does not evaluate."""
+        sortedby = "moment" if by_date else None
+        reverse = by_date and request.sort != "oldest"
         # Never terms=True: in whoosh-reloaded 2.7.5 it makes search() ignore the filter.
-        # Without a count the collector may skip blocks that cannot make the top.
         results = searcher.search(query, limit=request.page * request.per_page,
                                   filter=allowed, sortedby=sortedby, reverse=reverse)
-        results.fragmenter = ContextFragmenter(maxchars=300, surround=60)
-        results.formatter = MarkFormatter()
+        results.fragmenter = _HIGHLIGHTER.fragmenter
+        results.formatter = _HIGHLIGHTER.formatter
         start = (request.page - 1) * request.per_page
         hits = [_hit(hit) for hit in results[start:start + request.per_page]]
         total, exact = _count(searcher, query, allowed)
         return hits, total, exact
-
 
     def count_authors(self, request: SearchRequest, kinds: tuple[str, ...], limit: int
                       ) -> list[tuple[str, int]]:
@@ -277,6 +303,29 @@ class MarkFormatter(HtmlFormatter):  # type: ignore[misc]
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return f'<mark class="match">{self._text(get_text(text, token, replace))}</mark>'
+
+
+_HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=300, surround=60),
+                           formatter=MarkFormatter())
+_ANALYZER = analyzer()
+
+
+def _snippet(text: str, words: frozenset[str]) -> str:
+    """Up to two passages of ``text`` with ``words`` marked, as Whoosh's highlighter cuts them."""
+    tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = _HIGHLIGHTER._merge_matched_tokens(set_matched_filter(tokens, words))
+    fragments = _HIGHLIGHTER.fragmenter.fragment_tokens(text, tokens)
+    fragments = top_fragments(fragments, 2, _HIGHLIGHTER.scorer, _HIGHLIGHTER.order,
+                              minscore=1)
+    return str(_HIGHLIGHTER.formatter.format(fragments))
+
+
+def _stored_hit(stored: dict[str, Any], score: float, words: frozenset[str]) -> Hit:
+    body = stored.get("body") or ""
+    snippet = (_snippet(body, words) if body and words else "") or _escape(body[:240])
+    return Hit(stored["id"], stored["kind"], stored["space"], stored["container"],
+               int(stored["seq"]), stored["author"], stored["title"], snippet,
+               _utc(stored["created"]), score)
 
 
 def _hit(hit: Any) -> Hit:

@@ -1,0 +1,505 @@
+"""Whoosh queries evaluated a posting list at a time, with sets and dicts.
+
+Whoosh's matchers walk the candidates of a query one document at a time in
+Python: a two-word query of common words scored 12,000 documents through a
+tree of matchers (180 ms over 100,000 posts), and counting the matches
+walked them all again. Here each word's postings are read a block at a
+time into a dict, the query's tree is evaluated with set operations (in C),
+intersected with what the reader may see, and only the documents that are
+left are scored (BM25F, as Whoosh scores them) or sorted by date.
+
+A phrase is checked word positions by word positions, for the documents
+holding all its words that the reader may see. Checking a phrase of common
+words ("the database") in every such document would cost as much as the
+slow path, so at most PHRASE_CHECKS candidates are checked, the likeliest
+first (by the score of their words); when some were left unchecked, the
+count is a lower bound ("at least"), as it is past COUNT_LIMIT.
+
+What a segment holds never changes once written, so the documents' field
+lengths and dates are read once per segment and kept (:class:`SegmentCache`).
+
+It reads Whoosh's posting blocks and length columns below the public API
+(whoosh-reloaded 2.7.5, pinned); :func:`supported` says which queries it
+evaluates, and everything else goes through Whoosh's own search.
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+PHRASE_CHECKS = 3000  # candidates whose word positions a phrase may read
+_BYTE_LENGTHS = [byte_to_length(code) for code in range(256)]
+
+Scores = dict[int, float]
+
+
+# --- what a segment holds -----------------------------------------------------
+
+
+class SegmentCache:
+    """Per segment reader: each field's length codes and each document's date."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lengths: dict[str, bytes] = {}
+        self._moments: list[int] | None = None
+
+    def length_codes(self, leaf: Any, field: str) -> bytes:
+        """One byte a document: Whoosh's quantised length of ``field`` in it."""
+        with self._lock:
+            codes = self._lengths.get(field)
+            if codes is None:
+                codes = self._lengths[field] = _read_length_codes(leaf, field)
+            return codes
+
+    def moments(self, leaf: Any) -> list[int]:
+        with self._lock:
+            if self._moments is None:
+                column = leaf.column_reader("moment")
+                self._moments = list(column)
+            return self._moments
+
+
+def _read_length_codes(leaf: Any, field: str) -> bytes:
+    count = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(count)
+    raw = bytes(column._dbfile.get(column._basepos, column._count))
+    return raw + bytes(max(0, count - len(raw)))  # documents past the end: length 0
+
+
+_SEGMENTS: WeakKeyDictionary[Any, SegmentCache] = WeakKeyDictionary()
+_SEGMENTS_LOCK = threading.Lock()
+
+
+def _segment_cache(leaf: Any) -> SegmentCache:
+    segment = leaf.segment()
+    with _SEGMENTS_LOCK:
+        cache = _SEGMENTS.get(segment)
+        if cache is None:
+            cache = _SEGMENTS[segment] = SegmentCache()
+        return cache
+
+
+# --- postings -------------------------------------------------------------------
+
+
+class Postings:
+    """One word's postings in one field across the index, segment by segment."""
+
+    def __init__(self, parts: list[tuple[int, Block]]) -> None:
+        self.parts = parts  # (the segment's first document number, its postings)
+        self._bounds = [offset for offset, _ in parts[1:]]
+        self._weights: Scores | None = None
+        self._values: dict[int, bytes] | None = None
+
+    def __len__(self) -> int:
+        return sum(len(block[0]) for _, block in self.parts)
+
+    def docs_in(self, within: set[int]) -> set[int]:
+        """The documents of ``within`` holding the word (set operations in C)."""
+        found: set[int] = set()
+        for offset, (ids, _, _) in self.parts:
+            found |= within.intersection(ids if not offset else map(offset.__add__, ids))
+        return found
+
+    @property
+    def weights(self) -> Scores:
+        """Every document's weight (built once, for words scored over many documents)."""
+        if self._weights is None:
+            self._weights = {}
+            for offset, (ids, weights, _) in self.parts:
+                docs = ids if not offset else map(offset.__add__, ids)
+                self._weights.update(zip(docs, weights, strict=True))
+        return self._weights
+
+    def weights_for(self, docs: set[int]) -> Scores:
+        """The weights of (at least) ``docs``, which must all hold the word."""
+        if self._weights is not None or len(docs) * 8 > len(self):
+            return self.weights
+        return {doc: self.parts[part][1][1][i] for doc, (part, i) in self._find(docs).items()}
+
+    def value(self, doc: int) -> bytes:
+        """The stored value (positions) of a document holding the word."""
+        part = bisect_right(self._bounds, doc)
+        offset, (ids, _, values) = self.parts[part]
+        assert values is not None, "postings read without their values"
+        return values[bisect_left(ids, doc - offset)]
+
+    def _find(self, docs: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """Where each of ``docs`` sits: (segment part, index), by binary search of the ids."""
+        found: dict[int, tuple[int, int]] = {}
+        bounds = self._bounds
+        for doc in docs:
+            part = bisect_right(bounds, doc)
+            offset, (ids, _, _) = self.parts[part]
+            i = bisect_left(ids, doc - offset)
+            if i < len(ids) and ids[i] == doc - offset:
+                found[doc] = (part, i)
+        return found
+
+
+Block = tuple["array[int]", "array[float]", tuple[bytes, ...] | None]
+
+
+class PostingCache:
+    """A segment's posting lists as read, the most recently used ones, within a budget.
+
+    Segments never change, so a list read once serves every later query
+    until the segment is merged away. Documents and weights are kept as
+    arrays (8 bytes a posting); positions, when a phrase needed them, count
+    as six postings each.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._used = 0
+        self._lock = threading.Lock()
+        self._lists: OrderedDict[tuple[Any, str, str], tuple[Block, int]] = OrderedDict()
+
+    def get(self, leaf: Any, field: str, text: str, with_values: bool) -> Block:
+        key = (leaf.segment(), field, text)
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None and (found[0][2] is not None or not with_values):
+                self._lists.move_to_end(key)
+                return found[0]
+        block = _read_leaf(leaf, field, text, with_values)
+        cost = len(block[0]) * (6 if with_values else 1)
+        with self._lock:
+            previous = self._lists.pop(key, None)
+            if previous is not None:
+                self._used -= previous[1]
+            if cost <= self.budget:
+                self._lists[key] = (block, cost)
+                self._used += cost
+                while self._used > self.budget:
+                    _, (_, dropped) = self._lists.popitem(last=False)
+                    self._used -= dropped
+        return block
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lists.clear()
+            self._used = 0
+
+
+POSTINGS = PostingCache(budget=4_000_000)  # about 32 MB of arrays, a process
+
+
+def _read_leaf(leaf: Any, field: str, text: str, with_values: bool) -> Block:
+    """Every (document, weight[, positions]) of a word in one segment, block by block."""
+    ids: array[int] = array("I")
+    weights: array[float] = array("f")
+    values: list[bytes] | None = [] if with_values else None
+    if (field, text) in leaf:
+        matcher = leaf.postings(field, text)
+        while isinstance(matcher, FilterMatcher):  # deleted documents: the filter drops them
+            matcher = matcher.child
+        while matcher.is_active():
+            matcher._read_data()
+            data = matcher._data
+            ids.extend(data[0] if matcher._byteids else accumulate(data[0]))
+            matcher._read_weights()
+            weights.extend(matcher._weights)
+            if values is not None:
+                matcher._read_values()
+                values.extend(matcher._values)
+            if matcher._lastblock:
+                break
+            matcher._goto(matcher._nextoffset)
+    return ids, weights, (tuple(values) if values is not None else None)
+
+
+def read_postings(searcher: Any, field: str, text: str, with_values: bool) -> Postings:
+    return Postings([(offset, POSTINGS.get(leaf, field, text, with_values))
+                     for leaf, offset in searcher.reader().leaf_readers()])
+
+
+# --- evaluation ------------------------------------------------------------------
+
+
+def supported(query: Any) -> bool:
+    """True when :class:`Evaluation` can evaluate every part of ``query``."""
+    if query is wq.NullQuery or isinstance(query, wq.Every):
+        return True
+    if isinstance(query, wq.Term):
+        return True
+    if isinstance(query, wq.Phrase):
+        return query.slop == 1 and bool(query.words)
+    if isinstance(query, wq.ConstantScoreQuery):
+        child = query.child
+        return isinstance(child, wq.Or) and all(isinstance(t, wq.Term) for t in child.subqueries)
+    if isinstance(query, wq.AndNot):
+        return supported(query.a) and supported(query.b)
+    if isinstance(query, wq.And | wq.Or):
+        return all(supported(q) for q in query.subqueries)
+    return False
+
+
+class Evaluation:
+    """One query over one searcher, for the documents in ``allowed`` only."""
+
+    K1 = 1.2
+    B = 0.75
+
+    def __init__(self, searcher: Any, allowed: set[int]) -> None:
+        self.searcher = searcher
+        self.allowed = allowed
+        self.complete = True  # False once a phrase left candidates unchecked
+        self._postings: dict[tuple[str, str, bool], Postings] = {}
+        # What a phrase or a prefix matched within a set of documents, by the query's id:
+        # the scoring pass asks again for the (fewer) documents that matched everything.
+        self._phrases: dict[int, tuple[set[int], Scores]] = {}
+        self._constant: dict[int, tuple[set[int], set[int]]] = {}
+        self._leaves = list(searcher.reader().leaf_readers())
+
+    # Postings, read once per evaluation.
+    def postings(self, field: str, text: str, with_values: bool = False) -> Postings:
+        key = (field, text, with_values)
+        found = self._postings.get(key)
+        if found is None:
+            if not with_values and (field, text, True) in self._postings:
+                return self._postings[(field, text, True)]
+            found = self._postings[key] = read_postings(self.searcher, field, text, with_values)
+        return found
+
+    # --- which documents match -------------------------------------------------
+
+    def docs(self, query: Any, within: set[int]) -> set[int]:
+        """The documents of ``within`` that ``query`` matches."""
+        if query is wq.NullQuery:
+            return set()
+        if isinstance(query, wq.Every):
+            return set(within)
+        if isinstance(query, wq.Term):
+            return self.postings(query.fieldname, query.text).docs_in(within)
+        if isinstance(query, wq.Phrase):
+            return set(self._phrase(query, within))
+        if isinstance(query, wq.ConstantScoreQuery):
+            known = self._constant.get(id(query))
+            if known is not None and known[0] >= within:
+                return known[1] & within
+            found = self.docs(query.child, within)
+            self._constant[id(query)] = (within, found)
+            return found
+        if isinstance(query, wq.AndNot):
+            found = self.docs(query.a, within)
+            return found - self.docs(query.b, found) if found else found
+        if isinstance(query, wq.And):
+            found = within
+            # Cheap parts first: a phrase then checks only what the words left.
+            for part in sorted(query.subqueries, key=_cost):
+                found = self.docs(part, found)
+                if not found:
+                    break
+            return found if found is not within else set(within)
+        if isinstance(query, wq.Or):
+            union: set[int] = set()
+            for part in query.subqueries:
+                union |= self.docs(part, within)
+            return union
+        raise TypeError(f"not evaluated here: {query!r}")
+
+    # --- how well they match -----------------------------------------------------
+
+    def scores(self, query: Any, docs: set[int]) -> Scores:
+        """The score of each document of ``docs`` that ``query`` matches (the sum of its parts)."""
+        if query is wq.NullQuery or not docs:
+            return {}
+        if isinstance(query, wq.Every):
+            return dict.fromkeys(docs, 1.0)
+        if isinstance(query, wq.Term):
+            return self._term_scores(query, docs)
+        if isinstance(query, wq.Phrase):
+            scored = self._phrase(query, docs)
+            return {doc: scored[doc] for doc in docs.intersection(scored)}
+        if isinstance(query, wq.ConstantScoreQuery):
+            return dict.fromkeys(self.docs(query, docs), float(query.score))
+        if isinstance(query, wq.AndNot):
+            return self.scores(query.a, docs)
+        if isinstance(query, wq.And | wq.Or):
+            total: Scores = {}
+            for part in query.subqueries:
+                for doc, score in self.scores(part, docs).items():
+                    total[doc] = total.get(doc, 0.0) + score
+            if query.boost != 1.0:
+                total = {doc: score * query.boost for doc, score in total.items()}
+            return total
+        raise TypeError(f"not evaluated here: {query!r}")
+
+    def _norms(self, field: str) -> list[float]:
+        """BM25's length term for each of the 256 length codes of ``field``."""
+        avg = self.searcher.avg_field_length(field) or 1.0
+        k1, b = self.K1, self.B
+        return [k1 * ((1 - b) + b * length / avg) for length in _BYTE_LENGTHS]
+
+    def _bm25(self, field: str, weights: Scores, docs: Iterable[int], factor: float) -> Scores:
+        norms = self._norms(field)
+        out: Scores = {}
+        for leaf_docs, codes in self._by_leaf(field, docs):
+            for doc, code in zip(leaf_docs, codes, strict=True):
+                tf = weights[doc]
+                out[doc] = factor * tf / (tf + norms[code])
+        return out
+
+    def _by_leaf(self, field: str, docs: Iterable[int]) -> Iterator[tuple[list[int], list[int]]]:
+        """``docs`` grouped by segment, with each one's length code in ``field``."""
+        ordered = sorted(docs)
+        leaves = self._leaves
+        start = 0
+        for number, (leaf, offset) in enumerate(leaves):
+            end_doc = leaves[number + 1][1] if number + 1 < len(leaves) else None
+            stop = start
+            while stop < len(ordered) and (end_doc is None or ordered[stop] < end_doc):
+                stop += 1
+            if stop > start:
+                chunk = ordered[start:stop]
+                codes = _segment_cache(leaf).length_codes(leaf, field)
+                yield chunk, [codes[doc - offset] for doc in chunk]
+            start = stop
+
+    def _term_scores(self, term: Any, docs: set[int]) -> Scores:
+        postings = self.postings(term.fieldname, term.text)
+        matched = postings.docs_in(docs)
+        if not matched:
+            return {}
+        weights = postings.weights_for(matched)
+        idf = self.searcher.idf(term.fieldname, term.text)
+        return self._bm25(term.fieldname, weights, matched, term.boost * idf * (self.K1 + 1))
+
+    # --- phrases ---------------------------------------------------------------------
+
+    def _phrase(self, phrase: Any, within: set[int]) -> Scores:
+        """The documents of ``within`` holding the words side by side, with their scores.
+
+        Scored as one word occurring as often as the phrase does, with the
+        rarest word's idf. Results are remembered for a ``within`` that holds
+        no more than one already evaluated (the scoring pass asks again).
+        """
+        known = self._phrases.get(id(phrase))
+        if known is not None and known[0] >= within:
+            return known[1]
+        field, words = phrase.fieldname, list(phrase.words)
+        lists = [self.postings(field, word, with_values=True) for word in words]
+        candidates = set(within)
+        for postings in sorted(lists, key=len):
+            candidates = postings.docs_in(candidates)
+            if not candidates:
+                break
+        rarest = max(words, key=lambda w: self.searcher.idf(field, w))
+        idf = self.searcher.idf(field, rarest)
+        if len(candidates) > PHRASE_CHECKS:
+            # The likeliest first: the rarest word's score in each.
+            weights = self.postings(field, rarest).weights_for(candidates)
+            likely = self._bm25(field, weights, candidates, idf)
+            candidates = {doc for doc, _ in best(likely, PHRASE_CHECKS)}
+            self.complete = False
+        decode = _positions
+        counts: Scores = {}
+        for doc in candidates:
+            runs = set(decode(lists[0].value(doc)))
+            for shift, postings in enumerate(lists[1:], start=1):
+                runs &= {p - shift for p in decode(postings.value(doc))}
+                if not runs:
+                    break
+            if runs:
+                counts[doc] = len(runs)
+        scored = self._bm25(field, counts, counts, phrase.boost * idf * (self.K1 + 1))
+        self._phrases[id(phrase)] = (set(within), scored)
+        return scored
+
+    # --- the answer ---------------------------------------------------------------------
+
+    def ranked(self, query: Any, limit: int) -> tuple[list[tuple[int, float]], int]:
+        """The best ``limit`` (document, score) pairs, best first, and how many matched."""
+        matched = self.docs(query, self.allowed)
+        scored = self.scores(query, matched)
+        # Ties go to the older document, as in Whoosh's collector.
+        return best(scored, limit), len(matched)
+
+    def by_date(self, query: Any, limit: int, newest_first: bool
+                ) -> tuple[list[tuple[int, float]], int]:
+        """The first ``limit`` matches by date (newest or oldest first), and how many matched."""
+        matched = self.docs(query, self.allowed)
+        moments: dict[int, int] = {}
+        for leaf, offset in self._leaves:
+            column = _segment_cache(leaf).moments(leaf)
+            end = offset + len(column)
+            for doc in matched:
+                if offset <= doc < end:
+                    moments[doc] = column[doc - offset]
+        if newest_first:
+            order = heapq.nsmallest(limit, matched, key=lambda d: (-moments.get(d, 0), d))
+        else:
+            order = heapq.nsmallest(limit, matched, key=lambda d: (moments.get(d, 0), d))
+        return [(doc, 0.0) for doc in order], len(matched)
+
+
+def _positions(value: bytes) -> Iterator[int]:
+    """A posting's word positions (Whoosh's Positions format: a count, then pickled gaps)."""
+    gaps = value[_INT_SIZE:]
+    return accumulate(pickle.loads(gaps if gaps.endswith(b".") else gaps + b"."))
+
+
+def best(scored: Scores, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (document, score) pairs, ties to the older document (as Whoosh).
+
+    The cut-off score is found among the bare floats (compared in C), so only
+    the documents at or above it are sorted as pairs.
+    """
+    if limit <= 0 or not scored:
+        return []
+    if len(scored) > limit:
+        cut = heapq.nlargest(limit, scored.values())[-1]
+        scored = {doc: score for doc, score in scored.items() if score >= cut}
+    return sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _cost(query: Any) -> int:
+    """Evaluate words before phrases and exclusions before everything else needs them."""
+    if isinstance(query, wq.Phrase):
+        return 2
+    if isinstance(query, wq.Term):
+        return 0
+    return 1
+
+
+def highlight_terms(query: Any, field: str) -> frozenset[str]:
+    """The words of ``field`` that matched documents may hold (not the excluded ones)."""
+    found: set[str] = set()
+
+    def walk(q: Any) -> None:
+        if isinstance(q, wq.Term):
+            if q.fieldname == field:
+                found.add(q.text)
+        elif isinstance(q, wq.Phrase):
+            if q.fieldname == field:
+                found.update(q.words)
+        elif isinstance(q, wq.AndNot):
+            walk(q.a)
+        elif isinstance(q, wq.ConstantScoreQuery):
+            walk(q.child)
+        elif isinstance(q, wq.And | wq.Or):
+            for part in q.subqueries:
+                walk(part)
+
+    walk(query)
+    return frozenset(found)
+
