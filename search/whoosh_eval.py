@@ -446,7 +446,8 @@ class Evaluation:
                 if offset <= doc < end:
                     moments[doc] = column[doc - offset]
         if newest_first:
-            order = heapq.nsmallest(limit, matched, key=lambda d: (-moments.get(d, 0), d))
+            # Ties newest-numbered first, as Whoosh's reversed sort has them.
+            order = heapq.nsmallest(limit, matched, key=lambda d: (-moments.get(d, 0), -d))
         else:
             order = heapq.nsmallest(limit, matched, key=lambda d: (moments.get(d, 0), d))
         return [(doc, 0.0) for doc in order], len(matched)
@@ -487,8 +488,8 @@ def highlight_terms(query: Any, field: str) -> frozenset[str]:
 
     def walk(q: Any) -> None:
         if isinstance(q, wq.Term):
-            if q.fieldname == field:
-                found.add(q.text)
+            if q.fieldname == field:  # a prefix's words come from the index as bytes
+                found.add(q.text.decode() if isinstance(q.text, bytes) else q.text)
         elif isinstance(q, wq.Phrase):
             if q.fieldname == field:
                 found.update(q.words)

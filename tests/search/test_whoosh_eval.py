@@ -1,0 +1,141 @@
+"""Queries evaluated a posting list at a time answer as Whoosh's own search does.
+
+The index is written in three commits (three segments) with edits and
+removals in between, so deleted documents and document numbers offset per
+segment are both exercised. Each query runs through ``search.whoosh_eval``
+and through Whoosh's collector (``WhooshIndex._run_in_whoosh``) over the same
+searcher and the same access filter.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from search import whoosh_eval
+from search.documents import Document
+from search.querylang import parse
+from search.results import SearchRequest
+from search.whoosh_eval import Evaluation, supported
+from search.whoosh_index import WhooshIndex
+from search.whoosh_query import to_query
+
+WORDS = ("garden rose roses rosy tulip deploy deploys deployed release releases database "
+         "the of and sess.opts snake_case camelCase smörgåsbord växthus").split()
+SPACES = ("c1", "c2", "c3")
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _doc(rng: random.Random, n: int, body: str | None = None) -> Document:
+    text = body or " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
+    kind = "thread" if n % 7 == 0 else "post"
+    return Document(f"{kind}:{n}", kind, SPACES[n % 3], f"t{n // 5}", n % 5,
+                    f"m{n % 4}", " ".join(rng.sample(WORDS, 3)) if kind == "thread" else "",
+                    text, START + timedelta(hours=rng.randint(0, 5000)))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> WhooshIndex:
+    rng = random.Random(3)
+    ix = WhooshIndex(Path(tmp_path_factory.mktemp("eval")) / "index")
+    n = 0
+    for batch in range(3):
+        docs = [_doc(rng, n + i) for i in range(120)]
+        n += 120
+        # Edits (an update deletes the old document) and removals in older segments.
+        edits = [_doc(rng, i, "rose garden the database edited")
+                 for i in range(batch, n - 120, 37)]  # a writer cannot replace its own
+        removes = [f"post:{i}" for i in range(batch + 1, n - 120, 41) if i % 7]
+        ix.write([*docs, *edits], removes, (0, batch + 1))
+    return ix
+
+
+QUERIES = [
+    "rose", "roses", "garden rose", "deploy release", "rose OR tulip", "garden -tulip",
+    '"the database"', '"rose garden"', "ros*", "dep*", "sess.opts", "snake_case",
+    "smörgåsbord", "garden by:m1", "rose type:thread", "database -\"the database\"",
+    "tulip OR \"rose garden\"", "nothingatall", "rose -rose",
+]
+
+
+def _request(text: str, sort: str = "relevance", per_page: int = 500) -> SearchRequest:
+    parsed = parse(text)
+    return SearchRequest(parsed, frozenset({"c1", "c3"}), authors=parsed.authors,
+                         sort=sort, per_page=per_page, text=text)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_the_same_documents_in_the_same_order_as_whoosh(index: WhooshIndex, text: str,
+                                                         sort: str) -> None:
+    request = _request(text, sort)
+    with index._lock:
+        searcher = index._current()
+        assert len(list(searcher.reader().leaf_readers())) > 1  # several segments
+        query = to_query(request, searcher.reader())
+        allowed = index._allowed_docs(searcher, request)
+        assert query is not None and supported(query)
+        ours = index._run(searcher, query, allowed, request)
+        theirs = index._run_in_whoosh(searcher, query, allowed, request,
+                                      by_date=sort != "relevance")
+    ours_hits, ours_total, ours_exact = ours
+    theirs_hits, theirs_total, _ = theirs
+    assert ours_total == theirs_total and ours_exact
+    assert [h.doc_id for h in ours_hits] != [] or theirs_total == 0
+    phrases = any(isinstance(q, wq.Phrase) for q in query.leaves())
+    if sort == "relevance" and not phrases:
+        # Same scores (BM25F from the same statistics), so the same order.
+        assert [(h.doc_id, round(h.score, 4)) for h in ours_hits] == \
+            [(h.doc_id, round(h.score, 4)) for h in theirs_hits]
+    elif sort != "relevance":
+        assert [h.doc_id for h in ours_hits] == [h.doc_id for h in theirs_hits]
+    else:  # phrases are scored differently, but match the same documents
+        assert {h.doc_id for h in ours_hits} == {h.doc_id for h in theirs_hits}
+    # The same passages marked (Whoosh's highlighter, the same words), except that
+    # Whoosh also marks the words of an excluded phrase ("the" in -"the database").
+    if "-" not in text:
+        assert {h.doc_id: h.snippet_html for h in ours_hits} == \
+        {h.doc_id: h.snippet_html for h in theirs_hits}
+
+
+def test_nothing_outside_the_access_filter_is_matched_or_counted(index: WhooshIndex) -> None:
+    request = _request("rose OR garden OR database")
+    with index._lock:
+        searcher = index._current()
+        allowed = index._allowed_docs(searcher, request)
+        hits, total, _ = index._run(searcher, to_query(request, searcher.reader()), allowed,
+                                    request)
+    assert {h.space for h in hits} <= {"c1", "c3"}
+    assert total == len(hits) > 0
+
+
+def test_a_phrase_with_too_many_candidates_gives_a_lower_bound(
+        index: WhooshIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    request = _request('"the database"')
+    with index._lock:
+        searcher = index._current()
+        query = to_query(request, searcher.reader())
+        allowed = index._allowed_docs(searcher, request)
+        _, everything, exact = index._run(searcher, query, allowed, request)
+        assert exact and everything > 6
+        monkeypatch.setattr(whoosh_eval, "PHRASE_CHECKS", 3)
+        hits, total, exact = index._run(searcher, query, allowed, request)
+    assert not exact and 0 < total <= 6 and len(hits) == total
+
+
+def test_postings_are_read_once_per_segment_and_kept_within_the_budget(
+        index: WhooshIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = whoosh_eval.PostingCache(budget=50)
+    monkeypatch.setattr(whoosh_eval, "POSTINGS", cache)
+    request = _request("rose garden")
+    with index._lock:
+        searcher = index._current()
+        query = to_query(request, searcher.reader())
+        first = Evaluation(searcher, index._allowed_docs(searcher, request)).ranked(query, 50)
+        again = Evaluation(searcher, index._allowed_docs(searcher, request)).ranked(query, 50)
+    assert first == again
+    assert 0 < cache._used <= 50
