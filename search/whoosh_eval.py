@@ -34,7 +34,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -84,16 +83,27 @@ def _read_length_codes(leaf: Any, field: str) -> bytes:
     return raw + bytes(max(0, count - len(raw)))  # documents past the end: length 0
 
 
-_SEGMENTS: WeakKeyDictionary[Any, SegmentCache] = WeakKeyDictionary()
+_SEGMENTS: OrderedDict[str, SegmentCache] = OrderedDict()
+_SEGMENTS_KEPT = 64
 _SEGMENTS_LOCK = threading.Lock()
 
 
+def segment_key(leaf: Any) -> str:
+    """A segment's own name (random per segment): every new searcher reads the
+    table of contents afresh, so the segment objects are new after each commit."""
+    return str(leaf.segment().segment_id())
+
+
 def _segment_cache(leaf: Any) -> SegmentCache:
-    segment = leaf.segment()
+    key = segment_key(leaf)
     with _SEGMENTS_LOCK:
-        cache = _SEGMENTS.get(segment)
+        cache = _SEGMENTS.get(key)
         if cache is None:
-            cache = _SEGMENTS[segment] = SegmentCache()
+            cache = _SEGMENTS[key] = SegmentCache()
+            if len(_SEGMENTS) > _SEGMENTS_KEPT:
+                _SEGMENTS.popitem(last=False)
+        else:
+            _SEGMENTS.move_to_end(key)
         return cache
 
 
@@ -171,10 +181,10 @@ class PostingCache:
         self.budget = budget
         self._used = 0
         self._lock = threading.Lock()
-        self._lists: OrderedDict[tuple[Any, str, str], tuple[Block, int]] = OrderedDict()
+        self._lists: OrderedDict[tuple[str, str, str], tuple[Block, int]] = OrderedDict()
 
     def get(self, leaf: Any, field: str, text: str, with_values: bool) -> Block:
-        key = (leaf.segment(), field, text)
+        key = (segment_key(leaf), field, text)
         with self._lock:
             found = self._lists.get(key)
             if found is not None and (found[0][2] is not None or not with_values):

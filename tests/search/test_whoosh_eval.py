@@ -139,3 +139,28 @@ def test_postings_are_read_once_per_segment_and_kept_within_the_budget(
         again = Evaluation(searcher, index._allowed_docs(searcher, request)).ranked(query, 50)
     assert first == again
     assert 0 < cache._used <= 50
+
+
+def test_a_commit_keeps_what_was_read_from_the_segments_it_did_not_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    ix = WhooshIndex(tmp_path / "index")
+    ix.write([_doc(rng, i) for i in range(60)], [], (0, 1))
+    monkeypatch.setattr(whoosh_eval, "POSTINGS", whoosh_eval.PostingCache(budget=10_000))
+    reads: list[str] = []
+    real = whoosh_eval._read_leaf
+
+    def counting(leaf: object, field: str, text: str, with_values: bool) -> object:
+        reads.append(text)
+        return real(leaf, field, text, with_values)
+
+    monkeypatch.setattr(whoosh_eval, "_read_leaf", counting)
+    assert ix.search(_request("rose")).total > 0
+    first = len(reads)
+    ix.write([_doc(rng, 1000, "rose")], [], (0, 2))  # a new segment, a new searcher
+    assert ix.search(_request("rose")).total > 0
+    with ix._lock:
+        assert len(list(ix._current().reader().leaf_readers())) == 2
+    # Title and body of the new segment only: the old segment's lists were kept.
+    assert (first, len(reads) - first) == (2, 2)
+    ix.close()
