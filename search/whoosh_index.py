@@ -275,9 +275,11 @@ class WhooshIndex:
             if not allowed or query is None:
                 return []
             scanned = 0
-            for docnum in searcher.docs_for_query(query):
-                if docnum not in allowed:
-                    continue
+            if supported(query):
+                matches: Iterable[int] = sorted(Evaluation(searcher, allowed).docs(query, allowed))
+            else:
+                matches = (d for d in searcher.docs_for_query(query) if d in allowed)
+            for docnum in matches:
                 stored = searcher.stored_fields(docnum)
                 if stored.get("kind") in kinds and stored.get("author"):
                     counts[stored["author"]] += 1
