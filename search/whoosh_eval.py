@@ -88,14 +88,17 @@ _SEGMENTS_KEPT = 64
 _SEGMENTS_LOCK = threading.Lock()
 
 
-def segment_key(leaf: Any) -> str:
+def segment_key(leaf: Any) -> str | None:
     """A segment's own name (random per segment): every new searcher reads the
     table of contents afresh, so the segment objects are new after each commit."""
-    return str(leaf.segment().segment_id())
+    segment = leaf.segment()
+    return None if segment is None else str(segment.segment_id())
 
 
 def _segment_cache(leaf: Any) -> SegmentCache:
     key = segment_key(leaf)
+    if key is None:
+        return SegmentCache()
     with _SEGMENTS_LOCK:
         cache = _SEGMENTS.get(key)
         if cache is None:
@@ -184,7 +187,10 @@ class PostingCache:
         self._lists: OrderedDict[tuple[str, str, str], tuple[Block, int]] = OrderedDict()
 
     def get(self, leaf: Any, field: str, text: str, with_values: bool) -> Block:
-        key = (segment_key(leaf), field, text)
+        name = segment_key(leaf)
+        if name is None:  # not a segment of files (an empty index's reader)
+            return _read_leaf(leaf, field, text, with_values)
+        key = (name, field, text)
         with self._lock:
             found = self._lists.get(key)
             if found is not None and (found[0][2] is not None or not with_values):
@@ -240,6 +246,20 @@ def _read_leaf(leaf: Any, field: str, text: str, with_values: bool) -> Block:
 def read_postings(searcher: Any, field: str, text: str, with_values: bool) -> Postings:
     return Postings([(offset, POSTINGS.get(leaf, field, text, with_values))
                      for leaf, offset in searcher.reader().leaf_readers()])
+
+
+def docs_with(searcher: Any, field: str, texts: Iterable[str]) -> set[int]:
+    """Every live document holding any of ``texts`` in ``field`` (an access filter's spaces)."""
+    found: set[int] = set()
+    leaves = list(searcher.reader().leaf_readers())
+    for text in texts:
+        for leaf, offset in leaves:
+            ids = POSTINGS.get(leaf, field, text, False)[0]
+            found.update(ids if not offset else map(offset.__add__, ids))
+    for leaf, offset in leaves:
+        if leaf.has_deletions():
+            found.difference_update(offset + doc for doc in leaf.deleted_docs_set)
+    return found
 
 
 # --- evaluation ------------------------------------------------------------------

@@ -30,7 +30,7 @@ from whoosh.highlight import (
 from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
-from search.whoosh_eval import Evaluation, highlight_terms, supported
+from search.whoosh_eval import Evaluation, docs_with, highlight_terms, supported
 from search.whoosh_query import filter_query, suggest, to_query
 
 CHECKPOINT_ID = "meta:checkpoint"
@@ -200,9 +200,7 @@ class WhooshIndex:
         """Doc numbers the reader may see and the operators allow, cached per index version."""
 
         def visible() -> set[int]:
-            docs: set[int] = set()
-            for space in request.spaces:
-                docs.update(searcher.docs_for_query(wq.Term("space", space)))
+            docs = docs_with(searcher, "space", request.spaces)
             docs.difference_update(searcher.docs_for_query(wq.Term("hidden", True)))
             return docs
 

@@ -151,7 +151,8 @@ def test_a_commit_keeps_what_was_read_from_the_segments_it_did_not_change(
     real = whoosh_eval._read_leaf
 
     def counting(leaf: object, field: str, text: str, with_values: bool) -> object:
-        reads.append(text)
+        if text == "rose":  # not the access filter's spaces
+            reads.append(text)
         return real(leaf, field, text, with_values)
 
     monkeypatch.setattr(whoosh_eval, "_read_leaf", counting)
