@@ -169,7 +169,11 @@ class WhooshIndex:
     def write(self, puts: Iterable[Document], removes: Iterable[str],
               checkpoint: tuple[int, int]) -> None:
         """Commit removals, documents and the checkpoint together, or nothing."""
-        writer = self._ix().writer(limitmb=128)
+        # Segments as separate files, not one compound file: Whoosh reads a
+        # compound file's parts through a copy in memory, so every new searcher
+        # (one a commit) copied the whole index (25-50 ms and 300 MB more at
+        # 20,000 posts, against 1 ms).
+        writer = self._ix().writer(limitmb=128, compound=False)
         try:
             for doc_id in removes:
                 writer.delete_by_term("id", doc_id)

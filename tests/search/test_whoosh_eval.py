@@ -10,6 +10,7 @@ searcher and the same access filter.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _doc(rng: random.Random, n: int, body: str | None = None) -> Document:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> WhooshIndex:
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhooshIndex]:
     rng = random.Random(3)
     ix = WhooshIndex(Path(tmp_path_factory.mktemp("eval")) / "index")
     n = 0
@@ -51,7 +52,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> WhooshIndex:
                  for i in range(batch, n - 120, 37)]  # a writer cannot replace its own
         removes = [f"post:{i}" for i in range(batch + 1, n - 120, 41) if i % 7]
         ix.write([*docs, *edits], removes, (0, batch + 1))
-    return ix
+    yield ix
+    ix.close()
 
 
 QUERIES = [
