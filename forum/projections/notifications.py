@@ -297,9 +297,14 @@ def _deliver_replaying(conn: Connection, rec: Recorded, actor: str, access: Conf
             if not may_read:
                 continue
             levels = all_levels.get(member_id)
-            level = (_level(conn, member_id, places, memory) if levels is None
-                     else next((levels[p] for p in places if p in levels), "normal")
-                     if levels else "normal")
+            if levels is None:
+                level = _level(conn, member_id, places, memory)
+            else:  # as _level does, without a call
+                level = "normal"
+                for place_key in places:
+                    if place_key in levels:
+                        level = levels[place_key]
+                        break
             if level == "muted" or (watched and level != "watching"):  # as _hears
                 continue
             if row is None:
