@@ -213,10 +213,14 @@ def _author(conn: Connection, statement: Statement, item_id: str | None,
     if item_id is None:
         return []
     if memory is not None and item_id in memory.kinds["author"]:  # the usual case
-        return list(memory.kinds["author"][item_id])
-    row = _cached(memory, "author", item_id,
-                  lambda: statement.run(conn, {"p": item_id}).fetchone())
-    return [row[0]] if row else []
+        known = memory.kinds["author"][item_id]
+        return [known] if known is not None else []
+
+    def look_up() -> str | None:
+        row = statement.run(conn, {"p": item_id}).fetchone()
+        return str(row[0]) if row else None
+    author: str | None = _cached(memory, "author", item_id, look_up)
+    return [author] if author is not None else []
 
 
 def _watchers(conn: Connection, conference_id: str | None, thread_id: str | None,
@@ -280,10 +284,10 @@ def _deliver_replaying(conn: Connection, rec: Recorded, actor: str, access: Conf
     all_levels: dict[str, dict[tuple[str, str], str]] = kinds["levels"]
     for kind, member_ids in wanted:
         column = COALESCED.get(kind)
-        place = where.get(column) if column is not None else None
+        key = (kind, where.get(column)) if column is not None else None
         # The members who have an unread notice of this kind for this place already.
-        pending: set[str] = (kinds["pending_by_place"].get((kind, place), _NOBODY)
-                             if column is not None else _NOBODY)
+        pending: set[str] = (kinds["pending_by_place"].get(key, _NOBODY)
+                             if key is not None else _NOBODY)
         watched = kind in _WATCHED
         # Most of a busy place's watchers have heard of it already: pass over them
         # in one C-level filter (they count as done, as they would one by one).
@@ -311,8 +315,14 @@ def _deliver_replaying(conn: Connection, rec: Recorded, actor: str, access: Conf
                 row = _row(conn, rec, actor, where)
                 kinds["notified"][where.get("post_id") or where.get("message_id")] = \
                     rec.position
-            if column is not None:
-                _remember_pending(memory, member_id, kind, place, rec.position)
+            if key is not None:  # now pending here, under this event's one key
+                by_member = kinds["pending"].get(member_id)
+                if by_member is None:
+                    by_member = kinds["pending"][member_id] = {}
+                by_member[key] = rec.position
+                if pending is _NOBODY:
+                    pending = kinds["pending_by_place"][key] = set()
+                pending.add(member_id)
             _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
         if pending:
             done.update(member_ids)
@@ -349,12 +359,6 @@ def _pending(conn: Connection, member_id: str, kind: str, place: str | None) -> 
     """Has the member an unread notice of this kind for this place?"""
     return _PENDING[COALESCED[kind]].run(conn, {
         "m": member_id, "no": False, "kind": kind, "place": place}).fetchone() is not None
-
-
-def _remember_pending(memory: _Memory, member_id: str, kind: str, place: str | None,
-                      position: int) -> None:
-    memory.kinds["pending"].setdefault(member_id, {})[(kind, place)] = position
-    memory.kinds["pending_by_place"].setdefault((kind, place), set()).add(member_id)
 
 
 def _not_pending(memory: _Memory, member_id: str, key: tuple[str, str | None]) -> None:
@@ -395,7 +399,7 @@ def _posted(conn: Connection, rec: Recorded, e: ev.ThreadStarted | ev.ReplyPoste
         conference_id = _thread_conference(conn, e.thread_id, memory)
         parent_id = e.parent_post_id
     if memory is not None:
-        memory.kinds["author"][e.post_id] = (e.author_id,)
+        memory.kinds["author"][e.post_id] = e.author_id
     access = _conference(conn, conference_id, memory) if conference_id else None
     if access is None:
         return
@@ -416,7 +420,7 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
         return
     access, members, visibility = found
     if memory is not None:
-        memory.kinds["author"][e.message_id] = (e.author_id,)
+        memory.kinds["author"][e.message_id] = e.author_id
     direct = members if visibility == "direct" else []
     _deliver(conn, rec, e.author_id, access, [("room", e.room_id)], [
         ("direct", direct), ("mention", _mentioned(conn, e.body, memory)),
