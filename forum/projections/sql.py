@@ -93,6 +93,23 @@ class Batch:
         # become one executemany.
         self.pending: dict[str, list[tuple[Statement, dict[str, Any]]]] = {}
         self.found: dict[str, Any] = {}  # what a projection looked up for the whole chunk
+        # Queued writes a projection may still fold later ones into, by its own key:
+        # their table, the queue they went into and their parameters. Foldable only
+        # while that queue is still waiting, not flushed (``still_queued``).
+        self.foldable: dict[Any, tuple[str, list[Any], dict[str, Any]]] = {}
+
+    def still_queued(self, key: Any) -> dict[str, Any] | None:
+        """The parameters of the foldable write under ``key``, if it is not sent yet."""
+        found = self.foldable.get(key)
+        if found is None:
+            return None
+        table, queue, params = found
+        return params if self.pending.get(table) is queue else None
+
+    def queued(self, key: Any, statement: Statement, params: dict[str, Any]) -> None:
+        """Queue a write and keep it foldable under ``key``."""
+        self.add(statement, params)
+        self.foldable[key] = (statement.table, self.pending[statement.table], params)
 
     def add(self, statement: Statement, params: dict[str, Any]) -> None:
         writes = self.pending.get(statement.table)
