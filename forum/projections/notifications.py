@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from itertools import filterfalse
 from typing import Any
 
 from sqlalchemy import Connection
@@ -84,7 +85,7 @@ class _Memory:
     """
 
     KINDS = ("viewer", "conference", "room", "levels", "handle", "author", "thread", "watching",
-             "readable", "notified", "pending", "pending_by_place", "pending_at")
+             "readable", "notified", "pending", "pending_by_place")
 
     def __init__(self) -> None:
         self.kinds: dict[str, dict[Any, Any]] = {kind: {} for kind in self.KINDS}
@@ -212,10 +213,14 @@ def _author(conn: Connection, statement: Statement, item_id: str | None,
     if item_id is None:
         return []
     if memory is not None and item_id in memory.kinds["author"]:  # the usual case
-        return list(memory.kinds["author"][item_id])
-    row = _cached(memory, "author", item_id,
-                  lambda: statement.run(conn, {"p": item_id}).fetchone())
-    return [row[0]] if row else []
+        known = memory.kinds["author"][item_id]
+        return [known] if known is not None else []
+
+    def look_up() -> str | None:
+        row = statement.run(conn, {"p": item_id}).fetchone()
+        return str(row[0]) if row else None
+    author: str | None = _cached(memory, "author", item_id, look_up)
+    return [author] if author is not None else []
 
 
 def _watchers(conn: Connection, conference_id: str | None, thread_id: str | None,
@@ -240,41 +245,97 @@ def _deliver(conn: Connection, rec: Recorded, actor: str, access: ConferenceAcce
              places: list[tuple[str, str]], wanted: list[tuple[str, Iterable[str]]],
              memory: _Memory | None, **where: str | None) -> None:
     """Write one notification per member: the first reason that applies, if they may read."""
+    if memory is not None:
+        _deliver_replaying(conn, rec, actor, access, places, wanted, memory, where)
+        return
     done: set[str] = {actor}
     row: dict[str, Any] | None = None  # what every notice of this event says
-    space = access.conference_id
-    readable: dict[tuple[str, str], bool] | None = (
-        memory.kinds["readable"] if memory is not None else None)
     for kind, member_ids in wanted:
         place = where.get(COALESCED[kind]) if kind in COALESCED else None
-        # In a rebuild, the members who have an unread notice for this place already.
-        pending: set[str] = (memory.kinds["pending_by_place"].get((kind, place), _NOBODY)
-                             if memory is not None and kind in COALESCED else _NOBODY)
         for member_id in member_ids:
             if member_id in done:
                 continue
             done.add(member_id)
-            if member_id in pending:
+            if kind in COALESCED and _pending(conn, member_id, kind, place):
                 continue
-            if memory is None and kind in COALESCED and _pending(conn, member_id, kind, place):
+            if not _may_read(conn, member_id, access, None) or not _hears(
+                    kind, _level(conn, member_id, places, None)):
                 continue
-            may_read = readable.get((member_id, space)) if readable is not None else None
+            if row is None:
+                row = _row(conn, rec, actor, where)
+            _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
+
+
+def _deliver_replaying(conn: Connection, rec: Recorded, actor: str, access: ConferenceAccess,
+                       places: list[tuple[str, str]],
+                       wanted: list[tuple[str, Iterable[str]]], memory: _Memory,
+                       where: dict[str, str | None]) -> None:
+    """``_deliver`` in a rebuild, from what the projection remembers.
+
+    The same decisions, in the same order; a rebuild makes millions of notices
+    (a place's watchers grow with the log, and each new thread tells them all),
+    so the rules are spelled out here with the remembered answers at hand.
+    """
+    done: set[str] = {actor}
+    row: dict[str, Any] | None = None  # what every notice of this event says
+    space = access.conference_id
+    kinds = memory.kinds
+    readable: dict[tuple[str, str], bool] = kinds["readable"]
+    all_levels: dict[str, dict[tuple[str, str], str]] = kinds["levels"]
+    for kind, member_ids in wanted:
+        column = COALESCED.get(kind)
+        key = (kind, where.get(column)) if column is not None else None
+        # The members who have an unread notice of this kind for this place already.
+        pending: set[str] = (kinds["pending_by_place"].get(key, _NOBODY)
+                             if key is not None else _NOBODY)
+        watched = kind in _WATCHED
+        # Most of a busy place's watchers have heard of it already: pass over them
+        # in one C-level filter (they count as done, as they would one by one).
+        for member_id in filterfalse(pending.__contains__, member_ids) if pending else member_ids:
+            if member_id in done:
+                continue
+            done.add(member_id)
+            may_read = readable.get((member_id, space))
             if may_read is None:
                 may_read = _may_read(conn, member_id, access, memory)
-            if not may_read or not _hears(kind, _level(conn, member_id, places, memory)):
+            if not may_read:
                 continue
-            if memory is not None:
-                memory.kinds["notified"][where.get("post_id") or where.get("message_id")] = \
-                    rec.position
-                if kind in COALESCED:
-                    _remember_pending(memory, member_id, kind, place, rec.position)
+            levels = all_levels.get(member_id)
+            if levels is None:
+                level = _level(conn, member_id, places, memory)
+            else:  # as _level does, without a call
+                level = "normal"
+                for place_key in places:
+                    if place_key in levels:
+                        level = levels[place_key]
+                        break
+            if level == "muted" or (watched and level != "watching"):  # as _hears
+                continue
             if row is None:
-                row = {"position": rec.position, "actor": actor,
-                       "conference_id": where.get("conference_id"),
-                       "thread_id": where.get("thread_id"), "post_id": where.get("post_id"),
-                       "room_id": where.get("room_id"), "message_id": where.get("message_id"),
-                       "at": stamp(conn, rec.occurred_at), "no": False}
+                row = _row(conn, rec, actor, where)
+                kinds["notified"][where.get("post_id") or where.get("message_id")] = \
+                    rec.position
+            if key is not None:  # now pending here, under this event's one key
+                by_member = kinds["pending"].get(member_id)
+                if by_member is None:
+                    by_member = kinds["pending"][member_id] = {}
+                by_member[key] = rec.position
+                if pending is _NOBODY:
+                    pending = kinds["pending_by_place"][key] = set()
+                pending.add(member_id)
             _INSERT.run(conn, {**row, "m": member_id, "kind": kind})
+        if pending:
+            done.update(member_ids)
+
+
+def _row(conn: Connection, rec: Recorded, actor: str, where: dict[str, str | None]
+         ) -> dict[str, Any]:
+    """What every notice of one event says (all but whose it is and why)."""
+    return {"position": rec.position, "actor": actor,
+            "conference_id": where.get("conference_id"), "thread_id": where.get("thread_id"),
+            "post_id": where.get("post_id"), "room_id": where.get("room_id"),
+            "message_id": where.get("message_id"), "at": stamp(conn, rec.occurred_at),
+            "no": False}
 
 
 def _hears(kind: str, level: str) -> bool:
@@ -298,13 +359,6 @@ def _pending(conn: Connection, member_id: str, kind: str, place: str | None) -> 
     """Has the member an unread notice of this kind for this place?"""
     return _PENDING[COALESCED[kind]].run(conn, {
         "m": member_id, "no": False, "kind": kind, "place": place}).fetchone() is not None
-
-
-def _remember_pending(memory: _Memory, member_id: str, kind: str, place: str | None,
-                      position: int) -> None:
-    memory.kinds["pending"].setdefault(member_id, {})[(kind, place)] = position
-    memory.kinds["pending_by_place"].setdefault((kind, place), set()).add(member_id)
-    memory.kinds["pending_at"].setdefault(position, []).append((member_id, kind, place))
 
 
 def _not_pending(memory: _Memory, member_id: str, key: tuple[str, str | None]) -> None:
@@ -345,7 +399,7 @@ def _posted(conn: Connection, rec: Recorded, e: ev.ThreadStarted | ev.ReplyPoste
         conference_id = _thread_conference(conn, e.thread_id, memory)
         parent_id = e.parent_post_id
     if memory is not None:
-        memory.kinds["author"][e.post_id] = (e.author_id,)
+        memory.kinds["author"][e.post_id] = e.author_id
     access = _conference(conn, conference_id, memory) if conference_id else None
     if access is None:
         return
@@ -366,7 +420,7 @@ def _message(conn: Connection, rec: Recorded, e: ev.MessagePosted) -> None:
         return
     access, members, visibility = found
     if memory is not None:
-        memory.kinds["author"][e.message_id] = (e.author_id,)
+        memory.kinds["author"][e.message_id] = e.author_id
     direct = members if visibility == "direct" else []
     _deliver(conn, rec, e.author_id, access, [("room", e.room_id)], [
         ("direct", direct), ("mention", _mentioned(conn, e.body, memory)),
@@ -409,16 +463,18 @@ def _talk_given(conn: Connection, rec: Recorded, e: ev.TalkSignedUp) -> None:
         _talk_notice(conn, rec, "talk_given", e.speaker_id, e.by, e.thread_id, e.post_id)
 
 
-def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
+def _withdraw(conn: Connection, table: str, column: str, item_id: str,
+              place: tuple[str, str]) -> None:
+    """Delete the notices of a post or message; ``place`` is where it was new (kind, id)."""
     memory = _memory(conn)
     if memory is not None:  # a rebuild knows which posts it wrote notices for
         position = memory.kinds["notified"].pop(item_id, None)
         if position is not None:
             _FORGET[column].run(conn, {"position": position, "id": item_id})
-            for member_id, kind, place in memory.kinds["pending_at"].pop(position, []):
-                pending = memory.kinds["pending"].get(member_id, {})
-                if pending.get((kind, place)) == position:
-                    _not_pending(memory, member_id, (kind, place))
+            # Its coalesced notices ("new in a place you watch") were all for its place.
+            for member_id in list(memory.kinds["pending_by_place"].get(place, ())):
+                if memory.kinds["pending"][member_id].get(place) == position:
+                    _not_pending(memory, member_id, place)
         return
     row = _POSITION[table].run(conn, {"id": item_id}).fetchone()
     if row is not None:
@@ -427,12 +483,12 @@ def _withdraw(conn: Connection, table: str, column: str, item_id: str) -> None:
 
 @projection.on(ev.PostDeleted, ev.PostHidden)
 def _post_gone(conn: Connection, rec: Recorded, e: ev.PostDeleted | ev.PostHidden) -> None:
-    _withdraw(conn, "posts", "post_id", e.post_id)
+    _withdraw(conn, "posts", "post_id", e.post_id, ("post", e.thread_id))
 
 
 @projection.on(ev.MessageDeleted)
 def _message_gone(conn: Connection, rec: Recorded, e: ev.MessageDeleted) -> None:
-    _withdraw(conn, "messages", "message_id", e.message_id)
+    _withdraw(conn, "messages", "message_id", e.message_id, ("message", e.room_id))
 
 
 @projection.on(ev.WatchLevelSet)

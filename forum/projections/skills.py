@@ -1,42 +1,63 @@
-"""Who knows what: the skills directory and open mentoring offers and asks."""
+"""Who knows what: the skills directory and open mentoring offers and asks.
+
+Plain driver statements (forum.projections.sql), not SQLAlchemy Core: every
+profile update comes through here, and during a rebuild a Core statement
+flushes the queued writes of every table first (sql.batched), which cut each
+chunk's ``executemany`` runs into pieces of a few dozen events.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection
 
 from forum import events as ev
 from forum.eventstore import Recorded
 from forum.model.skills import check_skills, skill_key
 from forum.projections.registry import Projection
+from forum.projections.sql import Statement, stamp
 from forum.projections.tables import member_skills, mentoring, skill_lists, skills
 
 projection = Projection("skills", [skills, member_skills, skill_lists, mentoring])
+
+_SKILL = Statement("SELECT 1 FROM skills WHERE key = :key")
+_NEW_SKILL = Statement("INSERT INTO skills (key, name) VALUES (:key, :name)")
+_FORGET_LIST = Statement("DELETE FROM member_skills WHERE member_id = :m AND kind = :kind")
+_LIST = Statement("""
+    INSERT INTO member_skills (member_id, kind, key, name, position)
+    VALUES (:m, :kind, :key, :name, :position)""")
+_LISTED = Statement("SELECT 1 FROM skill_lists WHERE member_id = :m")
+_NEW_LISTED = Statement("INSERT INTO skill_lists (member_id) VALUES (:m)")
+_MENTORING = Statement("""
+    INSERT INTO mentoring (id, member_id, kind, skill_key, note, created_at)
+    VALUES (:id, :m, :kind, :key, :note, :at)""")
+_WITHDRAW = Statement("DELETE FROM mentoring WHERE id = :id")
 
 
 def _name(conn: Connection, name: str) -> None:
     """The directory's name for a skill is its first spelling."""
     key = skill_key(name)
-    if conn.execute(select(skills.c.key).where(skills.c.key == key)).first() is None:
-        conn.execute(skills.insert().values(key=key, name=name))
+    if _SKILL.run(conn, {"key": key}).fetchone() is None:
+        _NEW_SKILL.run(conn, {"key": key, "name": name})
 
 
 def _replace(conn: Connection, member_id: str, kind: str, names: Sequence[str]) -> None:
-    conn.execute(delete(member_skills).where(member_skills.c.member_id == member_id,
-                                             member_skills.c.kind == kind))
+    _FORGET_LIST.run(conn, {"m": member_id, "kind": kind})
     for position, name in enumerate(names):
         _name(conn, name)
-        conn.execute(member_skills.insert().values(
-            member_id=member_id, kind=kind, key=skill_key(name), name=name,
-            position=position))
+        _LIST.run(conn, {"m": member_id, "kind": kind, "key": skill_key(name), "name": name,
+                         "position": position})
+
+
+def _listed_already(conn: Connection, member_id: str) -> bool:
+    return _LISTED.run(conn, {"m": member_id}).fetchone() is not None
 
 
 @projection.on(ev.SkillsListed)
 def _listed(conn: Connection, rec: Recorded, e: ev.SkillsListed) -> None:
-    if conn.execute(select(skill_lists).where(
-            skill_lists.c.member_id == e.member_id)).first() is None:
-        conn.execute(skill_lists.insert().values(member_id=e.member_id))
+    if not _listed_already(conn, e.member_id):
+        _NEW_LISTED.run(conn, {"m": e.member_id})
     _replace(conn, e.member_id, "teach", e.can_teach)
     _replace(conn, e.member_id, "learn", e.want_to_learn)
 
@@ -44,8 +65,7 @@ def _listed(conn: Connection, rec: Recorded, e: ev.SkillsListed) -> None:
 @projection.on(ev.ProfileUpdated)
 def _resume(conn: Connection, rec: Recorded, e: ev.ProfileUpdated) -> None:
     """Until a member lists their skills, the résumé's "what I can teach" stands for them."""
-    if conn.execute(select(skill_lists).where(
-            skill_lists.c.member_id == e.member_id)).first() is not None:
+    if _listed_already(conn, e.member_id):
         return
     # Résumé tags were never held to the skill rules: keep those that meet them.
     names = [n for n in e.can_teach if skill_key(n)][:30]
@@ -56,12 +76,12 @@ def _resume(conn: Connection, rec: Recorded, e: ev.ProfileUpdated) -> None:
 def _posted(conn: Connection, rec: Recorded, e: ev.MentoringOffered | ev.MentoringAsked
             ) -> None:
     _name(conn, e.skill)
-    conn.execute(mentoring.insert().values(
-        id=e.mentoring_id, member_id=e.member_id,
-        kind="offer" if isinstance(e, ev.MentoringOffered) else "ask",
-        skill_key=skill_key(e.skill), note=e.note, created_at=rec.occurred_at))
+    _MENTORING.run(conn, {
+        "id": e.mentoring_id, "m": e.member_id,
+        "kind": "offer" if isinstance(e, ev.MentoringOffered) else "ask",
+        "key": skill_key(e.skill), "note": e.note, "at": stamp(conn, rec.occurred_at)})
 
 
 @projection.on(ev.MentoringWithdrawn)
 def _withdrawn(conn: Connection, rec: Recorded, e: ev.MentoringWithdrawn) -> None:
-    conn.execute(delete(mentoring).where(mentoring.c.id == e.mentoring_id))
+    _WITHDRAW.run(conn, {"id": e.mentoring_id})

@@ -13,7 +13,7 @@ from forum.eventstore import Recorded
 from forum.model.inbound import HELD_BY
 from forum.projections import rendering
 from forum.projections.registry import Projection
-from forum.projections.sql import Statement, stamp
+from forum.projections.sql import Statement, current_batch, stamp
 from forum.projections.tables import post_revisions, posts, threads
 
 projection = Projection("threads", [threads, posts, post_revisions])
@@ -28,7 +28,7 @@ _INSERT_REVISION = Statement("""
     INSERT INTO post_revisions (post_id, revision, body, editor_id, edited_at)
     VALUES (:post_id, :revision, :body, :editor_id, :at)""", deferrable=True)
 _NEW_REPLY = Statement("""
-    UPDATE threads SET version = :v, last_post_at = :at, post_count = post_count + 1,
+    UPDATE threads SET version = :v, last_post_at = :at, post_count = post_count + :n,
                        last_seq = :seq
     WHERE id = :t""", deferrable=True)
 _EDIT = Statement("""
@@ -71,9 +71,38 @@ _FLAG = {
 }
 
 
+def _new_reply(conn: Connection, rec: Recorded, thread_id: str, at: object, seq: int) -> None:
+    """Count a reply in its thread.
+
+    In a rebuild, replies to a busy thread come in runs (a chunk holds
+    thousands, most to a few dozen threads): while the thread's last queued
+    write is its count of replies, the next reply is folded into it, so a run
+    is one UPDATE with the run's last version, time and seq.
+    """
+    batch = current_batch(conn)
+    if batch is None:
+        _NEW_REPLY.run(conn, {"t": thread_id, "v": rec.stream_version, "at": at, "seq": seq,
+                              "n": 1})
+        return
+    queued = batch.still_queued(("threads", thread_id))
+    if queued is not None:
+        queued.update(v=rec.stream_version, at=at, seq=seq, n=queued["n"] + 1)
+        return
+    batch.queued(("threads", thread_id), _NEW_REPLY,
+                 {"t": thread_id, "v": rec.stream_version, "at": at, "seq": seq, "n": 1})
+
+
+def _no_folding(conn: Connection, thread_id: str) -> None:
+    """Another write of the thread comes next: later replies may not be folded past it."""
+    batch = current_batch(conn)
+    if batch is not None:
+        batch.foldable.pop(("threads", thread_id), None)
+
+
 def _thread(conn: Connection, rec: Recorded, thread_id: str, flag: str | None = None,
             value: object = None) -> None:
     """Bump the thread's version (its pages' cache key), setting one column if named."""
+    _no_folding(conn, thread_id)
     params = {"t": thread_id, "v": rec.stream_version}
     if flag is None:
         _VERSION.run(conn, params)
@@ -123,7 +152,7 @@ def _replied(conn: Connection, rec: Recorded, e: ev.ReplyPosted) -> None:
     at = stamp(conn, rec.occurred_at)
     _insert_post(conn, rec, at, e.thread_id, e.post_id, e.seq, e.parent_post_id, e.author_id,
                  e.body)
-    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
+    _new_reply(conn, rec, e.thread_id, at, e.seq)
 
 
 _INSERT_REMOTE = Statement("""
@@ -148,7 +177,7 @@ def _remote_reply(conn: Connection, rec: Recorded, e: ev.RemoteReplyReceived) ->
     })
     _INSERT_REVISION.run(conn, {"post_id": e.post_id, "revision": 1, "body": html,
                                 "editor_id": e.author_id, "at": at})
-    _NEW_REPLY.run(conn, {"t": e.thread_id, "v": rec.stream_version, "at": at, "seq": e.seq})
+    _new_reply(conn, rec, e.thread_id, at, e.seq)
 
 
 @projection.on(ev.RemoteReplyEdited)
