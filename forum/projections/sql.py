@@ -57,9 +57,6 @@ class Statement:
         self.table = found.group(1) if found else ""
         self.deferrable = deferrable
 
-    def text(self, conn: Connection) -> str:
-        return self.postgres if conn.dialect.name == "postgresql" else self.sqlite
-
     def run(self, conn: Connection, params: dict[str, Any]) -> Any:
         """Execute (or, batched and deferrable, queue); returns the driver cursor."""
         batch = _BATCHES.get(conn)
