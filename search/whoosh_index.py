@@ -24,6 +24,7 @@ from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
 from search.whoosh_query import filter_query, suggest, to_query
+from search.whoosh_writing import FastCodec
 
 CHECKPOINT_ID = "meta:checkpoint"
 _FILTER_CACHE = 256
@@ -161,7 +162,7 @@ class WhooshIndex:
     def write(self, puts: Iterable[Document], removes: Iterable[str],
               checkpoint: tuple[int, int]) -> None:
         """Commit removals, documents and the checkpoint together, or nothing."""
-        writer = self._ix().writer(limitmb=128)
+        writer = self._ix().writer(limitmb=128, codec=FastCodec())
         try:
             for doc_id in removes:
                 writer.delete_by_term("id", doc_id)
