@@ -24,7 +24,7 @@ from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
 from search.whoosh_query import filter_query, suggest, to_query
-from search.whoosh_writing import FastCodec
+from search.whoosh_writing import FastCodec, Written
 
 CHECKPOINT_ID = "meta:checkpoint"
 _FILTER_CACHE = 256
@@ -91,6 +91,7 @@ class WhooshIndex:
         self._index: Any = None
         self._searcher: Any = None
         self._allowed: OrderedDict[tuple[int, object], set[int]] = OrderedDict()
+        self._written: Written | None = None  # since clear(): ids that may be stored
 
     # --- opening -----------------------------------------------------------
 
@@ -130,6 +131,7 @@ class WhooshIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._index = whoosh_index.create_in(str(self.path), schema())
+            self._written = Written(self._index.latest_generation())
 
     # --- reading what is stored --------------------------------------------
 
@@ -163,11 +165,21 @@ class WhooshIndex:
               checkpoint: tuple[int, int]) -> None:
         """Commit removals, documents and the checkpoint together, or nothing."""
         writer = self._ix().writer(limitmb=128, codec=FastCodec())
+        # After a clear, ids this object never wrote are not in the index: their
+        # documents are added without looking for an old one. Holding the write
+        # lock, a generation of our own commit proves nobody else wrote since.
+        written, self._written = self._written, None
+        if written is not None and written.generation != writer.generation - 1:
+            written = None
         try:
             for doc_id in removes:
-                writer.delete_by_term("id", doc_id)
+                if written is None or written.may_hold(doc_id):
+                    writer.delete_by_term("id", doc_id)
             for doc in puts:
-                writer.update_document(**_fields(doc))
+                if written is None or written.mark(doc.id):
+                    writer.update_document(**_fields(doc))
+                else:
+                    writer.add_document(**_fields(doc))
             writer.update_document(
                 id=CHECKPOINT_ID, kind="meta", space="", container="", seq=0, hidden=True,
                 payload=json.dumps({"txid": checkpoint[0], "position": checkpoint[1]}))
@@ -175,6 +187,9 @@ class WhooshIndex:
             writer.cancel()
             raise
         writer.commit()
+        if written is not None:
+            written.generation = writer.generation
+            self._written = written
 
     # --- queries -------------------------------------------------------------
 

@@ -54,3 +54,37 @@ class FastCodec(WrappingCodec):  # type: ignore[misc]
 
     def field_writer(self, storage: Any, segment: Any) -> Any:
         return _FieldWriter(self._child, storage, segment)
+
+
+class Written:
+    """Which document ids an index emptied by this process may hold, as far as it wrote them.
+
+    Whoosh's ``update_document`` looks an id up in every segment before adding
+    it; after a clear, a full reindex asks that for each new document and
+    finds nothing. A bit per hash of an id (8 MiB, whatever the forum's size)
+    proves a clear bit's ids were never written, so their documents are simply
+    added; a set bit (written, or sharing a hash) takes Whoosh's look-up.
+    Valid for one generation of the index: another writer's commit in between
+    (there should be none) ends it.
+    """
+
+    BITS = 1 << 26
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self._bits = bytearray(self.BITS // 8)
+
+    def _where(self, doc_id: str) -> tuple[int, int]:
+        spot = hash(doc_id) & (self.BITS - 1)
+        return spot >> 3, 1 << (spot & 7)
+
+    def may_hold(self, doc_id: str) -> bool:
+        byte, bit = self._where(doc_id)
+        return bool(self._bits[byte] & bit)
+
+    def mark(self, doc_id: str) -> bool:
+        """Note ``doc_id`` as written; whether it may have been written before."""
+        byte, bit = self._where(doc_id)
+        held = bool(self._bits[byte] & bit)
+        self._bits[byte] |= bit
+        return held
