@@ -10,9 +10,12 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from forum import events as ev
 from search.documents import Document
 from search.whoosh_index import WhooshIndex, _fields, schema
 from search.whoosh_writing import FastCodec
+from tests.conftest import sqlite_backend
+from tests.search.conftest import index_all
 
 WHEN = datetime(2024, 5, 1, 12, tzinfo=UTC)
 TEXTS = ["Running deployments of sess.opts and snake_case",
@@ -125,3 +128,39 @@ def test_after_a_clear_new_documents_are_added_without_a_look_up(
     index.write([doc(n) for n in range(5, 9)] + [doc(2, "zqagain")], [], (2, 2))
     assert looked_up == ["meta:checkpoint", "post:p2", "meta:checkpoint"]
     assert len(ids(index)) == 9
+
+
+def test_a_reindex_in_small_batches_holds_what_the_indexer_holds(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = sqlite_backend(tmp_path, tmp_path_factory)
+    backend.store.append("conference-c1", [ev.ConferenceCreated(
+        "c1", "c1", "C1", "", "public", None, "m1")], expected_version=0)
+    for t in range(3):
+        backend.store.append(f"thread-t{t}", [
+            ev.ThreadStarted(f"t{t}", "c1", f"subject {t}", f"t{t}p1", "m1", "first post"),
+            *(ev.ReplyPosted(f"t{t}", f"t{t}p{n}", n, f"t{t}p1", "m2", f"reply {n} of {t}")
+              for n in range(2, 13))], expected_version=0)
+    for t in range(3):  # later, in other batches: edits and deletions of early posts
+        backend.store.append(f"thread-t{t}", [
+            ev.PostEdited(f"t{t}", f"t{t}p2", 2, f"zqedited {t}", "m2"),
+            ev.PostDeleted(f"t{t}", f"t{t}p3", "m1"),
+            ev.PostEdited(f"t{t}", f"t{t}p4", 4, f"zqedited again {t}", "m2")],
+            expected_version=12)
+    index_all(backend)  # the indexer, every document through update_document
+    index = backend.search.index
+    assert isinstance(index, WhooshIndex)
+    followed = stored(index)
+    monkeypatch.setattr(WhooshIndex, "reindex_batch", 7)
+    backend.search.reindex(backend.store)
+    assert stored(index) == followed
+    assert len(followed) == 3 * 12 + 1  # a thread and 11 posts each, and the checkpoint
+    assert {"zqedited 1", "zqedited again 2"} <= {f.get("body") for f in followed}
+
+
+def stored(index: WhooshIndex) -> list[dict[str, Any]]:
+    searcher = index._ix().searcher()
+    try:
+        return sorted(searcher.all_stored_fields(), key=lambda fields: str(fields["id"]))
+    finally:
+        searcher.close()
