@@ -67,9 +67,11 @@ CALLS: list[dict[str, Any]] = [
     {},
     {"positions": True},
     {"chars": True},
+    {"start_pos": 3, "start_char": 2},
     {"positions": True, "chars": True, "start_pos": 5, "start_char": 17},
     {"positions": True, "boosts": True, "mode": "index"},  # how Whoosh indexes
     {"chars": True, "mode": "query", "removestops": False},  # how it highlights
+    {"positions": True, "chars": True, "mode": "index", "removestops": False},
     {"positions": True, "chars": True, "keeporiginal": True},
     {"tokenize": False, "positions": True, "chars": True},
     {"no_morph": True, "positions": True},
