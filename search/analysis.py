@@ -97,8 +97,8 @@ def _cut(word: str) -> Cut:
 class Words(Analyzer):  # type: ignore[misc]
     """The tokens of :func:`chain`, exactly, in one generator with each distinct word cut once.
 
-    Indexing spent most of its time passing each word through five
-    generators; words repeat, so each is cut once (by the same filters) and
+    The chain passes each word through five generators (a fifth of indexing's
+    time); words repeat, so each is cut once (by the same filters) and
     remembered. Calls the fast path does not cover go to the chain itself.
     """
 

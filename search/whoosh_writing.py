@@ -2,7 +2,7 @@
 
 Whoosh's writer asks the new segment for a document's field length once per
 posting (about a hundred per document), and each ask reads the length column
-anew: a fifth of a flush. Here the field writer reads each field's lengths
+anew: a third of a flush. Here the field writer reads each field's lengths
 once per flush and answers from a list. Segments still record Whoosh's own
 codec, so an index reads the same with or without this module.
 """
