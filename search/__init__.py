@@ -58,6 +58,9 @@ class SearchIndex(Protocol):
 
     def clear(self) -> None: ...
 
+    @property
+    def reindex_batch(self) -> int: ...  # documents a reindex commits at once
+
     def close(self) -> None: ...
 
 
@@ -99,7 +102,8 @@ class SearchService:
         index simply resumes from there when the indexer next runs.
         """
         self.index.clear()
-        indexer = SearchIndexer(self.index, commit_interval=float("inf"), max_pending=5000)
+        indexer = SearchIndexer(self.index, commit_interval=float("inf"),
+                                max_pending=self.index.reindex_batch)
         read = 0
         while chunk := store.read_committed(indexer.position(), batch):
             for recorded in chunk:

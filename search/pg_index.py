@@ -156,6 +156,8 @@ class StaleWriter(RuntimeError):
 class PostgresIndex:
     """Search documents in the forum's PostgreSQL database (migration 0013_pg_search)."""
 
+    reindex_batch = 5000  # documents a reindex commits at once
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._trgm: str | None = None
