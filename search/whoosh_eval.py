@@ -9,11 +9,11 @@ intersected with what the reader may see, and only the documents that are
 left are scored (BM25F, as Whoosh scores them) or sorted by date.
 
 A phrase is checked word positions by word positions, for the documents
-holding all its words that the reader may see. Checking a phrase of common
-words ("the database") in every such document would cost as much as the
-slow path, so at most PHRASE_CHECKS candidates are checked, the likeliest
-first (by the score of their words); when some were left unchecked, the
-count is a lower bound ("at least"), as it is past COUNT_LIMIT.
+holding all its words that the reader may see, newest first. It stops once
+it has found as many matches as the count shows (1,000: the count is
+"1,000+" then, and the phrase is ranked among its newest 1,000 matches), or
+after PHRASE_CHECKS candidates (the count is then a lower bound, "at
+least"). An excluded phrase is always checked in full.
 
 What a segment holds never changes once written, so the documents' field
 lengths and dates are read once per segment and kept (:class:`SegmentCache`).
@@ -41,7 +41,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-PHRASE_CHECKS = 3000  # candidates whose word positions a phrase may read
+PHRASE_CHECKS = 20_000  # candidates whose word positions a phrase may read
 _BYTE_LENGTHS = [byte_to_length(code) for code in range(256)]
 
 Scores = dict[int, float]
@@ -289,10 +289,13 @@ class Evaluation:
     K1 = 1.2
     B = 0.75
 
-    def __init__(self, searcher: Any, allowed: set[int]) -> None:
+    def __init__(self, searcher: Any, allowed: set[int], enough: int = 1000) -> None:
         self.searcher = searcher
         self.allowed = allowed
         self.complete = True  # False once a phrase left candidates unchecked
+        self.enough = enough  # matches past which a phrase need not look (the count's limit)
+        self._negated = 0  # inside the excluded part of a query
+        self._narrowed = 0  # inside a part whose matches something else may still remove
         self._postings: dict[tuple[str, str, bool], Postings] = {}
         # What a phrase or a prefix matched within a set of documents, by the query's id:
         # the scoring pass asks again for the (fewer) documents that matched everything.
@@ -330,13 +333,29 @@ class Evaluation:
             self._constant[id(query)] = (within, found)
             return found
         if isinstance(query, wq.AndNot):
-            found = self.docs(query.a, within)
-            return found - self.docs(query.b, found) if found else found
+            self._narrowed += 1  # the exclusion may remove some of what it finds
+            try:
+                found = self.docs(query.a, within)
+            finally:
+                self._narrowed -= 1
+            if not found:
+                return found
+            self._negated += 1  # what is left out must be found in full
+            try:
+                return found - self.docs(query.b, found)
+            finally:
+                self._negated -= 1
         if isinstance(query, wq.And):
             found = within
             # Cheap parts first: a phrase then checks only what the words left.
-            for part in sorted(query.subqueries, key=_cost):
-                found = self.docs(part, found)
+            parts = sorted(query.subqueries, key=_cost)
+            for number, part in enumerate(parts):
+                last = number == len(parts) - 1
+                self._narrowed += 0 if last else 1  # later parts may remove some
+                try:
+                    found = self.docs(part, found)
+                finally:
+                    self._narrowed -= 0 if last else 1
                 if not found:
                     break
             return found if found is not within else set(within)
@@ -435,15 +454,20 @@ class Evaluation:
                 break
         rarest = max(words, key=lambda w: self.searcher.idf(field, w))
         idf = self.searcher.idf(field, rarest)
-        if len(candidates) > PHRASE_CHECKS:
-            # The likeliest first: the rarest word's score in each.
-            weights = self.postings(field, rarest).weights_for(candidates)
-            likely = self._bm25(field, weights, candidates, idf)
-            candidates = {doc for doc, _ in best(likely, PHRASE_CHECKS)}
+        # Newest first (document numbers follow indexing order). Where the phrase
+        # decides what is left out, every candidate is checked. Where its matches
+        # are final (nothing after it removes any), the check stops at ``enough``
+        # matches: the count is "1,000+" then anyway, and the phrase is ranked among
+        # its newest matches, as the PostgreSQL backend does. Otherwise it stops
+        # after PHRASE_CHECKS candidates, and the count is a lower bound.
+        ordered = sorted(candidates, reverse=True)
+        if not self._negated and len(ordered) > PHRASE_CHECKS:
+            ordered = ordered[:PHRASE_CHECKS]
             self.complete = False
+        enough = None if self._negated or self._narrowed else self.enough
         decode = _positions
         counts: Scores = {}
-        for doc in candidates:
+        for doc in ordered:
             runs = set(decode(lists[0].value(doc)))
             for shift, postings in enumerate(lists[1:], start=1):
                 runs &= {p - shift for p in decode(postings.value(doc))}
@@ -451,6 +475,8 @@ class Evaluation:
                     break
             if runs:
                 counts[doc] = len(runs)
+                if enough is not None and len(counts) >= enough:
+                    break
         scored = self._bm25(field, counts, counts, phrase.boost * idf * (self.K1 + 1))
         self._phrases[id(phrase)] = (set(within), scored)
         return scored

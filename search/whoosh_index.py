@@ -263,7 +263,7 @@ class WhooshIndex:
         start = (request.page - 1) * request.per_page
         if not supported(query):
             return self._run_in_whoosh(searcher, query, allowed, request, by_date)
-        evaluation = Evaluation(searcher, allowed)
+        evaluation = Evaluation(searcher, allowed, enough=COUNT_LIMIT)
         if by_date:
             top, matched = evaluation.by_date(query, limit, request.sort != "oldest")
         else:

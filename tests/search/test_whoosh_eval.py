@@ -167,3 +167,45 @@ def test_a_commit_keeps_what_was_read_from_the_segments_it_did_not_change(
     # Title and body of the new segment only: the old segment's lists were kept.
     assert (first, len(reads) - first) == (2, 2)
     ix.close()
+
+
+def _whoosh_total(index: WhooshIndex, text: str) -> int:
+    request = _request(text)
+    with index._lock:
+        searcher = index._current()
+        query = to_query(request, searcher.reader())
+        allowed = index._allowed_docs(searcher, request)
+        return index._run_in_whoosh(searcher, query, allowed, request, False)[1]
+
+
+@pytest.mark.parametrize("text", ['database -"the database"', 'rose -"rose garden"'])
+def test_an_excluded_phrase_is_checked_in_full_whatever_the_limits(
+        index: WhooshIndex, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(whoosh_eval, "PHRASE_CHECKS", 2)
+    results = index.search(_request(text))
+    assert (results.total, results.total_is_exact) == (_whoosh_total(index, text), True)
+    assert not any("edited" in h.snippet_html for h in results.hits)  # the phrase's posts
+
+
+@pytest.mark.parametrize("text", ['"rose garden"', 'garden "rose garden"',
+                                  '"rose garden" -tulip', '"rose garden" OR tulip'])
+def test_a_phrase_stops_at_enough_matches_only_where_nothing_removes_any(
+        index: WhooshIndex, text: str) -> None:
+    request = _request(text)
+    whoosh = _whoosh_total(index, text)
+    with index._lock:
+        searcher = index._current()
+        query = to_query(request, searcher.reader())
+        allowed = index._allowed_docs(searcher, request)
+        _, matched = Evaluation(searcher, allowed, enough=3).ranked(query, 20)
+    if "-" in text:
+        # The exclusion came after: every match was found. (Counted from Whoosh's
+        # documents for each side: its own AndNot over a phrase keeps a post that
+        # holds the excluded word, post 242 here.)
+        with index._lock:
+            searcher = index._current()
+            kept = {d for d in searcher.docs_for_query(query.a) if d in allowed}
+            kept -= set(searcher.docs_for_query(query.b))
+        assert matched == len(kept) <= whoosh
+    else:
+        assert 3 <= matched <= whoosh
