@@ -89,10 +89,24 @@ _SEGMENTS_LOCK = threading.Lock()
 
 
 def segment_key(leaf: Any) -> str | None:
-    """A segment's own name (random per segment): every new searcher reads the
-    table of contents afresh, so the segment objects are new after each commit."""
+    """The index's folder and the segment's own name: every new searcher reads the
+    table of contents afresh, so the segment objects are new after each commit.
+    (The name alone is random, from the ``random`` module: seeded alike twice in one
+    process, two indexes would share names, and one's postings serve the other.)"""
     segment = leaf.segment()
-    return None if segment is None else str(segment.segment_id())
+    if segment is None:
+        return None
+    folder = getattr(getattr(leaf, "_storage", None), "folder", None)
+    return f"{folder}\0{segment.segment_id()}" if folder else None
+
+
+def forget(folder: str) -> None:
+    """Forget every segment of the index in ``folder`` (it was emptied)."""
+    POSTINGS.forget(folder)
+    prefix = f"{folder}\0"
+    with _SEGMENTS_LOCK:
+        for key in [k for k in _SEGMENTS if k.startswith(prefix)]:
+            del _SEGMENTS[key]
 
 
 def _segment_cache(leaf: Any) -> SegmentCache:
@@ -197,7 +211,9 @@ class PostingCache:
                 self._lists.move_to_end(key)
                 return found[0]
         block = _read_leaf(leaf, field, text, with_values)
-        cost = len(block[0]) * (6 if with_values else 1)
+        # An entry's own objects count too (a word absent from a segment is cached
+        # as well, and many small lists must not escape the budget).
+        cost = _ENTRY_COST + len(block[0]) * (6 if with_values else 1)
         with self._lock:
             previous = self._lists.pop(key, None)
             if previous is not None:
@@ -210,12 +226,15 @@ class PostingCache:
                     self._used -= dropped
         return block
 
-    def clear(self) -> None:
+    def forget(self, folder: str) -> None:
+        """Drop what was read from the index in ``folder`` (emptied: its names may recur)."""
+        prefix = f"{folder}\0"
         with self._lock:
-            self._lists.clear()
-            self._used = 0
+            for key in [k for k in self._lists if k[0].startswith(prefix)]:
+                self._used -= self._lists.pop(key)[1]
 
 
+_ENTRY_COST = 80  # units (8 bytes each) for an entry's key, tuple and arrays
 POSTINGS = PostingCache(budget=4_000_000)  # about 32 MB of arrays, a process
 
 
@@ -289,7 +308,7 @@ class Evaluation:
     K1 = 1.2
     B = 0.75
 
-    def __init__(self, searcher: Any, allowed: set[int], enough: int = 1000) -> None:
+    def __init__(self, searcher: Any, allowed: set[int], enough: int | None = 1000) -> None:
         self.searcher = searcher
         self.allowed = allowed
         self.complete = True  # False once a phrase left candidates unchecked
@@ -324,7 +343,7 @@ class Evaluation:
         if isinstance(query, wq.Term):
             return self.postings(query.fieldname, query.text).docs_in(within)
         if isinstance(query, wq.Phrase):
-            return set(self._phrase(query, within))
+            return within.intersection(self._phrase(query, within))
         if isinstance(query, wq.ConstantScoreQuery):
             known = self._constant.get(id(query))
             if known is not None and known[0] >= within:
@@ -530,8 +549,9 @@ def best(scored: Scores, limit: int) -> list[tuple[int, float]]:
 
 
 def _cost(query: Any) -> int:
-    """Evaluate words before phrases and exclusions before everything else needs them."""
-    if isinstance(query, wq.Phrase):
+    """Words before phrases: a phrase (however deep in the part) then checks only what
+    the words left. Every word and phrase comes wrapped in an OR of title and body."""
+    if isinstance(query, wq.Phrase) or any(isinstance(q, wq.Phrase) for q in query.leaves()):
         return 2
     if isinstance(query, wq.Term):
         return 0

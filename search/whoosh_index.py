@@ -27,6 +27,7 @@ from whoosh.highlight import (
     top_fragments,
 )
 
+from search import whoosh_eval
 from search.analysis import analyzer
 from search.documents import Document
 from search.results import Hit, SearchRequest, SearchResults
@@ -141,12 +142,14 @@ class WhooshIndex:
             if self._index is not None:
                 self._index.close()
             self._index = None
+            self._allowed.clear()  # by the searcher's id(), which a new one may reuse
 
     def clear(self) -> None:
         """Start again from an empty index (for a full reindex)."""
         self.close()
         self.path.mkdir(parents=True, exist_ok=True)
         with self._lock:
+            whoosh_eval.forget(str(self.path))
             self._index = whoosh_index.create_in(str(self.path), schema())
             self._written = Written(self._index.latest_generation())
 
@@ -263,7 +266,10 @@ class WhooshIndex:
         start = (request.page - 1) * request.per_page
         if not supported(query):
             return self._run_in_whoosh(searcher, query, allowed, request, by_date)
-        evaluation = Evaluation(searcher, allowed, enough=COUNT_LIMIT)
+        # A phrase may stop at the count's limit, keeping its newest matches: not
+        # when the oldest are asked for.
+        enough = None if request.sort == "oldest" and by_date else COUNT_LIMIT
+        evaluation = Evaluation(searcher, allowed, enough=enough)
         if by_date:
             top, matched = evaluation.by_date(query, limit, request.sort != "oldest")
         else:
@@ -305,7 +311,8 @@ class WhooshIndex:
                 return []
             scanned = 0
             if supported(query):
-                matches: Iterable[int] = sorted(Evaluation(searcher, allowed).docs(query, allowed))
+                found = Evaluation(searcher, allowed, enough=AUTHOR_SCAN).docs(query, allowed)
+                matches: Iterable[int] = sorted(found)
             else:
                 matches = (d for d in searcher.docs_for_query(query) if d in allowed)
             for docnum in matches:
