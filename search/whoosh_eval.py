@@ -32,6 +32,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import accumulate
 from typing import Any
 
@@ -127,6 +128,11 @@ def _segment_cache(leaf: Any) -> SegmentCache:
 # --- postings -------------------------------------------------------------------
 
 
+def _global(ids: Iterable[int], offset: int) -> Iterable[int]:
+    """A segment's document numbers as the index's (the segment starts at ``offset``)."""
+    return ids if not offset else map(offset.__add__, ids)
+
+
 class Postings:
     """One word's postings in one field across the index, segment by segment."""
 
@@ -134,7 +140,6 @@ class Postings:
         self.parts = parts  # (the segment's first document number, its postings)
         self._bounds = [offset for offset, _ in parts[1:]]
         self._weights: Scores | None = None
-        self._values: dict[int, bytes] | None = None
 
     def __len__(self) -> int:
         return sum(len(block[0]) for _, block in self.parts)
@@ -143,7 +148,7 @@ class Postings:
         """The documents of ``within`` holding the word (set operations in C)."""
         found: set[int] = set()
         for offset, (ids, _, _) in self.parts:
-            found |= within.intersection(ids if not offset else map(offset.__add__, ids))
+            found |= within.intersection(_global(ids, offset))
         return found
 
     @property
@@ -152,8 +157,7 @@ class Postings:
         if self._weights is None:
             self._weights = {}
             for offset, (ids, weights, _) in self.parts:
-                docs = ids if not offset else map(offset.__add__, ids)
-                self._weights.update(zip(docs, weights, strict=True))
+                self._weights.update(zip(_global(ids, offset), weights, strict=True))
         return self._weights
 
     def weights_for(self, docs: set[int]) -> Scores:
@@ -274,7 +278,7 @@ def docs_with(searcher: Any, field: str, texts: Iterable[str]) -> set[int]:
     for text in texts:
         for leaf, offset in leaves:
             ids = POSTINGS.get(leaf, field, text, False)[0]
-            found.update(ids if not offset else map(offset.__add__, ids))
+            found.update(_global(ids, offset))
     for leaf, offset in leaves:
         if leaf.has_deletions():
             found.difference_update(offset + doc for doc in leaf.deleted_docs_set)
@@ -352,29 +356,22 @@ class Evaluation:
             self._constant[id(query)] = (within, found)
             return found
         if isinstance(query, wq.AndNot):
-            self._narrowed += 1  # the exclusion may remove some of what it finds
-            try:
+            with self._inside("_narrowed"):  # the exclusion may remove some of what it finds
                 found = self.docs(query.a, within)
-            finally:
-                self._narrowed -= 1
             if not found:
                 return found
-            self._negated += 1  # what is left out must be found in full
-            try:
+            with self._inside("_negated"):  # what is left out must be found in full
                 return found - self.docs(query.b, found)
-            finally:
-                self._negated -= 1
         if isinstance(query, wq.And):
             found = within
             # Cheap parts first: a phrase then checks only what the words left.
             parts = sorted(query.subqueries, key=_cost)
             for number, part in enumerate(parts):
-                last = number == len(parts) - 1
-                self._narrowed += 0 if last else 1  # later parts may remove some
-                try:
+                if number == len(parts) - 1:
                     found = self.docs(part, found)
-                finally:
-                    self._narrowed -= 0 if last else 1
+                else:
+                    with self._inside("_narrowed"):  # later parts may remove some
+                        found = self.docs(part, found)
                 if not found:
                     break
             return found if found is not within else set(within)
@@ -384,6 +381,15 @@ class Evaluation:
                 union |= self.docs(part, within)
             return union
         raise TypeError(f"not evaluated here: {query!r}")
+
+    @contextmanager
+    def _inside(self, counter: str) -> Iterator[None]:
+        """Within a part of the query that is excluded or may still be narrowed."""
+        setattr(self, counter, getattr(self, counter) + 1)
+        try:
+            yield
+        finally:
+            setattr(self, counter, getattr(self, counter) - 1)
 
     # --- how well they match -----------------------------------------------------
 
@@ -429,18 +435,19 @@ class Evaluation:
 
     def _by_leaf(self, field: str, docs: Iterable[int]) -> Iterator[tuple[list[int], list[int]]]:
         """``docs`` grouped by segment, with each one's length code in ``field``."""
+        for leaf, offset, chunk in self._segments_of(docs):
+            codes = _segment_cache(leaf).length_codes(leaf, field)
+            yield chunk, [codes[doc - offset] for doc in chunk]
+
+    def _segments_of(self, docs: Iterable[int]) -> Iterator[tuple[Any, int, list[int]]]:
+        """``docs`` in order, a (segment, its first document number, its docs) at a time."""
         ordered = sorted(docs)
-        leaves = self._leaves
         start = 0
-        for number, (leaf, offset) in enumerate(leaves):
-            end_doc = leaves[number + 1][1] if number + 1 < len(leaves) else None
-            stop = start
-            while stop < len(ordered) and (end_doc is None or ordered[stop] < end_doc):
-                stop += 1
+        for number, (leaf, offset) in enumerate(self._leaves):
+            following = self._leaves[number + 1][1] if number + 1 < len(self._leaves) else None
+            stop = len(ordered) if following is None else bisect_left(ordered, following, start)
             if stop > start:
-                chunk = ordered[start:stop]
-                codes = _segment_cache(leaf).length_codes(leaf, field)
-                yield chunk, [codes[doc - offset] for doc in chunk]
+                yield leaf, offset, ordered[start:stop]
             start = stop
 
     def _term_scores(self, term: Any, docs: set[int]) -> Scores:
@@ -514,12 +521,9 @@ class Evaluation:
         """The first ``limit`` matches by date (newest or oldest first), and how many matched."""
         matched = self.docs(query, self.allowed)
         moments: dict[int, int] = {}
-        for leaf, offset in self._leaves:
+        for leaf, offset, chunk in self._segments_of(matched):
             column = _segment_cache(leaf).moments(leaf)
-            end = offset + len(column)
-            for doc in matched:
-                if offset <= doc < end:
-                    moments[doc] = column[doc - offset]
+            moments.update((doc, column[doc - offset]) for doc in chunk)
         if newest_first:
             # Ties newest-numbered first, as Whoosh's reversed sort has them.
             order = heapq.nsmallest(limit, matched, key=lambda d: (-moments.get(d, 0), -d))
@@ -551,7 +555,7 @@ def best(scored: Scores, limit: int) -> list[tuple[int, float]]:
 def _cost(query: Any) -> int:
     """Words before phrases: a phrase (however deep in the part) then checks only what
     the words left. Every word and phrase comes wrapped in an OR of title and body."""
-    if isinstance(query, wq.Phrase) or any(isinstance(q, wq.Phrase) for q in query.leaves()):
+    if any(isinstance(q, wq.Phrase) for q in query.leaves()):  # a leaf is its own leaf
         return 2
     if isinstance(query, wq.Term):
         return 0

@@ -360,20 +360,22 @@ def _snippet(text: str, words: frozenset[str]) -> str:
 
 def _stored_hit(stored: dict[str, Any], score: float, words: frozenset[str]) -> Hit:
     body = stored.get("body") or ""
-    snippet = (_snippet(body, words) if body and words else "") or _escape(body[:240])
-    return Hit(stored["id"], stored["kind"], stored["space"], stored["container"],
-               int(stored["seq"]), stored["author"], stored["title"], snippet,
-               _utc(stored["created"]), score)
+    return _as_hit(stored, _snippet(body, words) if body and words else "", score)
 
 
 def _hit(hit: Any) -> Hit:
+    """A hit of Whoosh's own search."""
     stored = hit.fields()
     snippet = hit.highlights("body", top=2) if stored.get("body") else ""
-    if not snippet:
-        snippet = _escape(stored.get("body", "")[:240])
+    return _as_hit(stored, snippet, float(hit.score or 0.0))
+
+
+def _as_hit(stored: dict[str, Any], snippet: str, score: float) -> Hit:
+    """A result from its stored fields; without marked passages, the body's start."""
+    snippet = snippet or _escape((stored.get("body") or "")[:240])
     return Hit(stored["id"], stored["kind"], stored["space"], stored["container"],
                int(stored["seq"]), stored["author"], stored["title"], snippet,
-               _utc(stored["created"]), float(hit.score or 0.0))
+               _utc(stored["created"]), score)
 
 
 def _escape(text: str) -> str:
