@@ -35,11 +35,12 @@ import sys
 import _common as c
 from _peer import StoredEvent, close_peer, get_topic, open_peer
 
-from forum import serialization
 from forum.backend import open_backend
-from forum.config import Config
-from forum.events import Event, ReplyPosted, ThreadStarted
-from forum.eventstore import EventStore, StreamWrite
+from forum.core import serialization
+from forum.core.config import Config
+from forum.core.events import Event
+from forum.core.eventstore import EventStore, StreamWrite
+from forum.features.threads.events import ReplyPosted, ThreadStarted
 
 EVENTS_PER_TX = 10
 STREAMS = 1000

@@ -34,11 +34,11 @@ import orjson
 from _peer import JSONTranscoder, StoredEvent, close_peer, get_topic, open_peer, resolve_topic
 from eventstore_append import make_transactions, thread_starts, tx_meta
 
-from forum import serialization
 from forum.backend import open_backend
-from forum.config import Config
-from forum.events import EVENT_TYPES
-from forum.eventstore import EventStore, StreamWrite
+from forum.core import serialization
+from forum.core.config import Config
+from forum.core.events import EVENT_TYPES
+from forum.core.eventstore import EventStore, StreamWrite
 
 BATCH = 5000
 

@@ -84,12 +84,20 @@ class Receivers:
 
 
 def delivery(args: Any, path: Path, rounds: int) -> tuple[list[float], int]:
-    from forum import commands as cmd
     from forum import create_app
-    from forum import events as ev
-    from forum.config import Config
-    from forum.handlers import articles, conferences, follows, members, threads
-    from forum.permissions import Viewer
+    from forum.core.config import Config
+    from forum.core.events import Event
+    from forum.core.permissions import Viewer
+    from forum.features.articles import handlers as articles
+    from forum.features.articles.commands import ApproveArticle, ProposeArticle
+    from forum.features.conferences import handlers as conferences
+    from forum.features.conferences.commands import CreateConference
+    from forum.features.follows import handlers as follows
+    from forum.features.follows.events import FollowAccepted, FollowRequested
+    from forum.features.members import handlers as members
+    from forum.features.members.commands import RegisterMember
+    from forum.features.threads import handlers as threads
+    from forum.features.threads.commands import StartThread
 
     config = Config(data_dir=path, database_url=f"sqlite:///{path / 'commonroom.db'}",
                     secret_key="bench", base_url=BASE, federation=True,
@@ -98,39 +106,39 @@ def delivery(args: Any, path: Path, rounds: int) -> tuple[list[float], int]:
     app = create_app(config)
     backend = app.extensions["commonroom"]
     svc = backend.services
-    admin_id = members.register_member(svc, members.SYSTEM, cmd.RegisterMember(
+    admin_id = members.register_member(svc, members.SYSTEM, RegisterMember(
         "ada", "Ada", "ada@example.org", "correct horse battery", "admin"))
     admin = Viewer(admin_id, "admin")
-    cid = conferences.create_conference(svc, admin, cmd.CreateConference(
+    cid = conferences.create_conference(svc, admin, CreateConference(
         "open", "Open", "public"))
     receivers = Receivers(HOSTS)
     local = f"conference:{cid}"
-    history: list[ev.Event] = []
+    history: list[Event] = []
     for number in range(FOLLOWERS):
         port = receivers.ports()[number % HOSTS]
         actor = f"http://127.0.0.1:{port}/users/u{number}"
-        history += [ev.FollowRequested(local, actor, f"{actor}#follow", f"{actor}/inbox",
+        history += [FollowRequested(local, actor, f"{actor}#follow", f"{actor}/inbox",
                                        f"http://127.0.0.1:{port}/inbox", f"@u{number}@x", "U"),
-                    ev.FollowAccepted(local, actor, f"{actor}#follow", "")]
+                    FollowAccepted(local, actor, f"{actor}#follow", "")]
     svc.store.append(follows.stream(local), history, expected_version=0, meta={})
     runner = backend.runner()
     worker = app.extensions["commonroom_delivery"]
     while runner.run_once():
         pass
-    from forum.db import deliveries
+    from federation.tables import deliveries
     with backend.engine.begin() as conn:  # the 1,000 Accepts are set-up, not the benchmark
         conn.execute(deliveries.update().values(status="cancelled"))
     times = []
     try:
         for round_no in range(rounds + 1):  # the first warms up (keys, connections)
-            thread_id, _ = threads.start_thread(svc, admin, cmd.StartThread(
+            thread_id, _ = threads.start_thread(svc, admin, StartThread(
                 cid, f"Findings {round_no}", c.body(__import__("random").Random(round_no))))
-            article_id = articles.propose_article(svc, admin, cmd.ProposeArticle(
+            article_id = articles.propose_article(svc, admin, ProposeArticle(
                 "thread", thread_id))
             while runner.run_once() or worker.run_due():
                 pass  # the thread's own Announce goes out before the clock starts
             started = time.perf_counter()
-            slug = articles.approve_article(svc, admin, cmd.ApproveArticle(article_id))
+            slug = articles.approve_article(svc, admin, ApproveArticle(article_id))
             wanted = f"{BASE}/blog/{slug}#create#announce"
             while receivers.have(wanted) < HOSTS:
                 runner.run_once()

@@ -47,11 +47,13 @@ from pathlib import Path
 
 import _common as c
 
-from forum import commands as cmd
 from forum.backend import open_backend
-from forum.config import Config
-from forum.handlers import members, rooms
-from forum.permissions import Viewer
+from forum.core.config import Config
+from forum.core.permissions import Viewer
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken, RegisterMember
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom
 
 PEER = "python-socketio"
 SCRIPT = c.BENCH_DIR / "js" / "fanout.mjs"
@@ -63,14 +65,14 @@ def seed(data_dir: Path) -> tuple[str, str, str]:
                     secret_key="bench", password_time_cost=1, password_memory_cost=1024)
     backend = open_backend(config)
     svc = backend.services
-    admin = Viewer(members.register_member(svc, members.SYSTEM, cmd.RegisterMember(
+    admin = Viewer(members.register_member(svc, members.SYSTEM, RegisterMember(
         "admin", "Admin", "admin@example.org", "a long password", "admin")), "admin")
-    people = [Viewer(members.register_member(svc, admin, cmd.RegisterMember(
+    people = [Viewer(members.register_member(svc, admin, RegisterMember(
         handle, handle.title(), f"{handle}@example.org", "a long password", "staff")), "staff")
         for handle in ("listener", "sender")]
-    room_id = rooms.create_room(svc, admin, cmd.CreateRoom("Fan-out", "fan-out", members=tuple(
+    room_id = rooms.create_room(svc, admin, CreateRoom("Fan-out", "fan-out", members=tuple(
         p.member_id or "" for p in people)))
-    tokens = [members.issue_api_token(svc, p, cmd.IssueApiToken("bench")) for p in people]
+    tokens = [members.issue_api_token(svc, p, IssueApiToken("bench")) for p in people]
     backend.dispose()
     return room_id, tokens[0], tokens[1]
 

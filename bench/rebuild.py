@@ -58,10 +58,27 @@ from pathlib import Path
 
 import _common as c
 
-from forum import events as ev
-from forum import serialization
 from forum.backend import Backend, open_backend
-from forum.config import Config
+from forum.core import serialization
+from forum.core.config import Config
+from forum.core.events import Event
+from forum.features.conferences.events import ConferenceAclChanged, ConferenceCreated
+from forum.features.members.events import MemberRegistered, PasswordChanged, ProfileUpdated
+from forum.features.notifications.events import WatchLevelSet
+from forum.features.reading.events import ThreadRead
+from forum.features.rooms.events import MessagePosted, RoomCreated
+from forum.features.threads.events import (
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    PostUnhidden,
+    ReplyPosted,
+    ThreadLocked,
+    ThreadPinned,
+    ThreadStarted,
+    ThreadUnlocked,
+    ThreadUnpinned,
+)
 
 DEFAULT_EVENTS = 30_000
 QUICK_EVENTS = 10_000
@@ -110,7 +127,7 @@ class LogWriter:
         self.flags: dict[tuple[str, str], bool] = {}
         self.rooms: dict[str, int] = {}  # room -> messages so far
 
-    def emit(self, stream: str, event: ev.Event, actor: str) -> None:
+    def emit(self, stream: str, event: Event, actor: str) -> None:
         version = self.versions.get(stream, 0) + 1
         self.versions[stream] = version
         self.clock += timedelta(seconds=self.rng.randint(1, 60),
@@ -160,7 +177,7 @@ class LogWriter:
             member_id = c.new_id(rng)
             admin = admin or member_id
             self.members.append(member_id)
-            self.emit(f"member-{member_id}", ev.MemberRegistered(
+            self.emit(f"member-{member_id}", MemberRegistered(
                 member_id=member_id, handle=f"user{i}", display_name=f"User {i}",
                 email=f"user{i}@example.org", role="admin" if member_id == admin else "staff",
                 password_hash="$argon2id$v=19$m=65536,t=3,p=4$" + c.new_id(rng) * 6,
@@ -170,19 +187,19 @@ class LogWriter:
             conference_id = c.new_id(rng)
             self.conferences.append(conference_id)
             stream = f"conference-{conference_id}"
-            self.emit(stream, ev.ConferenceCreated(
+            self.emit(stream, ConferenceCreated(
                 conference_id=conference_id, slug=f"conf-{i}", name=f"Conference {i}",
                 resume=c.sentence(rng), visibility="internal" if i % 4 else "public",
                 parent_id=None, created_by=admin,
             ), admin)
-            self.emit(stream, ev.ConferenceAclChanged(
+            self.emit(stream, ConferenceAclChanged(
                 conference_id,
                 (("members", "contributor"), (f"member:{admin}", "moderator")), admin,
             ), admin)
         for i in range(10):
             room_id = c.new_id(rng)
             self.rooms[room_id] = 0
-            self.emit(f"room-{room_id}", ev.RoomCreated(
+            self.emit(f"room-{room_id}", RoomCreated(
                 room_id, f"room-{i}", f"Room {i}", c.sentence(rng)[:200], "internal", None,
                 admin, tuple(rng.sample(self.members, 12))), admin)
         self._start()
@@ -197,7 +214,7 @@ class LogWriter:
         self.threads.append(thread_id)
         self.posts[thread_id] = [post_id]
         self.revisions[post_id] = 1
-        self.emit(f"thread-{thread_id}", ev.ThreadStarted(
+        self.emit(f"thread-{thread_id}", ThreadStarted(
             thread_id=thread_id, conference_id=self.rng.choice(self.conferences),
             subject=c.sentence(self.rng, 3, 9)[:200], post_id=post_id, author_id=author,
             body=self.body(),
@@ -211,7 +228,7 @@ class LogWriter:
         posts.append(post_id)
         self.revisions[post_id] = 1
         body = self.body()  # a sentence in 25 starts with a mention (bench/_common.py)
-        self.emit(f"thread-{thread_id}", ev.ReplyPosted(
+        self.emit(f"thread-{thread_id}", ReplyPosted(
             thread_id=thread_id, post_id=post_id, seq=len(posts), parent_post_id=parent,
             author_id=author, body=body,
         ), author)
@@ -222,14 +239,14 @@ class LogWriter:
         body = c.sentence(self.rng, 4, 20)
         if self.rng.random() < 0.1:
             body += f" @user{self.rng.randrange(len(self.members))}"
-        self.emit(f"room-{room_id}", ev.MessagePosted(
+        self.emit(f"room-{room_id}", MessagePosted(
             room_id, c.new_id(self.rng), self.rooms[room_id], author, body), author)
 
     def _watch(self) -> None:
         member_id = self.member()
         target, target_id = self.rng.choice((("thread", self.thread()),
                                              ("conference", self.rng.choice(self.conferences))))
-        self.emit(f"notify-{member_id}", ev.WatchLevelSet(
+        self.emit(f"notify-{member_id}", WatchLevelSet(
             member_id, target, target_id, self.rng.choice(("watching", "normal", "muted"))),
             member_id)
 
@@ -240,7 +257,7 @@ class LogWriter:
             return
         self.revisions[post_id] += 1
         editor = self.member()
-        self.emit(f"thread-{thread_id}", ev.PostEdited(
+        self.emit(f"thread-{thread_id}", PostEdited(
             thread_id=thread_id, post_id=post_id, revision=self.revisions[post_id],
             body=self.body(), editor_id=editor,
         ), editor)
@@ -252,14 +269,14 @@ class LogWriter:
         if last <= marker:
             return
         self.markers[(member_id, thread_id)] = last
-        self.emit(f"reading-{member_id}", ev.ThreadRead(member_id, thread_id, marker, last),
+        self.emit(f"reading-{member_id}", ThreadRead(member_id, thread_id, marker, last),
                   member_id)
 
     def _profile(self) -> None:
         member_id = self.member()
         words = [self.rng.choice(("python", "sql", "go", "rust", "design", "ops", "music"))
                  for _ in range(3)]
-        self.emit(f"member-{member_id}", ev.ProfileUpdated(
+        self.emit(f"member-{member_id}", ProfileUpdated(
             member_id=member_id, display_name=f"Member {member_id[:4]}",
             bio=c.sentence(self.rng), skills=tuple(words[:2]), interests=tuple(words[1:]),
             can_teach=tuple(words[:1]), share_read_history=self.rng.random() < 0.8,
@@ -267,10 +284,10 @@ class LogWriter:
 
     def _password(self) -> None:
         member_id = self.member()
-        self.emit(f"member-{member_id}", ev.PasswordChanged(
+        self.emit(f"member-{member_id}", PasswordChanged(
             member_id, "$argon2id$v=19$m=65536,t=3,p=4$" + c.new_id(self.rng) * 6), member_id)
 
-    def _toggle(self, key: str, on: ev.Event, off: ev.Event) -> None:
+    def _toggle(self, key: str, on: Event, off: Event) -> None:
         thread_id = on.thread_id  # type: ignore[attr-defined]
         state = self.flags.get((key, thread_id), False)
         self.flags[(key, thread_id)] = not state
@@ -278,13 +295,13 @@ class LogWriter:
 
     def _pin(self) -> None:
         t = self.thread()
-        self._toggle("pin", ev.ThreadPinned(t, self.members[0]),
-                     ev.ThreadUnpinned(t, self.members[0]))
+        self._toggle("pin", ThreadPinned(t, self.members[0]),
+                     ThreadUnpinned(t, self.members[0]))
 
     def _lock(self) -> None:
         t = self.thread()
-        self._toggle("lock", ev.ThreadLocked(t, self.members[0], "cooling off"),
-                     ev.ThreadUnlocked(t, self.members[0]))
+        self._toggle("lock", ThreadLocked(t, self.members[0], "cooling off"),
+                     ThreadUnlocked(t, self.members[0]))
 
     def _hide(self) -> None:
         thread_id = self.thread()
@@ -293,11 +310,11 @@ class LogWriter:
             return
         if self.flags.get(("hide", post_id)):
             self.flags[("hide", post_id)] = False
-            self.emit(f"thread-{thread_id}", ev.PostUnhidden(thread_id, post_id,
+            self.emit(f"thread-{thread_id}", PostUnhidden(thread_id, post_id,
                                                               self.members[0]), self.members[0])
         else:
             self.flags[("hide", post_id)] = True
-            self.emit(f"thread-{thread_id}", ev.PostHidden(thread_id, post_id, "off topic",
+            self.emit(f"thread-{thread_id}", PostHidden(thread_id, post_id, "off topic",
                                                             self.members[0]), self.members[0])
 
     def _delete(self) -> None:
@@ -306,7 +323,7 @@ class LogWriter:
         if post_id is None or post_id == self.posts[thread_id][0]:
             return
         self.deleted.add(post_id)
-        self.emit(f"thread-{thread_id}", ev.PostDeleted(thread_id, post_id, self.members[0]),
+        self.emit(f"thread-{thread_id}", PostDeleted(thread_id, post_id, self.members[0]),
                   self.members[0])
 
 

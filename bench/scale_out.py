@@ -55,11 +55,17 @@ import _common as c
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from forum import commands as cmd
 from forum.backend import open_backend
-from forum.config import Config
-from forum.handlers import conferences, members, rooms, threads
-from forum.permissions import Viewer
+from forum.core.config import Config
+from forum.core.permissions import Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken, RegisterMember
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply, StartThread
 
 VENV_BIN = Path(sys.executable).parent
 GUNICORN = str(VENV_BIN / "gunicorn")
@@ -97,25 +103,25 @@ def seed(config: Config, rng: random.Random) -> Seeded:
     backend = open_backend(config)
     try:
         svc = backend.services
-        admin = Viewer(members.register_member(svc, members.SYSTEM, cmd.RegisterMember(
+        admin = Viewer(members.register_member(svc, members.SYSTEM, RegisterMember(
             "ada", "Ada Lovelace", "ada@example.org", "a long password", "admin")), "admin")
-        people = [Viewer(members.register_member(svc, admin, cmd.RegisterMember(
+        people = [Viewer(members.register_member(svc, admin, RegisterMember(
             handle, handle.title(), f"{handle}@example.org", "a long password", "staff")),
             "staff") for handle in ("poster", "listener", "sender")]
-        conf = conferences.create_conference(svc, admin, cmd.CreateConference(
+        conf = conferences.create_conference(svc, admin, CreateConference(
             "lounge", "The Lounge", "public", "Anything goes."))
         thread_ids = []
         for n in range(THREADS):
-            thread_id, first = threads.start_thread(svc, people[0], cmd.StartThread(
+            thread_id, first = threads.start_thread(svc, people[0], StartThread(
                 conf, f"Thread {n}: {c.sentence(rng, 3, 8)}", c.body(rng, 600)))
             for _ in range(19):
-                threads.post_reply(svc, rng.choice(people), cmd.PostReply(
+                threads.post_reply(svc, rng.choice(people), PostReply(
                     thread_id, first, c.body(rng, 600)))
             thread_ids.append(thread_id)
-        room_id = rooms.create_room(svc, admin, cmd.CreateRoom(
+        room_id = rooms.create_room(svc, admin, CreateRoom(
             "Live", "live", members=tuple(p.member_id or "" for p in people)))
         poster, listener, sender = (
-            members.issue_api_token(svc, p, cmd.IssueApiToken("bench")) for p in people)
+            members.issue_api_token(svc, p, IssueApiToken("bench")) for p in people)
         return Seeded(thread_ids, poster, room_id, listener, sender)
     finally:
         backend.dispose()

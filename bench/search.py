@@ -45,10 +45,12 @@ from typing import Any
 
 import _common as c
 
-from forum import events as ev
-from forum import migrate
-from forum.db import make_engine
-from forum.eventstore import EventStore, StreamWrite
+from forum.core import migrate
+from forum.core.db import make_engine
+from forum.core.events import Event
+from forum.core.eventstore import EventStore, StreamWrite
+from forum.features.conferences.events import ConferenceCreated
+from forum.features.threads.events import ReplyPosted, ThreadStarted
 from search import SearchService
 from search.pg_index import PostgresIndex
 from search.querylang import parse
@@ -84,22 +86,22 @@ class Corpus:
         self.conferences = [f"conf{i}" for i in range(CONFERENCES)]
         self.members = [f"m{i}" for i in range(MEMBERS)]
         self.writes: list[StreamWrite] = [StreamWrite(
-            f"conference-{cid}", [ev.ConferenceCreated(cid, cid, cid.title(), "", "private",
+            f"conference-{cid}", [ConferenceCreated(cid, cid, cid.title(), "", "private",
                                                        None, "m0")], 0)
             for cid in self.conferences]
         made, t = 0, 0
         while made < posts:
             tid, conference = f"t{t}", self.conferences[t % CONFERENCES]
             size = min(rng.randint(5, 15), posts - made)
-            events: list[ev.Event] = []
+            events: list[Event] = []
             for n in range(1, size + 1):
                 text = self._text(rng, pool, weights)
                 author = rng.choice(self.members)
                 if n == 1:
-                    events.append(ev.ThreadStarted(tid, conference, self._subject(rng, weights),
+                    events.append(ThreadStarted(tid, conference, self._subject(rng, weights),
                                                    f"{tid}p1", author, text))
                 else:
-                    events.append(ev.ReplyPosted(tid, f"{tid}p{n}", n, f"{tid}p1", author, text))
+                    events.append(ReplyPosted(tid, f"{tid}p{n}", n, f"{tid}p1", author, text))
             self.writes.append(StreamWrite(f"thread-{tid}", events, 0))
             made += size
             t += 1

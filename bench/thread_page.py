@@ -45,12 +45,17 @@ from pathlib import Path
 
 import _common as c
 
-from forum import commands as cmd
-from forum import events as ev
 from forum.backend import Backend, open_backend
-from forum.config import Config
-from forum.handlers import conferences, members, threads
-from forum.permissions import Viewer
+from forum.core.config import Config
+from forum.core.events import Event
+from forum.core.permissions import Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.members import handlers as members
+from forum.features.members.commands import RegisterMember
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply, StartThread
+from forum.features.threads.events import ReplyPosted
 
 VENV_BIN = Path(sys.executable).parent
 GUNICORN = shutil.which("gunicorn", path=str(VENV_BIN)) or shutil.which("gunicorn")
@@ -86,7 +91,7 @@ class Seeded:
 def _register(backend: Backend, actor: Viewer, handle: str, name: str, role: str) -> Viewer:
     member_id = members.register_member(
         backend.services, actor,
-        cmd.RegisterMember(handle, name, f"{handle}@example.org", "correct horse battery", role),
+        RegisterMember(handle, name, f"{handle}@example.org", "correct horse battery", role),
     )
     return Viewer(member_id, role)
 
@@ -99,7 +104,7 @@ def _replies(rng: random.Random, backend: Backend, people: list[Viewer], thread_
         parent = post_ids[-1] if rng.random() < 0.5 else rng.choice(post_ids)
         post_id, _seq = threads.post_reply(
             backend.services, rng.choice(people),
-            cmd.PostReply(thread_id, parent, c.body(rng, 600)))
+            PostReply(thread_id, parent, c.body(rng, 600)))
         post_ids.append(post_id)
 
 
@@ -122,13 +127,13 @@ def seed(data_dir: Path, rng: random.Random) -> Seeded:
         ]
         conf = conferences.create_conference(
             backend.services, admin,
-            cmd.CreateConference("lounge", "The Lounge", "public",
+            CreateConference("lounge", "The Lounge", "public",
                                  "Anything goes: a public conference."))
 
         # 20 posts: the opening post and 19 replies, all through the handlers.
         t20, p20 = threads.start_thread(
             backend.services, people[1],
-            cmd.StartThread(conf, "How do you structure a projection rebuild?",
+            StartThread(conf, "How do you structure a projection rebuild?",
                             c.body(rng, 600)))
         _replies(rng, backend, people, t20, p20, 19)
 
@@ -136,7 +141,7 @@ def seed(data_dir: Path, rng: random.Random) -> Seeded:
         # the rest as ReplyPosted events appended in chunks (projections run).
         t1000, p1000 = threads.start_thread(
             backend.services, people[2],
-            cmd.StartThread(conf, "The long-running thread about everything",
+            StartThread(conf, "The long-running thread about everything",
                             c.body(rng, 600)))
         _replies(rng, backend, people, t1000, p1000, 9)
         stream = threads.stream(t1000)
@@ -145,13 +150,13 @@ def seed(data_dir: Path, rng: random.Random) -> Seeded:
         post_ids = [p1000]
         bodies = [c.body(rng, 600) for _ in range(200)]
         while seq < 1000:
-            chunk: list[ev.Event] = []
+            chunk: list[Event] = []
             for _ in range(min(100, 1000 - seq)):
                 seq += 1
                 post_id = c.new_id(rng)
                 parent = post_ids[-1] if rng.random() < 0.5 else rng.choice(post_ids)
                 author = rng.choice(people)
-                chunk.append(ev.ReplyPosted(t1000, post_id, seq, parent, author.member_id or "",
+                chunk.append(ReplyPosted(t1000, post_id, seq, parent, author.member_id or "",
                                             rng.choice(bodies)))
                 post_ids.append(post_id)
             backend.store.append(stream, chunk, expected_version=version,

@@ -9,18 +9,25 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from federation.web import bp
-from forum import commands as cmd
-from forum import inbound_queries, queries
-from forum.handlers import inbound
-from forum.model.inbound import POLICIES, STYLES
-from forum.permissions import can_administer
+from forum.core.permissions import can_administer
+from forum.features.conferences.queries import moderated_ids
+from forum.features.inbound import handlers as inbound
+from forum.features.inbound import queries as inbound_queries
+from forum.features.inbound.commands import (
+    BlockDomain,
+    SetFederationPolicy,
+    SetFederationStyle,
+    UnblockDomain,
+)
+from forum.features.inbound.model import POLICIES, STYLES
+from forum.features.reading.queries import list_conferences
 from forum.web import context
 
 
 def _moderated_public() -> list[Any]:
     conn = context.db()
-    ids = queries.moderated_ids(conn, context.viewer())
-    return [c.row for c in queries.list_conferences(conn, context.viewer())
+    ids = moderated_ids(conn, context.viewer())
+    return [c.row for c in list_conferences(conn, context.viewer())
             if c.row.id in ids and c.row.visibility == "public"]
 
 
@@ -47,7 +54,7 @@ def fediverse_settings() -> Any:
 @bp.post("/admin/fediverse/blocks")
 def block() -> Any:
     domain = request.form.get("domain", "")
-    context.send(inbound.block_domain, cmd.BlockDomain(domain, request.form.get("reason", "")))
+    context.send(inbound.block_domain, BlockDomain(domain, request.form.get("reason", "")))
     flash(f"{domain.strip().lower()} is blocked: nothing from it is taken, its replies are "
           "hidden.")
     return redirect(url_for("activitypub.fediverse_settings"))
@@ -55,7 +62,7 @@ def block() -> Any:
 
 @bp.post("/admin/fediverse/blocks/<domain>/unblock")
 def unblock(domain: str) -> Any:
-    context.send(inbound.unblock_domain, cmd.UnblockDomain(domain))
+    context.send(inbound.unblock_domain, UnblockDomain(domain))
     flash(f"{domain} is no longer blocked.")
     return redirect(url_for("activitypub.fediverse_settings"))
 
@@ -63,7 +70,7 @@ def unblock(domain: str) -> Any:
 @bp.post("/admin/fediverse/policy/<conference_id>")
 def set_policy(conference_id: str) -> Any:
     policy = request.form.get("policy", "")
-    context.send(inbound.set_federation_policy, cmd.SetFederationPolicy(conference_id, policy))
+    context.send(inbound.set_federation_policy, SetFederationPolicy(conference_id, policy))
     flash("Replies from the fediverse: policy saved.")
     return redirect(url_for("activitypub.fediverse_settings"))
 
@@ -71,7 +78,7 @@ def set_policy(conference_id: str) -> Any:
 @bp.post("/admin/fediverse/style/<conference_id>")
 def set_style(conference_id: str) -> Any:
     style = request.form.get("style", "")
-    context.send(inbound.set_federation_style, cmd.SetFederationStyle(conference_id, style))
+    context.send(inbound.set_federation_style, SetFederationStyle(conference_id, style))
     kind = "a Note" if style == "note" else "an Article"
     flash(f"Threads on the fediverse: each starts as {kind}.")
     return redirect(url_for("activitypub.fediverse_settings"))

@@ -11,13 +11,13 @@ from marshmallow import Schema, fields
 
 from federation import follows as reads
 from federation import worker
-from forum import commands as cmd
-from forum.handlers import follows
-from forum.permissions import can_administer, can_moderate
+from forum.core.permissions import can_administer, can_moderate
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import AcceptFollow, RejectFollow
+from forum.features.threads.views.pages import readable_conference
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import UtcDateTime
-from forum.web.pages import readable_conference
 
 blp = Blueprint("api_federation", "Fediverse deliveries that failed, and follow requests.")
 
@@ -115,6 +115,6 @@ class Followers(MethodView):
         """Accept or reject a follow request (rejecting a follower removes them)."""
         local = _moderated(slug)
         if args["accept"]:
-            context.send(follows.accept_follow, cmd.AcceptFollow(local, args["remote_actor"]))
+            context.send(follows.accept_follow, AcceptFollow(local, args["remote_actor"]))
         else:
-            context.send(follows.reject_follow, cmd.RejectFollow(local, args["remote_actor"]))
+            context.send(follows.reject_follow, RejectFollow(local, args["remote_actor"]))

@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
-from forum import article_queries, queries
+from forum.features.articles import queries as article_queries
+from forum.features.members.queries import get_member_by_handle
+from forum.features.threads.views.pages import page_number
 from forum.web import context
-from forum.web.pages import page_number
 
 bp = Blueprint("blog", __name__)
 
@@ -66,7 +67,7 @@ def tag(tag: str) -> Any:
 @bp.get("/blog/authors/<handle>")
 def author(handle: str) -> Any:
     conn = context.db()
-    member = queries.get_member_by_handle(conn, handle)
+    member = get_member_by_handle(conn, handle)
     total = article_queries.count_published(conn, author_id=member.id) if member else 0
     if member is None or not total:
         abort(404)  # people without a published article have no page here

@@ -24,7 +24,8 @@ from federation.web import (
     post_document,
     site,
 )
-from forum import article_queries, queries
+from forum.features.articles import queries as article_queries
+from forum.features.conferences.queries import get_conference
 from forum.web import context
 
 
@@ -168,7 +169,7 @@ def person_collection(handle: str, which: str) -> Response:
     actor_id = person_actor(member)["id"]
     items = []
     for row in reads.list_member_public_posts(conn, member.id):
-        conference = queries.get_conference(conn, row.conference_id)
+        conference = get_conference(conn, row.conference_id)
         items.append(create(actor_id, post_document(row, conference)))
     return activity(collection(collection_id, items,
                                reads.count_member_public_posts(conn, member.id)))

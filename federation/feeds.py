@@ -16,9 +16,12 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, url_for
 from sqlalchemy import select
 
-from forum import article_queries, queries
-from forum.permissions import ANONYMOUS, can_read
-from forum.projections.tables import members, posts, threads
+from forum.core.permissions import ANONYMOUS, can_read
+from forum.features.articles import queries as article_queries
+from forum.features.conferences.queries import access_from_row, get_conference_by_slug
+from forum.features.members.tables import members
+from forum.features.threads.queries import get_thread_in_conference
+from forum.features.threads.tables import posts, threads
 from forum.web import context
 
 bp = Blueprint("feeds", __name__)
@@ -31,8 +34,8 @@ def _aware(value: datetime) -> datetime:
 
 
 def _public_conference(slug: str) -> Any:
-    row = queries.get_conference_by_slug(context.db(), slug)
-    if row is None or not can_read(ANONYMOUS, queries.access_from_row(row)):
+    row = get_conference_by_slug(context.db(), slug)
+    if row is None or not can_read(ANONYMOUS, access_from_row(row)):
         abort(404)
     return row
 
@@ -101,11 +104,11 @@ def conference_feed(slug: str) -> Response:
 @bp.get("/t/<thread_id>/feed.atom")
 def thread_feed(thread_id: str) -> Response:
     """The newest posts of a thread in a public conference."""
-    found = queries.get_thread_in_conference(context.db(), thread_id)
+    found = get_thread_in_conference(context.db(), thread_id)
     if found is None:
         abort(404)
     thread, conference = found
-    if not can_read(ANONYMOUS, queries.access_from_row(conference)):
+    if not can_read(ANONYMOUS, access_from_row(conference)):
         abort(404)
     base = _base()
     rows = context.db().execute(

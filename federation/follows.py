@@ -18,11 +18,11 @@ from sqlalchemy import Connection, func, select
 from federation import inbox, reads
 from federation.inbox import Inbound
 from federation.web import site
-from forum import commands as cmd
-from forum.errors import InvalidInput, NotFound
-from forum.handlers import follows
-from forum.handlers.members import SYSTEM
-from forum.projections.tables import follow_policies, followers
+from forum.core.errors import InvalidInput, NotFound
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import RequestFollow, UndoFollow
+from forum.features.follows.tables import follow_policies, followers
+from forum.features.members.handlers import SYSTEM
 from forum.web import context
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def on_follow(found: Inbound) -> None:
         raise InvalidInput("the Follow has no id")
     target = _target(found, found.activity.get("object"))
     actor = found.actor
-    follows.request_follow(context.services(), SYSTEM, cmd.RequestFollow(
+    follows.request_follow(context.services(), SYSTEM, RequestFollow(
         target, actor.id, found.id[:500], actor.inbox, actor.shared_inbox,
         actor.acct[:300], actor.name))
 
@@ -72,7 +72,7 @@ def on_undo(found: Inbound) -> None:
     if obj.get("actor", found.actor.id) != found.actor.id:
         raise InvalidInput("an actor can only undo its own Follow")
     target = _target(found, obj.get("object"))
-    follows.undo_follow(context.services(), SYSTEM, cmd.UndoFollow(
+    follows.undo_follow(context.services(), SYSTEM, UndoFollow(
         target, found.actor.id, str(obj.get("id") or "")[:500]))
 
 

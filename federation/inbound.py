@@ -37,16 +37,21 @@ from sqlalchemy.exc import IntegrityError
 
 from federation import inbox
 from federation.inbox import Inbound
+from federation.tables import inbound_activities
 from federation.web import site
-from forum import article_queries, inbound_queries, markup, queries
-from forum import commands as cmd
-from forum.db import inbound_activities, write_connection
-from forum.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated
-from forum.handlers import inbound as handlers
-from forum.handlers.members import SYSTEM
-from forum.model.inbound import domain_is_blocked, remote_author_id
-from forum.model.text import BODY_MAX
-from forum.permissions import ANONYMOUS, can_read
+from forum.core import markup
+from forum.core.db import write_connection
+from forum.core.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated
+from forum.core.permissions import ANONYMOUS, can_read
+from forum.core.text import BODY_MAX
+from forum.features.articles import queries as article_queries
+from forum.features.conferences.queries import access_from_row
+from forum.features.inbound import handlers
+from forum.features.inbound import queries as inbound_queries
+from forum.features.inbound.commands import DeleteRemoteReply, EditRemoteReply, ReceiveRemoteReply
+from forum.features.inbound.model import domain_is_blocked, remote_author_id
+from forum.features.members.handlers import SYSTEM
+from forum.features.threads.queries import get_post, get_thread_in_conference, list_posts
 from forum.web import context
 
 log = logging.getLogger(__name__)
@@ -196,7 +201,7 @@ def _local(target: str) -> tuple[str, str] | None:
     path = urlsplit(target).path.rstrip("/")
     kind, _, rest = path[1:].partition("/")
     if kind == "p":
-        post = queries.get_post(conn, rest)
+        post = get_post(conn, rest)
         return _public(post.thread_id, post.id) if post is not None else None
     if kind == "t":
         return _public(rest, None)
@@ -213,11 +218,11 @@ def _local(target: str) -> tuple[str, str] | None:
 
 def _public(thread_id: str, post_id: str | None) -> tuple[str, str] | None:
     conn = context.db()
-    found = queries.get_thread_in_conference(conn, thread_id)
-    if found is None or not can_read(ANONYMOUS, queries.access_from_row(found[1])):
+    found = get_thread_in_conference(conn, thread_id)
+    if found is None or not can_read(ANONYMOUS, access_from_row(found[1])):
         return None
     if post_id is None:
-        first = queries.list_posts(conn, thread_id, seqs=[1])
+        first = list_posts(conn, thread_id, seqs=[1])
         return (thread_id, first[0].id) if first else None
     return thread_id, post_id
 
@@ -249,7 +254,7 @@ def on_create(found: Inbound) -> None:
         remember(found)
         return
     actor = found.actor
-    handlers.receive_remote_reply(context.services(), SYSTEM, cmd.ReceiveRemoteReply(
+    handlers.receive_remote_reply(context.services(), SYSTEM, ReceiveRemoteReply(
         where[0], where[1], actor.id, actor.name, actor.acct, actor.icon or "",
         actor.url or actor.id, str(obj["id"]), _id(obj.get("url")) or str(obj["id"]),
         _content(obj)))
@@ -264,7 +269,7 @@ def on_update(found: Inbound) -> None:
     obj = _note(found)
     known = inbound_queries.get_remote_post(context.db(), str(obj["id"]))
     if known is not None:
-        handlers.edit_remote_reply(context.services(), SYSTEM, cmd.EditRemoteReply(
+        handlers.edit_remote_reply(context.services(), SYSTEM, EditRemoteReply(
             known.thread_id, str(obj["id"]), found.actor.id, _content(obj)))
     remember(found)
 
@@ -279,7 +284,7 @@ def on_delete(found: Inbound) -> None:
         return
     known = inbound_queries.get_remote_post(context.db(), object_id)
     if known is not None:
-        handlers.delete_remote_reply(context.services(), SYSTEM, cmd.DeleteRemoteReply(
+        handlers.delete_remote_reply(context.services(), SYSTEM, DeleteRemoteReply(
             known.thread_id, object_id, found.actor.id))
     remember(found)
 
@@ -289,7 +294,7 @@ def _account_deleted(found: Inbound) -> None:
     Mastodon removes a deleted account's posts."""
     author_id = remote_author_id(found.actor.id)
     for row in inbound_queries.list_remote_posts_by(context.db(), author_id):
-        handlers.delete_remote_reply(context.services(), SYSTEM, cmd.DeleteRemoteReply(
+        handlers.delete_remote_reply(context.services(), SYSTEM, DeleteRemoteReply(
             row.thread_id, row.object_id, found.actor.id))
     remember(found)
 

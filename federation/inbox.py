@@ -36,7 +36,7 @@ from flask import Response, current_app, request
 from federation.remote import RemoteActor, remote_actors_of
 from federation.signatures import Request, SignatureRefused, verify_request
 from federation.web import site
-from forum.errors import CommonroomError, InvalidInput, NotAuthenticated
+from forum.core.errors import CommonroomError, InvalidInput, NotAuthenticated
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # Mastodon caps at 1 MB; a Note with its context is far smaller

@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from forum.db import actor_keys, write_connection
+from federation.tables import actor_keys
+from forum.core.db import write_connection
 
 log = logging.getLogger(__name__)
 KEY_BITS = 2048  # what Mastodon and most of the fediverse use and verify

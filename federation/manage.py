@@ -9,13 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from federation import follows as reads
 from federation import worker
-from forum import article_queries
-from forum import commands as cmd
-from forum.errors import InvalidInput
-from forum.handlers import follows
-from forum.permissions import can_administer, can_moderate, can_review_article
+from forum.core.errors import InvalidInput
+from forum.core.permissions import can_administer, can_moderate, can_review_article
+from forum.features.articles import queries as article_queries
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
+from forum.features.threads.views.pages import readable_conference
 from forum.web import context
-from forum.web.pages import readable_conference
 
 bp = Blueprint("fediverse", __name__)
 bp.before_request(context.require_member)
@@ -52,13 +52,13 @@ def decide(slug: str) -> Any:
     local, form = f"conference:{row.id}", request.form
     action, remote = form.get("action", ""), form.get("remote_actor", "")
     if action == "policy":
-        context.send(follows.set_follow_policy, cmd.SetFollowPolicy(local, form.get("policy", "")))
+        context.send(follows.set_follow_policy, SetFollowPolicy(local, form.get("policy", "")))
         flash("Follow policy saved.")
     elif action == "accept":
-        context.send(follows.accept_follow, cmd.AcceptFollow(local, remote))
+        context.send(follows.accept_follow, AcceptFollow(local, remote))
         flash("Follow request accepted.")
     elif action in ("reject", "remove"):
-        context.send(follows.reject_follow, cmd.RejectFollow(local, remote))
+        context.send(follows.reject_follow, RejectFollow(local, remote))
         flash("Follow request rejected." if action == "reject" else "Follower removed.")
     else:
         raise InvalidInput("action must be policy, accept, reject or remove", field="action")

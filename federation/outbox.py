@@ -44,12 +44,26 @@ from federation import reads
 from federation.activities import tombstone
 from federation.actors import PUBLIC
 from federation.follows import delivery_inboxes
+from federation.tables import deliveries
 from federation.web import article_document, first_post_type, post_document, site
-from forum import article_queries, queries
-from forum import events as ev
-from forum.db import deliveries, write_connection
-from forum.eventstore import Recorded
-from forum.projections.tables import posts, threads
+from forum.core.db import write_connection
+from forum.core.eventstore import Recorded
+from forum.features.articles import queries as article_queries
+from forum.features.articles.events import ArticleApproved, ArticleRevised, ArticleUnpublished
+from forum.features.conferences.events import ConferenceUpdated
+from forum.features.conferences.queries import get_conference
+from forum.features.follows.events import FollowAccepted, FollowRejected
+from forum.features.members.queries import get_member
+from forum.features.threads.events import (
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    ReplyPosted,
+    ThreadMoved,
+    ThreadStarted,
+)
+from forum.features.threads.queries import get_post, get_thread
+from forum.features.threads.tables import posts, threads
 
 log = logging.getLogger(__name__)
 SENT_KINDS = ("Create", "Announce", "Update")
@@ -216,19 +230,19 @@ class Outbox:
                       group, rec.position, self.grace if kind == "Update" else timedelta())
 
     def _post_created(self, conn: Any, rec: Recorded,
-                      e: ev.ThreadStarted | ev.ReplyPosted) -> None:
+                      e: ThreadStarted | ReplyPosted) -> None:
         self._send_post(conn, rec, e.post_id, "Create")
 
-    def _post_edited(self, conn: Any, rec: Recorded, e: ev.PostEdited) -> None:
+    def _post_edited(self, conn: Any, rec: Recorded, e: PostEdited) -> None:
         self._send_post(conn, rec, e.post_id, "Update")
 
     def _post_removed(self, conn: Any, rec: Recorded,
-                      e: ev.PostDeleted | ev.PostHidden) -> None:
-        post = queries.get_post(conn, e.post_id)
+                      e: PostDeleted | PostHidden) -> None:
+        post = get_post(conn, e.post_id)
         seq = post.seq if post is not None else 2
         former = "Note"
         if post is not None and seq == 1:
-            found = queries.get_thread(conn, post.thread_id)
+            found = get_thread(conn, post.thread_id)
             former = first_post_type(found.conference_id) if found is not None else "Article"
         self._delete(conn, site().url(f"/p/{e.post_id}"), former)
 
@@ -241,11 +255,11 @@ class Outbox:
             self._delete(conn, site().url(f"/p/{row.id}"),
                          first_post_type(row.conference_id) if row.seq == 1 else "Note")
 
-    def _thread_moved(self, conn: Any, rec: Recorded, e: ev.ThreadMoved) -> None:
+    def _thread_moved(self, conn: Any, rec: Recorded, e: ThreadMoved) -> None:
         if reads.get_public_thread(conn, e.thread_id) is None:
             self._withdraw_thread(conn, e.thread_id)
 
-    def _conference_updated(self, conn: Any, rec: Recorded, e: ev.ConferenceUpdated) -> None:
+    def _conference_updated(self, conn: Any, rec: Recorded, e: ConferenceUpdated) -> None:
         if e.visibility == "public":
             return
         for thread_id in conn.execute(select(threads.c.id).where(
@@ -268,15 +282,15 @@ class Outbox:
         self._fan_out(conn, document, kind, document["id"] + suffix, author, author_actor,
                       group, rec.position, self.grace if kind == "Update" else timedelta())
 
-    def _article_published(self, conn: Any, rec: Recorded, e: ev.ArticleApproved
+    def _article_published(self, conn: Any, rec: Recorded, e: ArticleApproved
                            ) -> None:
         self._send_article(conn, rec, e.article_id, "Create")
 
-    def _article_revised(self, conn: Any, rec: Recorded, e: ev.ArticleRevised) -> None:
+    def _article_revised(self, conn: Any, rec: Recorded, e: ArticleRevised) -> None:
         self._send_article(conn, rec, e.article_id, "Update")
 
     def _article_unpublished(self, conn: Any, rec: Recorded,
-                             e: ev.ArticleUnpublished) -> None:
+                             e: ArticleUnpublished) -> None:
         row = article_queries.get_article(conn, e.article_id)
         if row is not None and row.slug:
             self._delete(conn, site().url(f"/blog/{row.slug}"), "Article")
@@ -284,19 +298,19 @@ class Outbox:
     # --- follows ----------------------------------------------------------------------
 
     def _follow_answered(self, conn: Any, rec: Recorded,
-                         e: ev.FollowAccepted | ev.FollowRejected) -> None:
+                         e: FollowAccepted | FollowRejected) -> None:
         kind, _, ident = e.local_actor.partition(":")
         if kind == "conference":
-            conference = queries.get_conference(conn, ident)
+            conference = get_conference(conn, ident)
             actor_id = site().url(f"/c/{conference.slug}") if conference is not None else None
         else:
-            member = queries.get_member(conn, ident)
+            member = get_member(conn, ident)
             actor_id = site().url(f"/members/{member.handle}") if member is not None else None
         inbox = _follower_inbox(conn, e)
         if actor_id is None or inbox is None:
             return
         signer = Signer(e.local_actor, actor_id)
-        answer = "Accept" if isinstance(e, ev.FollowAccepted) else "Reject"
+        answer = "Accept" if isinstance(e, FollowAccepted) else "Reject"
         activity = {"id": f"{actor_id}#follows/{rec.position}", "type": answer,
                     "actor": actor_id, "to": [e.remote_actor],
                     "object": {"id": e.follow_id, "type": "Follow", "actor": e.remote_actor,
@@ -322,15 +336,15 @@ class _Planner:
             self.ops.append(op)
 
 
-def _follower_inbox(conn: Connection, e: ev.FollowAccepted | ev.FollowRejected) -> str | None:
+def _follower_inbox(conn: Connection, e: FollowAccepted | FollowRejected) -> str | None:
     """The follower's own inbox, from its request (kept in the log, so a rejected
     follower, gone from the read model, is still answered)."""
-    from forum.db import remote_actors
+    from federation.tables import remote_actors
 
     value = conn.execute(select(remote_actors.c.inbox).where(
         remote_actors.c.id == e.remote_actor)).scalar()
     if value is None:
-        from forum.projections.tables import followers
+        from forum.features.follows.tables import followers
 
         value = conn.execute(select(followers.c.inbox).where(
             followers.c.remote_actor == e.remote_actor)).scalar()

@@ -13,9 +13,17 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from forum import queries
-from forum.permissions import ANONYMOUS, can_read
-from forum.projections.tables import members, posts, threads
+from forum.core.permissions import ANONYMOUS, can_read
+from forum.features.conferences.queries import (
+    access_from_row,
+    get_conference,
+    get_conference_by_slug,
+    readable_ids,
+)
+from forum.features.members.queries import get_member_by_handle
+from forum.features.members.tables import members
+from forum.features.threads.queries import get_thread_in_conference
+from forum.features.threads.tables import posts, threads
 
 DbRow = Any
 OUTBOX_ITEMS = 20
@@ -23,19 +31,19 @@ COLLECTION_ITEMS = 200
 
 
 def public_conference_ids(conn: Connection) -> list[str]:
-    return sorted(queries.readable_ids(conn, ANONYMOUS))
+    return sorted(readable_ids(conn, ANONYMOUS))
 
 
 def get_public_conference(conn: Connection, slug: str) -> DbRow | None:
-    row = queries.get_conference_by_slug(conn, slug)
-    if row is None or not can_read(ANONYMOUS, queries.access_from_row(row)):
+    row = get_conference_by_slug(conn, slug)
+    if row is None or not can_read(ANONYMOUS, access_from_row(row)):
         return None
     return row
 
 
 def get_fediverse_member(conn: Connection, handle: str) -> DbRow | None:
     """A member who opted in to the fediverse and is active; None for everyone else."""
-    row = queries.get_member_by_handle(conn, handle)
+    row = get_member_by_handle(conn, handle)
     return row if row is not None and row.active and row.fediverse else None
 
 
@@ -55,15 +63,15 @@ def get_public_post(conn: Connection, post_id: str) -> tuple[DbRow, DbRow] | Non
     row = conn.execute(_POST.where(posts.c.id == post_id)).first()
     if row is None:
         return None
-    conference = queries.get_conference(conn, row.conference_id)
-    if conference is None or not can_read(ANONYMOUS, queries.access_from_row(conference)):
+    conference = get_conference(conn, row.conference_id)
+    if conference is None or not can_read(ANONYMOUS, access_from_row(conference)):
         return None
     return row, conference
 
 
 def get_public_thread(conn: Connection, thread_id: str) -> tuple[DbRow, DbRow] | None:
-    found = queries.get_thread_in_conference(conn, thread_id)
-    if found is None or not can_read(ANONYMOUS, queries.access_from_row(found[1])):
+    found = get_thread_in_conference(conn, thread_id)
+    if found is None or not can_read(ANONYMOUS, access_from_row(found[1])):
         return None
     return found
 

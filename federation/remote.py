@@ -32,7 +32,8 @@ from flask import Flask
 from sqlalchemy import Engine, delete, insert, select
 
 from federation.delivery import Outbound, RemoteFailed, outbound
-from forum.db import remote_actors, write_connection
+from federation.tables import remote_actors
+from forum.core.db import write_connection
 
 CACHE_FOR = timedelta(days=1)
 ACTOR_TYPES = ("Person", "Service", "Application", "Group", "Organization")

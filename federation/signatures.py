@@ -37,7 +37,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from forum.errors import NotAuthenticated
+from forum.core.errors import NotAuthenticated
 
 POST_HEADERS = ("(request-target)", "host", "date", "digest")
 GET_HEADERS = ("(request-target)", "host", "date")

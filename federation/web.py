@@ -27,12 +27,14 @@ from federation import actors as ap
 from federation import reads
 from federation.activities import Group, PostObject, post_object, tombstone
 from federation.keys import KeyStore
-from forum import article_queries, inbound_queries, queries
+from forum.core.rows import PAGE_SIZE
+from forum.features.articles import queries as article_queries
+from forum.features.inbound import queries as inbound_queries
 from forum.web import context
 from forum.web.extensions import csrf
 
 bp = Blueprint("activitypub", __name__)
-POSTS_PER_PAGE = queries.PAGE_SIZE
+POSTS_PER_PAGE = PAGE_SIZE
 
 
 # --- plumbing ------------------------------------------------------------------------
@@ -280,7 +282,7 @@ def _deliver(app: Flask) -> None:
     from federation.delivery import outbound
     from federation.outbox import Outbox
     from federation.worker import DeliveryWorker
-    from forum.subscribers import Tick
+    from forum.core.subscribers import Tick
 
     backend = app.extensions["commonroom"]
     worker = DeliveryWorker(backend.engine, outbound(app))

@@ -32,7 +32,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from federation.delivery import Outbound, Sent
-from forum.db import deliveries, delivery_hosts, write_connection
+from federation.tables import deliveries, delivery_hosts
+from forum.core.db import write_connection
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)

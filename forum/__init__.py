@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-    from forum.config import Config
+    from forum.core.config import Config
 
 
 def create_app(config: Config | None = None) -> Flask:

@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from forum import migrate
-from forum.config import Config
-from forum.db import make_engine, write_connection
-from forum.eventstore import EventStore
-from forum.handlers import Services, rotas
-from forum.passwords import Passwords
-from forum.projections import all_projections
-from forum.projections.registry import Projections
-from forum.subscribers import Subscriber, SubscriberRunner, Tick
+from forum.core import migrate
+from forum.core.config import Config
+from forum.core.db import make_engine, write_connection
+from forum.core.eventstore import EventStore
+from forum.core.handlers import Services
+from forum.core.passwords import Passwords
+from forum.core.projections.registry import Projections
+from forum.core.subscribers import Subscriber, SubscriberRunner, Tick
+from forum.features import all_projections
+from forum.features.rotas import handlers as rotas
 from search import SearchBackendError, SearchService, backend_problem, open_search
 
 REMINDER_INTERVAL = 60.0  # seconds between checks for talk reminders that fell due

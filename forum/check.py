@@ -15,8 +15,8 @@ import redis
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from forum import migrate
-from forum.config import PREFIX
+from forum.core import migrate
+from forum.core.config import PREFIX
 
 MIN_SECRET = 32
 

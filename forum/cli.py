@@ -14,12 +14,13 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import run_simple
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
 from forum.check import run_checks
-from forum.errors import CommonroomError
-from forum.handlers import members, rotas
+from forum.core.errors import CommonroomError
+from forum.features.members import handlers as members
+from forum.features.members.commands import RegisterMember
+from forum.features.rotas import handlers as rotas
 from forum.transfer import export_log, import_log
 from search import SearchBackendError
 
@@ -156,7 +157,7 @@ def reindex() -> None:
 def create_admin(handle: str, display_name: str, email: str, password: str) -> None:
     """Create an administrator account."""
     members.register_member(_backend().services, members.SYSTEM,
-                            cmd.RegisterMember(handle, display_name, email, password, "admin"))
+                            RegisterMember(handle, display_name, email, password, "admin"))
     click.echo(f"administrator @{handle.strip().lower()} created")
 
 

@@ -24,25 +24,66 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from forum import commands as cmd
-from forum import queries, rota_queries
 from forum.backend import Backend
-from forum.errors import Conflict
-from forum.handlers import (
-    Services,
-    articles,
-    circles,
-    conferences,
-    kudos,
-    members,
-    reading,
-    rooms,
-    rotas,
-    skills,
-    threads,
+from forum.core.errors import Conflict
+from forum.core.handlers import Services
+from forum.core.permissions import ConferenceAccess, Viewer, can_post, can_read
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle, SendBackArticle
+from forum.features.circles import handlers as circles
+from forum.features.circles.commands import (
+    AddCircleMember,
+    AnswerJoinRequest,
+    JoinCircle,
+    NameCircleOrganiser,
+    RecordCircleSession,
+    SetReadingList,
+    StartCircle,
 )
-from forum.permissions import ConferenceAccess, Viewer, can_post, can_read
-from forum.projections.tables import members as members_table
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import ChooseTilConference, GiveKudos, PostTil
+from forum.features.members import handlers as members
+from forum.features.members.commands import RegisterMember, UpdateProfile
+from forum.features.members.tables import members as members_table
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkThreadRead
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import (
+    CreateRoom,
+    JoinRoom,
+    MarkRoomRead,
+    OpenDirectRoom,
+    PostMessage,
+    React,
+)
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.commands import (
+    ApproveWriteUp,
+    CreateRota,
+    JoinWaitlist,
+    RequestSwap,
+    SaveWriteUp,
+    ScheduleSlots,
+    SendBackWriteUp,
+    SignUpForSlot,
+    SubmitWriteUp,
+)
+from forum.features.skills import handlers as skills
+from forum.features.skills.commands import AskForMentoring, ListSkills, OfferMentoring
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import (
+    DeletePost,
+    EditPost,
+    HidePost,
+    LockThread,
+    PinThread,
+    PostReply,
+    StartThread,
+)
+from forum.features.threads.queries import list_posts
 
 ADMIN_HANDLE = "admin"
 
@@ -2434,7 +2475,7 @@ class _Loader:
     def register(self, admin_password: str) -> None:
         for person in self.plan.people:
             is_admin = person.handle == ADMIN_HANDLE
-            command = cmd.RegisterMember(
+            command = RegisterMember(
                 person.handle, person.name, email_for(person),
                 admin_password if is_admin else secrets.token_urlsafe(18), person.role)
             actor = members.SYSTEM if is_admin else self.as_(ADMIN_HANDLE)
@@ -2443,7 +2484,7 @@ class _Loader:
             self.tick()
         for person in self.plan.people:
             profile = self.plan.profiles[person.handle]
-            members.update_profile(self.svc, self.as_(person.handle), cmd.UpdateProfile(
+            members.update_profile(self.svc, self.as_(person.handle), UpdateProfile(
                 person.name, profile.bio, profile.skills, profile.interests,
                 profile.can_teach, person.share_read_history))
             self.tick()
@@ -2461,12 +2502,12 @@ class _Loader:
             parent = self.conference_ids[conf.parent] if conf.parent else None
             self.conference_ids[conf.key] = conferences.create_conference(
                 self.svc, admin,
-                cmd.CreateConference(conf.slug, conf.name, conf.visibility, conf.resume, parent))
+                CreateConference(conf.slug, conf.name, conf.visibility, conf.resume, parent))
             self.tick()
         for conf in self.plan.conferences:
             entries = tuple((self.principal(p), a) for p, a in conf.acl)
             conferences.set_conference_acl(
-                self.svc, admin, cmd.SetConferenceAcl(self.conference_ids[conf.key], entries))
+                self.svc, admin, SetConferenceAcl(self.conference_ids[conf.key], entries))
             self.tick()
 
     def post_threads(self) -> list[str]:
@@ -2476,35 +2517,35 @@ class _Loader:
             first, *replies = plan.posts
             thread_id, post_id = threads.start_thread(
                 self.svc, self.as_(first.author),
-                cmd.StartThread(self.conference_ids[plan.conference], plan.subject, first.body))
+                StartThread(self.conference_ids[plan.conference], plan.subject, first.body))
             self.tick()
             post_ids = [post_id]
             for reply in replies:
                 assert reply.parent is not None
                 post_id, _seq = threads.post_reply(
                     self.svc, self.as_(reply.author),
-                    cmd.PostReply(thread_id, post_ids[reply.parent], reply.body))
+                    PostReply(thread_id, post_ids[reply.parent], reply.body))
                 post_ids.append(post_id)
                 self.tick()
             for edit in plan.edits:
                 threads.edit_post(self.svc, self.as_(plan.posts[edit.post].author),
-                                  cmd.EditPost(thread_id, post_ids[edit.post], edit.body))
+                                  EditPost(thread_id, post_ids[edit.post], edit.body))
                 self.tick()
             moderator = self.as_(moderators[plan.conference])
             if plan.hide is not None:
                 index, reason = plan.hide
                 threads.hide_post(self.svc, moderator,
-                                  cmd.HidePost(thread_id, post_ids[index], reason))
+                                  HidePost(thread_id, post_ids[index], reason))
                 self.tick()
             if plan.delete is not None:
                 threads.delete_post(self.svc, self.as_(plan.posts[plan.delete].author),
-                                    cmd.DeletePost(thread_id, post_ids[plan.delete]))
+                                    DeletePost(thread_id, post_ids[plan.delete]))
                 self.tick()
             if plan.pin:
-                threads.pin_thread(self.svc, moderator, cmd.PinThread(thread_id))
+                threads.pin_thread(self.svc, moderator, PinThread(thread_id))
                 self.tick()
             if plan.lock is not None:
-                threads.lock_thread(self.svc, moderator, cmd.LockThread(thread_id, plan.lock))
+                threads.lock_thread(self.svc, moderator, LockThread(thread_id, plan.lock))
                 self.tick()
             thread_ids.append(thread_id)
         return thread_ids
@@ -2512,7 +2553,7 @@ class _Loader:
     def read(self, thread_ids: list[str]) -> None:
         for item in self.plan.reads:
             reading.mark_thread_read(self.svc, self.as_(item.handle),
-                                     cmd.MarkThreadRead(thread_ids[item.thread], item.up_to_seq))
+                                     MarkThreadRead(thread_ids[item.thread], item.up_to_seq))
             self.tick()
 
 
@@ -2523,29 +2564,29 @@ def _chat_in_rooms(loader: _Loader) -> tuple[int, int]:
         creator = loader.as_(plan.creator)
         member_ids = tuple(loader.as_(h).member_id or "" for h in plan.members)
         if plan.direct:
-            room_id = rooms.open_direct_room(svc, creator, cmd.OpenDirectRoom(member_ids))
+            room_id = rooms.open_direct_room(svc, creator, OpenDirectRoom(member_ids))
         elif plan.conference is not None:
-            room_id = rooms.create_room(svc, creator, cmd.CreateRoom(
+            room_id = rooms.create_room(svc, creator, CreateRoom(
                 plan.name, plan.slug, plan.topic, "conference",
                 loader.conference_ids[plan.conference]))
             for handle in plan.members:
-                rooms.join_room(svc, loader.as_(handle), cmd.JoinRoom(room_id))
+                rooms.join_room(svc, loader.as_(handle), JoinRoom(room_id))
         else:
-            room_id = rooms.create_room(svc, creator, cmd.CreateRoom(
+            room_id = rooms.create_room(svc, creator, CreateRoom(
                 plan.name, plan.slug, plan.topic, "internal"))
             for handle in plan.members:
-                rooms.join_room(svc, loader.as_(handle), cmd.JoinRoom(room_id))
+                rooms.join_room(svc, loader.as_(handle), JoinRoom(room_id))
         message_ids: list[str] = []
         for handle, text, reply in plan.said:
-            message_id, _ = rooms.post_message(svc, loader.as_(handle), cmd.PostMessage(
+            message_id, _ = rooms.post_message(svc, loader.as_(handle), PostMessage(
                 room_id, text, message_ids[reply] if reply is not None else None))
             message_ids.append(message_id)
             said += 1
         for index, handle, emoji in plan.reactions:
-            rooms.react(svc, loader.as_(handle), cmd.React(room_id, message_ids[index], emoji))
+            rooms.react(svc, loader.as_(handle), React(room_id, message_ids[index], emoji))
         # Most people have read their rooms; the last few messages are new to them.
         for handle in plan.members[:-1]:
-            rooms.mark_room_read(svc, loader.as_(handle), cmd.MarkRoomRead(
+            rooms.mark_room_read(svc, loader.as_(handle), MarkRoomRead(
                 room_id, max(0, len(message_ids) - 3)))
     return len(ROOMS), said
 
@@ -2590,20 +2631,20 @@ def _talk_rota(loader: _Loader) -> int:
     # The rota began weeks ago: its first slots and sign-ups happened then.
     svc.store.clock = lambda: started + (clock() - now)
     try:
-        rota_id = rotas.create_rota(svc, organiser, cmd.CreateRota(
+        rota_id = rotas.create_rota(svc, organiser, CreateRota(
             loader.conference_ids["talks"], "fridays", "Friday talks", _t("""
             30 minutes every Friday at 15:00 CET / 14:00 UK, in both offices and on video.
             Take a free slot, or join a slot's waiting list. First-timers get a practice
             run with @callum beforehand."""), "Europe/Stockholm"))
         first = started + timedelta(days=(4 - started.weekday()) % 7 or 7)
-        rotas.schedule_slots(svc, organiser, cmd.ScheduleSlots(
+        rotas.schedule_slots(svc, organiser, ScheduleSlots(
             rota_id, first.date().isoformat(), "15:00", "FREQ=WEEKLY;COUNT=16",
             holidays="SE"))
         with svc.engine.connect() as conn:
             views = rota_queries.list_slots(conn, rota_id)
         slots = [s.slot.id for s in views]
         coming_slots = [s.slot.id for s in views if s.starts_at > now]
-        talk_ids = [rotas.sign_up_for_slot(svc, loader.as_(who), cmd.SignUpForSlot(
+        talk_ids = [rotas.sign_up_for_slot(svc, loader.as_(who), SignUpForSlot(
             rota_id, slot, title, abstract)) for slot, (who, title, abstract)
             in zip(slots, PAST_TALKS, strict=False)]
     finally:
@@ -2612,12 +2653,12 @@ def _talk_rota(loader: _Loader) -> int:
     for slot, talk in zip(coming_slots, COMING_TALKS, strict=False):
         if talk is not None:
             who, title, abstract = talk
-            talk_ids.append(rotas.sign_up_for_slot(svc, loader.as_(who), cmd.SignUpForSlot(
+            talk_ids.append(rotas.sign_up_for_slot(svc, loader.as_(who), SignUpForSlot(
                 rota_id, slot, title, abstract)))
             coming += 1
     for index, (who, title, _) in enumerate(PAST_TALKS):
         speaker, talk_id = loader.as_(who), talk_ids[index]
-        rotas.save_writeup(svc, speaker, cmd.SaveWriteUp(
+        rotas.save_writeup(svc, speaker, SaveWriteUp(
             rota_id, talk_id, title, _t(f"""
             Notes from the Friday talk **{title}**, for customers and partners.
 
@@ -2625,16 +2666,16 @@ def _talk_rota(loader: _Loader) -> int:
             - What the audience asked, and what we would do differently.
             """)))
         if index < 3:
-            rotas.submit_writeup(svc, speaker, cmd.SubmitWriteUp(rota_id, talk_id))
+            rotas.submit_writeup(svc, speaker, SubmitWriteUp(rota_id, talk_id))
         if index < APPROVED_WRITEUPS:  # approval publishes them on the blog
-            rotas.approve_writeup(svc, organiser, cmd.ApproveWriteUp(rota_id, talk_id))
+            rotas.approve_writeup(svc, organiser, ApproveWriteUp(rota_id, talk_id))
         elif index == APPROVED_WRITEUPS:
-            rotas.send_back_writeup(svc, organiser, cmd.SendBackWriteUp(
+            rotas.send_back_writeup(svc, organiser, SendBackWriteUp(
                 rota_id, talk_id, "Lovely. Could you add the before-and-after numbers?"))
     taken = coming_slots[0]
-    rotas.join_waitlist(svc, loader.as_("maja"), cmd.JoinWaitlist(
+    rotas.join_waitlist(svc, loader.as_("maja"), JoinWaitlist(
         rota_id, taken, "My first talk: what I learned in my first year", ""))
-    rotas.request_swap(svc, loader.as_("lucia"), cmd.RequestSwap(
+    rotas.request_swap(svc, loader.as_("lucia"), RequestSwap(
         rota_id, talk_ids[len(PAST_TALKS) + 2], talk_ids[len(PAST_TALKS) + 1]))
     rotas.send_due_reminders(svc)
     return len(PAST_TALKS) + coming
@@ -2653,26 +2694,26 @@ TILS = (
 def _recognise(loader: _Loader) -> int:
     """TIL posts in their own conference, and kudos on talks and posts; returns kudos given."""
     svc = loader.svc
-    kudos.choose_til_conference(svc, loader.as_(ADMIN_HANDLE), cmd.ChooseTilConference(
+    kudos.choose_til_conference(svc, loader.as_(ADMIN_HANDLE), ChooseTilConference(
         loader.conference_ids["til"]))
-    til_threads = [kudos.post_til(svc, loader.as_(who), cmd.PostTil(text))
+    til_threads = [kudos.post_til(svc, loader.as_(who), PostTil(text))
                    for who, text in TILS]
     given = 0
     with svc.engine.connect() as conn:
         talks = [t for t in rota_queries.list_member_talks(conn, None)]
-        firsts = [queries.list_posts(conn, thread_id, limit=1)[0].id
+        firsts = [list_posts(conn, thread_id, limit=1)[0].id
                   for thread_id in til_threads]
     thanks = ("Thank you, that helped", "Clear and practical", "", "Loved the demo")
     for index, talk in enumerate(talks[:4]):
         for handle in ("maja", "fiona", "johan")[: 3 - index % 2]:
             if loader.as_(handle).member_id != talk.speaker_id:
-                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos(
+                kudos.give_kudos(svc, loader.as_(handle), GiveKudos(
                     "talk", talk.id, thanks[(index + given) % len(thanks)]))
                 given += 1
     for index, post_id in enumerate(firsts):
         for handle in ("callum", "noor", "oskar")[: 1 + index % 3]:
             if handle != TILS[index][0]:
-                kudos.give_kudos(svc, loader.as_(handle), cmd.GiveKudos("post", post_id))
+                kudos.give_kudos(svc, loader.as_(handle), GiveKudos("post", post_id))
                 given += 1
     return given
 
@@ -2704,18 +2745,18 @@ def _publish(loader: _Loader, thread_ids: list[str]) -> int:
                   for i, t in enumerate(plan.threads)}
     for key, subject, summary, tags in ARTICLES:
         thread_id, author = by_subject[(key, subject)]
-        article_id = articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+        article_id = articles.propose_article(svc, loader.as_(author), ProposeArticle(
             "thread", thread_id, summary=summary, tags=tags))
         articles.approve_article(svc, loader.as_(moderators[key]),
-                                 cmd.ApproveArticle(article_id))
+                                 ApproveArticle(article_id))
     reviewer = loader.as_(moderators["public"])
     thread_id, author = by_subject[WAITING]
-    articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+    articles.propose_article(svc, loader.as_(author), ProposeArticle(
         "thread", thread_id, tags=("talks",)))
     thread_id, author = by_subject[SENT_BACK]
-    article_id = articles.propose_article(svc, loader.as_(author), cmd.ProposeArticle(
+    article_id = articles.propose_article(svc, loader.as_(author), ProposeArticle(
         "thread", thread_id, tags=("plone", "migration")))
-    articles.send_back_article(svc, reviewer, cmd.SendBackArticle(
+    articles.send_back_article(svc, reviewer, SendBackArticle(
         article_id, "Lovely. Could you add a two-line summary for the blog's front page?"))
     return len(ARTICLES)
 
@@ -2746,14 +2787,14 @@ def _who_knows_what(loader: _Loader) -> int:
         teach = loader.plan.profiles[person.handle].can_teach
         if person.handle in mentors:  # a mentor can teach what they offer
             teach += (mentors[person.handle],)
-        skills.list_skills(loader.svc, loader.as_(person.handle), cmd.ListSkills(teach, wants))
+        skills.list_skills(loader.svc, loader.as_(person.handle), ListSkills(teach, wants))
     for kind, handle, skill, note in MENTORING:
         if kind == "offer":
             skills.offer_mentoring(loader.svc, loader.as_(handle),
-                                   cmd.OfferMentoring(skill, note))
+                                   OfferMentoring(skill, note))
         else:
             skills.ask_for_mentoring(loader.svc, loader.as_(handle),
-                                     cmd.AskForMentoring(skill, note))
+                                     AskForMentoring(skill, note))
     return len(MENTORING)
 
 
@@ -2765,22 +2806,22 @@ def _study_circles(loader: _Loader) -> int:
     reading list, sessions, a request waiting and a guest from a customer added; a
     private one. Returns how many."""
     svc = loader.svc
-    zope = circles.start_circle(svc, loader.as_("alasdair"), cmd.StartCircle(
+    zope = circles.start_circle(svc, loader.as_("alasdair"), StartCircle(
         "zope-templating", "Zope & Python templating", _t("""
         We read our way through page templates: TAL, METAL, macros and Chameleon, one
         chapter a fortnight, and bring one question each to the session."""),
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "internal", "approval"))
     for who in ("maja", "astrid"):
-        circles.join_circle(svc, loader.as_(who), cmd.JoinCircle(zope, "Count me in"))
-        circles.answer_join_request(svc, loader.as_("alasdair"), cmd.AnswerJoinRequest(
+        circles.join_circle(svc, loader.as_(who), JoinCircle(zope, "Count me in"))
+        circles.answer_join_request(svc, loader.as_("alasdair"), AnswerJoinRequest(
             zope, loader.as_(who).member_id or "", approve=True))
-    circles.join_circle(svc, loader.as_("tomasz"), cmd.JoinCircle(
+    circles.join_circle(svc, loader.as_("tomasz"), JoinCircle(
         zope, "I maintain an old Plone 4 site and would love to understand it"))
-    circles.add_circle_member(svc, loader.as_("alasdair"), cmd.AddCircleMember(
+    circles.add_circle_member(svc, loader.as_("alasdair"), AddCircleMember(
         zope, loader.as_("greta").member_id or ""))
-    circles.name_circle_organiser(svc, loader.as_("alasdair"), cmd.NameCircleOrganiser(
+    circles.name_circle_organiser(svc, loader.as_("alasdair"), NameCircleOrganiser(
         zope, loader.as_("astrid").member_id or ""))
-    circles.set_reading_list(svc, loader.as_("maja"), cmd.SetReadingList(zope, (
+    circles.set_reading_list(svc, loader.as_("maja"), SetReadingList(zope, (
         ("Zope Page Templates reference", "https://zope.readthedocs.io/"),
         ("Chameleon: page templates for Python", "https://chameleon.readthedocs.io/"),
         ("Plone training: templates", "https://training.plone.org/"),
@@ -2793,15 +2834,15 @@ def _study_circles(loader: _Loader) -> int:
             (2, "METAL and macros", "Slots versus macros, and why `define-slot` names "
                                     "matter. Greta showed how the museum's site uses "
                                     "one master macro.")):
-        circles.record_circle_session(svc, loader.as_("alasdair"), cmd.RecordCircleSession(
+        circles.record_circle_session(svc, loader.as_("alasdair"), RecordCircleSession(
             zope, (today - timedelta(weeks=weeks)).isoformat(), title, notes))
-    security = circles.start_circle(svc, loader.as_("priya"), cmd.StartCircle(
+    security = circles.start_circle(svc, loader.as_("priya"), StartCircle(
         "security-reading", "Security reading group", _t("""
         Papers and post-mortems on application security; private, so we can talk about
         our own systems' weak spots."""), "Every second Monday, 12:00", "private",
         "invitation"))
     for who in ("johan", "lucia"):
-        circles.add_circle_member(svc, loader.as_("priya"), cmd.AddCircleMember(
+        circles.add_circle_member(svc, loader.as_("priya"), AddCircleMember(
             security, loader.as_(who).member_id or ""))
     return 2
 

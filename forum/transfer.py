@@ -15,11 +15,11 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
-from forum import serialization
 from forum.backend import Backend
-from forum.db import write_connection
-from forum.errors import InvalidInput
-from forum.eventstore import EventStore
+from forum.core import serialization
+from forum.core.db import write_connection
+from forum.core.errors import InvalidInput
+from forum.core.eventstore import EventStore
 
 BATCH = 2_000
 FIELDS = ("position", "stream_id", "stream_version", "type", "schema_version", "data",

@@ -16,8 +16,8 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine
 
-from forum.eventstore import EventStore
-from forum.permissions import Viewer
+from forum.core.eventstore import EventStore
+from forum.core.permissions import Viewer
 from search.documents import Document
 from search.indexer import SearchIndexer
 from search.pg_index import PostgresIndex

@@ -19,8 +19,35 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from forum import events as ev
-from forum.eventstore import Recorded
+from forum.core.eventstore import Recorded
+from forum.features.articles.events import (
+    ArticleApproved,
+    ArticleProposed,
+    ArticleRevised,
+    ArticleUnpublished,
+)
+from forum.features.members.events import (
+    MemberDeactivated,
+    MemberReactivated,
+    MemberRegistered,
+    ProfileUpdated,
+)
+from forum.features.rooms.events import (
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    MessagesMoved,
+    ThreadStartedFromChat,
+)
+from forum.features.threads.events import (
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    PostUnhidden,
+    ReplyPosted,
+    ThreadMoved,
+    ThreadStarted,
+)
 
 MEMBERS_SPACE = "members"
 PUBLISHED_SPACE = "published"
@@ -105,16 +132,16 @@ def _thread(thread_id: str, space: str, author: str, subject: str, when: datetim
                     when)
 
 
-def _member(e: ev.MemberRegistered, when: datetime) -> Document:
+def _member(e: MemberRegistered, when: datetime) -> Document:
     return Document(f"member:{e.member_id}", "member", MEMBERS_SPACE, "", 0, e.member_id,
                     f"{e.display_name} @{e.handle}", "", when)
 
 
-def _profile_text(e: ev.ProfileUpdated) -> str:
+def _profile_text(e: ProfileUpdated) -> str:
     return "\n".join([e.bio, " ".join(e.skills), " ".join(e.interests), " ".join(e.can_teach)])
 
 
-def _from_chat(e: ev.ThreadStartedFromChat, when: datetime) -> list[Change]:
+def _from_chat(e: ThreadStartedFromChat, when: datetime) -> list[Change]:
     first_author = e.posts[0][1] if e.posts else e.moved_by
     changes: list[Change] = [Put(_thread(e.thread_id, e.conference_id, first_author,
                                          e.subject, when))]
@@ -128,7 +155,7 @@ def _article_text(summary: str, body: str, tags: tuple[str, ...]) -> str:
     return "\n".join([summary, body, " ".join(tags)])
 
 
-def _article(e: ev.ArticleProposed, when: datetime) -> Document:
+def _article(e: ArticleProposed, when: datetime) -> Document:
     return Document(f"article:{e.article_id}", "article", PUBLISHED_SPACE, e.article_id, 0,
                     e.author_id, e.title, _article_text(e.summary, e.body, e.tags), when,
                     hidden=True)
@@ -138,48 +165,48 @@ def changes_for(recorded: Recorded, thread_space: ThreadSpace) -> list[Change]:
     """The index changes one event makes (none for most events)."""
     e, when = recorded.event, recorded.occurred_at
     match e:
-        case ev.ThreadStarted():
+        case ThreadStarted():
             return [Put(_thread(e.thread_id, e.conference_id, e.author_id, e.subject, when)),
                     Put(_post(e.post_id, e.conference_id, e.thread_id, 1, e.author_id, e.body,
                               when))]
-        case ev.ReplyPosted():
+        case ReplyPosted():
             space = thread_space(e.thread_id)
             if space is None:
                 return []
             return [Put(_post(e.post_id, space, e.thread_id, e.seq, e.author_id, e.body, when))]
-        case ev.PostEdited():
+        case PostEdited():
             return [Revise(f"post:{e.post_id}", body=e.body)]
-        case ev.PostDeleted():
+        case PostDeleted():
             return [Remove(f"post:{e.post_id}")]
-        case ev.PostHidden() | ev.PostUnhidden():
-            return [Revise(f"post:{e.post_id}", hidden=isinstance(e, ev.PostHidden))]
-        case ev.ThreadMoved():
+        case PostHidden() | PostUnhidden():
+            return [Revise(f"post:{e.post_id}", hidden=isinstance(e, PostHidden))]
+        case ThreadMoved():
             return [Relocate(e.thread_id, e.to_conference_id)]
-        case ev.ThreadStartedFromChat():
+        case ThreadStartedFromChat():
             return _from_chat(e, when)
-        case ev.MessagePosted():
+        case MessagePosted():
             return [Put(Document(f"chat:{e.message_id}", "chat", room_space(e.room_id),
                                  e.room_id, e.seq, e.author_id, "", e.body, when))]
-        case ev.MessageEdited():
+        case MessageEdited():
             return [Revise(f"chat:{e.message_id}", body=e.body)]
-        case ev.MessageDeleted():
+        case MessageDeleted():
             return [Remove(f"chat:{e.message_id}")]
-        case ev.MessagesMoved():
+        case MessagesMoved():
             # They live on as the posts of the thread they became (ThreadStartedFromChat).
             return [Remove(f"chat:{m}") for m in e.message_ids]
-        case ev.MemberRegistered():
+        case MemberRegistered():
             return [Put(_member(e, when))]
-        case ev.ProfileUpdated():
+        case ProfileUpdated():
             return [Revise(f"member:{e.member_id}", name=e.display_name, body=_profile_text(e))]
-        case ev.ArticleProposed():
+        case ArticleProposed():
             return [Put(_article(e, when))]
-        case ev.ArticleRevised():
+        case ArticleRevised():
             return [Revise(f"article:{e.article_id}", title=e.title,
                            body=_article_text(e.summary, e.body, e.tags))]
-        case ev.ArticleApproved():
+        case ArticleApproved():
             return [Revise(f"article:{e.article_id}", hidden=False, created=when)]
-        case ev.ArticleUnpublished():
+        case ArticleUnpublished():
             return [Remove(f"article:{e.article_id}")]
-        case ev.MemberDeactivated() | ev.MemberReactivated():
-            return [Revise(f"member:{e.member_id}", hidden=isinstance(e, ev.MemberDeactivated))]
+        case MemberDeactivated() | MemberReactivated():
+            return [Revise(f"member:{e.member_id}", hidden=isinstance(e, MemberDeactivated))]
     return []

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from forum.eventstore import Recorded
+from forum.core.eventstore import Recorded
 from search.documents import (
     Change,
     Document,

@@ -13,8 +13,11 @@ import difflib
 
 from sqlalchemy import Connection
 
-from forum import queries
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.conferences.queries import list_place_slugs, readable_ids
+from forum.features.members.queries import get_members_by_handles, list_members
+from forum.features.reading.queries import list_read_marks
+from forum.features.rooms.queries import readable_room_ids
 from search.documents import MEMBERS_SPACE, PUBLISHED_SPACE, room_space
 from search.querylang import ParsedQuery, QueryError, parse
 from search.results import PER_PAGE, SORTS, SearchRequest
@@ -24,9 +27,9 @@ MAX_PAGE = 50  # 1,000 results at 20 a page: the counting limit
 
 def readable_spaces(conn: Connection, viewer: Viewer) -> frozenset[str]:
     """Every space whose documents the viewer may see now."""
-    spaces = set(queries.readable_ids(conn, viewer)) | {PUBLISHED_SPACE}
+    spaces = set(readable_ids(conn, viewer)) | {PUBLISHED_SPACE}
     if viewer.signed_in:
-        spaces |= {room_space(r) for r in queries.readable_room_ids(conn, viewer)}
+        spaces |= {room_space(r) for r in readable_room_ids(conn, viewer)}
         spaces.add(MEMBERS_SPACE)  # résumés are for signed-in members, as /members is
     return frozenset(spaces)
 
@@ -36,7 +39,7 @@ def _places(conn: Connection, parsed: ParsedQuery, spaces: frozenset[str], text:
     if not parsed.places:
         return spaces
     known = {slug: (conference_id if kind == "conference" else room_space(conference_id))
-             for kind, conference_id, slug in queries.list_place_slugs(conn)}
+             for kind, conference_id, slug in list_place_slugs(conn)}
     readable = {slug: space for slug, space in known.items() if space in spaces}
     chosen: set[str] = set()
     for place in parsed.places:
@@ -53,12 +56,12 @@ def _authors(conn: Connection, viewer: Viewer, parsed: ParsedQuery, text: str
              ) -> tuple[str, ...]:
     if not parsed.authors:
         return ()
-    found = queries.get_members_by_handles(conn, parsed.authors)
+    found = get_members_by_handles(conn, parsed.authors)
     for handle in parsed.authors:
         if handle not in found:
             close: list[str] = []
             if viewer.signed_in:  # the list of members is for members only
-                handles = [m.handle for m in queries.list_members(conn)]
+                handles = [m.handle for m in list_members(conn)]
                 close = difflib.get_close_matches(handle, handles, n=3, cutoff=0.6)
             raise QueryError(f"by:{handle} — nobody has the handle @{handle}",
                              [text.replace(f"by:{handle}", f"by:{c}", 1) for c in close])
@@ -94,7 +97,7 @@ def plan(conn: Connection, viewer: Viewer, text: str, *, sort: str | None = None
     return SearchRequest(
         query=parsed, spaces=spaces, authors=_authors(conn, viewer, parsed, text),
         viewer_id=viewer.member_id if viewer.signed_in else None,
-        read_marks=tuple(queries.list_read_marks(conn, viewer.member_id or ""))
+        read_marks=tuple(list_read_marks(conn, viewer.member_id or ""))
         if parsed.unread else (),
         sort=sort, page=_number(page, 1, 1, MAX_PAGE, "page"),
         per_page=_number(per_page, PER_PAGE, 1, 100, "per_page"), text=text)

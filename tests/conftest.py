@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from forum import commands as cmd
 from forum.backend import Backend, open_backend
-from forum.config import Config, test_settings
-from forum.handlers import members
-from forum.permissions import Viewer
+from forum.core.config import Config, test_settings
+from forum.core.permissions import Viewer
+from forum.features.members import handlers as members
+from forum.features.members.commands import RegisterMember
 
 SETTINGS = test_settings()
 FAST_HASH = {"password_time_cost": 1, "password_memory_cost": 1024}
@@ -120,7 +120,7 @@ class People:
     def _add(svc: object, actor: Viewer, handle: str, role: str) -> Viewer:
         member_id = members.register_member(
             svc, actor,  # type: ignore[arg-type]
-            cmd.RegisterMember(handle, handle.title(), f"{handle}@example.org", PASSWORD, role),
+            RegisterMember(handle, handle.title(), f"{handle}@example.org", PASSWORD, role),
         )
         return Viewer(member_id, role)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-import forum.projections.tables  # noqa: F401  (registers the read-model tables)
-from forum.db import metadata
+from forum.core.db import metadata
+from forum.features import register_tables
+
+register_tables()
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)

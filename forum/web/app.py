@@ -11,12 +11,14 @@ from flask import Flask, abort, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from forum import config as config_module
-from forum import queries
+from forum import features
 from forum.backend import Backend, open_backend
-from forum.config import Config
-from forum.errors import InvalidInput
-from forum.realtime import Live
+from forum.core import config as config_module
+from forum.core.config import Config
+from forum.core.errors import InvalidInput
+from forum.features.members.queries import get_member
+from forum.features.notifications.queries import count_unread_notifications
+from forum.live.realtime import Live
 from forum.web import context, sockets
 from forum.web.extensions import Sessions, csrf, login_manager
 from forum.web.page_cache import PageCache
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_user(member_id: str) -> context.Account | None:
-    row = queries.get_member(context.db(), member_id)
+    row = get_member(context.db(), member_id)
     if row is None or not row.active:
         return None
     return context.Account(row)
@@ -34,7 +36,7 @@ def _load_user(member_id: str) -> context.Account | None:
 def _unread_notifications() -> int:
     """For the navigation badge on every page a member sees."""
     viewer = context.viewer()
-    return queries.count_unread_notifications(context.db(), viewer) if viewer.signed_in else 0
+    return count_unread_notifications(context.db(), viewer) if viewer.signed_in else 0
 
 
 def _request_meta() -> dict[str, Any]:
@@ -63,6 +65,15 @@ def when(value: datetime | None) -> str:
 def iso(value: datetime | None) -> str:
     value = _aware(value)
     return value.isoformat(timespec="seconds") if value else ""
+
+
+def blueprints_of(part: str) -> list[Any]:
+    """The blueprints of every feature's ``views`` (pages) or ``api``, in FEATURES order."""
+    found: list[Any] = []
+    for module in features.modules(part):
+        found.extend(getattr(module, "BLUEPRINTS", None) or
+                     [getattr(module, "bp", None) or module.blp])
+    return found
 
 
 def build_app(config: Config | None = None) -> Flask:
@@ -130,33 +141,9 @@ def _wire(app: Flask, backend: Backend, config: Config) -> None:
     app.jinja_env.globals["viewer"] = context.viewer
     app.jinja_env.globals["unread_notifications"] = _unread_notifications
 
-    from forum.web import (
-        account,
-        admin,
-        api,
-        articles,
-        auth,
-        calendars,
-        circles,
-        digest,
-        errors,
-        learning,
-        moderation,
-        notifications,
-        pages,
-        posting,
-        rooms,
-        rotas,
-        search,
-        skills,
-        teamdays,
-        writeups,
-    )
+    from forum.web import api, errors
 
-    for blueprint in (auth.bp, pages.bp, posting.bp, moderation.bp, account.bp, admin.bp,
-                      rooms.bp, notifications.bp, search.bp, rotas.bp, writeups.bp, calendars.bp,
-                      learning.bp, teamdays.bp, articles.bp, skills.bp, circles.bp,
-                      digest.bp):
+    for blueprint in blueprints_of("views"):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
 

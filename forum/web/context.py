@@ -9,8 +9,8 @@ from flask_login import UserMixin, current_user
 from sqlalchemy import Connection
 
 from forum.backend import Backend
-from forum.handlers import Services
-from forum.permissions import ANONYMOUS, Viewer
+from forum.core.handlers import Services
+from forum.core.permissions import ANONYMOUS, Viewer
 from forum.web.extensions import login_manager
 
 

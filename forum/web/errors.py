@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from forum.errors import CommonroomError
+from forum.core.errors import CommonroomError
 
 log = logging.getLogger(__name__)
 KEPT_FIELDS = ("subject", "title", "summary", "tags", "comment", "body", "reason", "name",

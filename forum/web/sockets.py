@@ -20,15 +20,15 @@ from flask_socketio import join_room, leave_room
 from limits import RateLimitItem, parse, storage, strategies
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from forum import commands as cmd
-from forum import queries
 from forum.backend import Backend
-from forum.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated, NotFound
-from forum.handlers import rooms
-from forum.model.room import MESSAGE_MAX
-from forum.passwords import token_hash
-from forum.permissions import Viewer
-from forum.realtime import Live, may_join, viewer_of
+from forum.core.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from forum.core.passwords import token_hash
+from forum.core.permissions import Viewer
+from forum.features.members.queries import get_member, get_member_by_token_hash
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import DeleteMessage, MarkRoomRead, PostMessage, React
+from forum.features.rooms.model import MESSAGE_MAX
+from forum.live.realtime import Live, may_join, viewer_of
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
         member_id: str | None = None
         if isinstance(auth, dict) and isinstance(auth.get("token"), str):
             with backend.engine.connect() as conn:
-                row = queries.get_member_by_token_hash(conn, token_hash(auth["token"].strip()))
+                row = get_member_by_token_hash(conn, token_hash(auth["token"].strip()))
             member_id = row.id if row is not None and row.active else None
         elif current_user.is_authenticated:
             member_id = current_user.id
@@ -200,13 +200,13 @@ def register(live: Live, backend: Backend, redis_url: str | None,
         if not limiter.hit(message_rate, prefix, "messages", who.member_id or ""):
             raise Forbidden("you are sending messages too fast; wait a moment")
         message_id, seq = rooms.post_message(backend.services, who,
-                                             cmd.PostMessage(room_id, body, reply_to))
+                                             PostMessage(room_id, body, reply_to))
         return {"id": message_id, "seq": seq}
 
     @sio.on("react")
     @guarded
     def react(data: dict[str, Any]) -> dict[str, Any]:
-        rooms.react(backend.services, viewer(), cmd.React(
+        rooms.react(backend.services, viewer(), React(
             _text(data, "room", maximum=40) or "", _text(data, "message", maximum=40) or "",
             _text(data, "emoji", maximum=16) or ""))
         return {}
@@ -214,14 +214,14 @@ def register(live: Live, backend: Backend, redis_url: str | None,
     @sio.on("delete")
     @guarded
     def delete(data: dict[str, Any]) -> dict[str, Any]:
-        rooms.delete_message(backend.services, viewer(), cmd.DeleteMessage(
+        rooms.delete_message(backend.services, viewer(), DeleteMessage(
             _text(data, "room", maximum=40) or "", _text(data, "message", maximum=40) or ""))
         return {}
 
     @sio.on("read")
     @guarded
     def read(data: dict[str, Any]) -> dict[str, Any]:
-        rooms.mark_room_read(backend.services, viewer(), cmd.MarkRoomRead(
+        rooms.mark_room_read(backend.services, viewer(), MarkRoomRead(
             _text(data, "room", maximum=40) or "", _position(data, "seq")))
         return {}
 
@@ -235,7 +235,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
         with backend.engine.connect() as conn:
             if not may_join(conn, who, f"room:{room_id}"):
                 raise NotFound("no such room")
-            member = queries.get_member(conn, who.member_id or "")
+            member = get_member(conn, who.member_id or "")
         live.send_typing(room_id, who.member_id or "", member.display_name if member else "",
                          skip_sid=_sid())
         return {}

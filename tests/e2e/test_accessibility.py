@@ -6,9 +6,18 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, rooms, threads
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import (
+    ApproveArticle,
+    ProposeArticle,
+    SendBackArticle,
+    UnpublishArticle,
+)
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom, EditMessage, PostMessage, React
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import EditPost, LockThread, PostReply, StartThread
 from tests.conftest import People
 from tests.e2e.conftest import Axe, format_violations, login
 from tests.web.conftest import World
@@ -18,32 +27,32 @@ def test_main_pages_have_no_serious_violations(
         new_page: Callable[[], Page], axe: Axe, backend: Backend, people: People,
         world: World) -> None:
     svc = backend.services
-    thread_id, first = threads.start_thread(svc, people.staff, cmd.StartThread(
+    thread_id, first = threads.start_thread(svc, people.staff, StartThread(
         world.conference["internal"], "Style guide for reports",
         "Use **plain words**.\n\n- one idea per sentence\n- short paragraphs"))
-    reply_id, _ = threads.post_reply(svc, people.other, cmd.PostReply(
+    reply_id, _ = threads.post_reply(svc, people.other, PostReply(
         thread_id, first, "> Use plain words.\n\nAgreed. Also: `code` in monospace."))
-    threads.post_reply(svc, people.staff, cmd.PostReply(thread_id, reply_id, "Nested answer."))
-    threads.edit_post(svc, people.staff, cmd.EditPost(
+    threads.post_reply(svc, people.staff, PostReply(thread_id, reply_id, "Nested answer."))
+    threads.edit_post(svc, people.staff, EditPost(
         thread_id, first, "Use **plain words**.\n\n- one idea per sentence\n- short lines"))
-    threads.lock_thread(svc, people.admin, cmd.LockThread(world.thread["public"], "done"))
-    room_id = rooms.create_room(svc, people.admin, cmd.CreateRoom(
+    threads.lock_thread(svc, people.admin, LockThread(world.thread["public"], "done"))
+    room_id = rooms.create_room(svc, people.admin, CreateRoom(
         "Lounge", "lounge", "Coffee and code", visibility="private",
         members=(people.staff.member_id or "",)))
-    said, _ = rooms.post_message(svc, people.staff, cmd.PostMessage(room_id, "Hello **all**"))
-    rooms.post_message(svc, people.admin, cmd.PostMessage(room_id, "Hi!", reply_to=said))
-    rooms.react(svc, people.admin, cmd.React(room_id, said, "👍"))
-    rooms.edit_message(svc, people.staff, cmd.EditMessage(room_id, said, "Hello *everyone*"))
-    published = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    said, _ = rooms.post_message(svc, people.staff, PostMessage(room_id, "Hello **all**"))
+    rooms.post_message(svc, people.admin, PostMessage(room_id, "Hi!", reply_to=said))
+    rooms.react(svc, people.admin, React(room_id, said, "👍"))
+    rooms.edit_message(svc, people.staff, EditMessage(room_id, said, "Hello *everyone*"))
+    published = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", thread_id, summary="Plain words, short lines.", tags=("writing",)))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(published))
-    gone = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    articles.approve_article(svc, people.admin, ApproveArticle(published))
+    gone = articles.propose_article(svc, people.staff, ProposeArticle(
         "post", reply_id, title="Agreed"))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(gone))
-    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(gone, "Too short"))
-    draft = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    articles.approve_article(svc, people.admin, ApproveArticle(gone))
+    articles.unpublish_article(svc, people.admin, UnpublishArticle(gone, "Too short"))
+    draft = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"]))
-    articles.send_back_article(svc, people.admin, cmd.SendBackArticle(draft, "A summary?"))
+    articles.send_back_article(svc, people.admin, SendBackArticle(draft, "A summary?"))
 
     found: list[str] = []
 

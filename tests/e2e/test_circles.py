@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import kudos
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import ChooseTilConference, GiveKudos, PostTil
 from tests.conftest import People
 from tests.e2e.conftest import Axe, flash, login
 from tests.web.conftest import World
@@ -73,9 +73,9 @@ def test_a_study_circle_from_start_to_session_notes(new_page: Callable[[], Page]
 def test_the_month_s_digest_reaches_the_blog(new_page: Callable[[], Page], backend: Backend,
                                              people: People, world: World, axe: Axe) -> None:
     kudos.choose_til_conference(backend.services, people.admin,
-                                cmd.ChooseTilConference(world.conference["public"]))
-    kudos.post_til(backend.services, people.other, cmd.PostTil("Tuples are immutable"))
-    kudos.give_kudos(backend.services, people.staff, cmd.GiveKudos(
+                                ChooseTilConference(world.conference["public"]))
+    kudos.post_til(backend.services, people.other, PostTil("Tuples are immutable"))
+    kudos.give_kudos(backend.services, people.staff, GiveKudos(
         "post", world.post["internal"], "Inside-only thanks"))
     oli = new_page()
     login(oli, "oli")

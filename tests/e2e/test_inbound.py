@@ -11,11 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.handlers import inbound
-from forum.handlers.members import SYSTEM
+from forum.features.inbound import handlers as inbound
+from forum.features.inbound.commands import ReceiveRemoteReply, SetFederationPolicy
+from forum.features.members.handlers import SYSTEM
 from tests.conftest import People, make_config, sqlite_backend
 from tests.e2e.conftest import Axe, LiveServer, format_violations, login
 from tests.web.conftest import World
@@ -42,7 +42,7 @@ def live_server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 def arrive(backend: Backend, world: World, actor: str, note: str, words: str) -> None:
-    inbound.receive_remote_reply(backend.services, SYSTEM, cmd.ReceiveRemoteReply(
+    inbound.receive_remote_reply(backend.services, SYSTEM, ReceiveRemoteReply(
         world.thread["public"], world.post["public"], f"https://far.example/users/{actor}",
         actor.title(), f"@{actor}@far.example", "", f"https://far.example/@{actor}",
         f"https://far.example/notes/{note}", f"https://far.example/notes/{note}",
@@ -52,10 +52,10 @@ def arrive(backend: Backend, world: World, actor: str, note: str, words: str) ->
 def test_a_reply_from_outside_is_shown_held_and_let_in(
         new_page: Callable[[], Page], axe: Axe, backend: Backend, people: People,
         world: World) -> None:
-    inbound.set_federation_policy(backend.services, people.admin, cmd.SetFederationPolicy(
+    inbound.set_federation_policy(backend.services, people.admin, SetFederationPolicy(
         world.conference["public"], "open"))
     arrive(backend, world, "bea", "1", "Shown at once")
-    inbound.set_federation_policy(backend.services, people.admin, cmd.SetFederationPolicy(
+    inbound.set_federation_policy(backend.services, people.admin, SetFederationPolicy(
         world.conference["public"], "moderated"))
     arrive(backend, world, "cy", "2", "Waiting words")
     found: list[str] = []

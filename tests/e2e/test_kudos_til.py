@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import kudos
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import ChooseTilConference
 from tests.conftest import People
 from tests.e2e.conftest import Axe, flash, login
 from tests.web.conftest import World
@@ -16,7 +16,7 @@ from tests.web.conftest import World
 
 def test_share_a_til_and_get_kudos(new_page: Callable[[], Page], backend: Backend,
                                    people: People, world: World, axe: Axe) -> None:
-    kudos.choose_til_conference(backend.services, people.admin, cmd.ChooseTilConference(
+    kudos.choose_til_conference(backend.services, people.admin, ChooseTilConference(
         world.conference["internal"]))
     sam = new_page()
     login(sam, "sam")

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import members, rooms
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom, PostMessage
 from tests.conftest import People
 from tests.e2e.conftest import ROOT, LiveServer, _missing, login
 
@@ -71,13 +73,13 @@ class NodeClient:
 def test_a_node_client_cut_off_gets_exactly_what_it_missed(
         live_server: LiveServer, backend: Backend, people: People) -> None:
     svc, sam = backend.services, people.staff
-    room_id = rooms.create_room(svc, sam, cmd.CreateRoom("Lounge", "lounge"))
-    token = members.issue_api_token(svc, people.other, cmd.IssueApiToken("node"))
+    room_id = rooms.create_room(svc, sam, CreateRoom("Lounge", "lounge"))
+    token = members.issue_api_token(svc, people.other, IssueApiToken("node"))
     client = NodeClient(live_server.url, token, room_id)
     try:
         assert client.expect_step("joined")["ack"]["ok"]
         say: Callable[[str], Any] = lambda body: rooms.post_message(  # noqa: E731
-            svc, sam, cmd.PostMessage(room_id, body))
+            svc, sam, PostMessage(room_id, body))
         for i in range(3):
             say(f"live {i}")
         assert len(client.wait_for(3)) == 3
@@ -104,7 +106,7 @@ def test_a_node_client_cut_off_gets_exactly_what_it_missed(
 
 def test_two_people_in_a_room(new_page: Callable[[], Page], backend: Backend,
                               people: People) -> None:
-    room_id = rooms.create_room(backend.services, people.staff, cmd.CreateRoom(
+    room_id = rooms.create_room(backend.services, people.staff, CreateRoom(
         "Lounge", "lounge", members=(people.other.member_id or "",)))
     sam, oli = new_page(), new_page()
     login(sam, "sam")
@@ -142,7 +144,7 @@ def test_two_people_in_a_room(new_page: Callable[[], Page], backend: Backend,
 @pytest.mark.parametrize("handle", ["gus"])
 def test_a_stranger_cannot_listen_in(page: Page, backend: Backend, people: People,
                                      handle: str) -> None:
-    rooms.create_room(backend.services, people.staff, cmd.CreateRoom(
+    rooms.create_room(backend.services, people.staff, CreateRoom(
         "Hiring", "hiring", visibility="private"))
     login(page, handle)
     response = page.goto("/rooms/hiring")
@@ -151,9 +153,9 @@ def test_a_stranger_cannot_listen_in(page: Page, backend: Backend, people: Peopl
 
 def test_scrolling_up_brings_older_messages_and_keys_walk_them(
         page: Page, backend: Backend, people: People) -> None:
-    room_id = rooms.create_room(backend.services, people.staff, cmd.CreateRoom("Log", "log"))
+    room_id = rooms.create_room(backend.services, people.staff, CreateRoom("Log", "log"))
     for n in range(1, 71):
-        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, f"line {n}"))
+        rooms.post_message(backend.services, people.staff, PostMessage(room_id, f"line {n}"))
     login(page, "sam")
     page.goto("/rooms/log")
     expect(page.locator("#m70")).to_be_attached()

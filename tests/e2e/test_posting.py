@@ -6,9 +6,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import threads
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import LockThread, PostReply, StartThread
 from tests.conftest import People
 from tests.e2e.conftest import flash, login
 from tests.web.conftest import World
@@ -50,7 +50,7 @@ def test_start_a_thread_and_reply(page: Page, world: World) -> None:
 
 
 def test_edit_shows_history(page: Page, backend: Backend, people: People, world: World) -> None:
-    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    threads.start_thread(backend.services, people.staff, StartThread(
         world.conference["internal"], "Kitchen rota",
         "Mondays: Sam\nTuesdays: Oli\nWednesdays: nobody yet"))
     login(page, "sam")
@@ -91,7 +91,7 @@ def test_edit_shows_history(page: Page, backend: Backend, people: People, world:
 def test_reply_in_place(page: Page, backend: Backend, people: People, world: World) -> None:
     thread_id = world.thread["internal"]
     first_id = world.post["internal"]
-    threads.post_reply(backend.services, people.other, cmd.PostReply(
+    threads.post_reply(backend.services, people.other, PostReply(
         thread_id, first_id, "A reply from Oli, so #1 is not the last post."))
     login(page, "sam")
     page.goto(f"/t/{thread_id}")
@@ -131,7 +131,7 @@ def test_refused_reply_in_locked_thread_keeps_the_words(
     page.goto(f"/t/{thread_id}")
     page.get_by_label("Your reply (Markdown)").fill("My long, careful answer.\n\nSecond paragraph.")
     # While Sam types, the administrator locks the thread.
-    threads.lock_thread(backend.services, people.admin, cmd.LockThread(thread_id, "settled"))
+    threads.lock_thread(backend.services, people.admin, LockThread(thread_id, "settled"))
     page.get_by_role("button", name="Post reply").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("That did not work")

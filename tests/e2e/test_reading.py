@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import reading, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkThreadRead
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply, StartThread
 from tests.conftest import People
 from tests.e2e.conftest import flash, login
 from tests.web.conftest import World
@@ -31,7 +33,7 @@ def read_everything(backend: Backend, who: Viewer, world: World) -> None:
     """Start from a clean slate: the World's first posts are read."""
     for visibility in ("public", "internal", "private"):
         reading.mark_thread_read(backend.services, who,
-                                 cmd.MarkThreadRead(world.thread[visibility]))
+                                 MarkThreadRead(world.thread[visibility]))
 
 
 def test_unread_counts_follow_reading(new_page: Callable[[], Page], backend: Backend,
@@ -90,11 +92,11 @@ def test_next_unread_walks_across_conferences(page: Page, backend: Backend, peop
     read_everything(backend, people.other, world)
     svc = backend.services
     # In log order: the Public thread's first post, the Internal thread, a reply in Public.
-    public_thread, public_first = threads.start_thread(svc, people.staff, cmd.StartThread(
+    public_thread, public_first = threads.start_thread(svc, people.staff, StartThread(
         world.conference["public"], "Open day schedule", "Doors open at ten."))
-    internal_thread, _ = threads.start_thread(svc, people.admin, cmd.StartThread(
+    internal_thread, _ = threads.start_thread(svc, people.admin, StartThread(
         world.conference["internal"], "Budget for next year", "Drafts due in March."))
-    threads.post_reply(svc, people.admin, cmd.PostReply(
+    threads.post_reply(svc, people.admin, PostReply(
         public_thread, public_first, "And close at four."))
 
     login(page, "oli")

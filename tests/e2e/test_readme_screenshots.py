@@ -12,10 +12,16 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, members, reading, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.members import handlers as members
+from forum.features.members.commands import RegisterMember
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkThreadRead
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import EditPost, PostReply, StartThread
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import ROOT, LiveServer, login
 
@@ -68,13 +74,13 @@ class Organisation:
         self.conference: dict[str, str] = {}
         for handle, name, role in PEOPLE:
             actor = members.SYSTEM if role == "admin" else self.who["ingrid"]
-            member_id = members.register_member(self.svc, actor, cmd.RegisterMember(
+            member_id = members.register_member(self.svc, actor, RegisterMember(
                 handle, name, f"{handle}@example.org", PASSWORD, role))
             self.who[handle] = Viewer(member_id, role)
 
     def conf(self, slug: str, name: str, visibility: str, resume: str = "",
              parent: str | None = None) -> str:
-        cid = conferences.create_conference(self.svc, self.who["ingrid"], cmd.CreateConference(
+        cid = conferences.create_conference(self.svc, self.who["ingrid"], CreateConference(
             slug, name, visibility, resume, self.conference.get(parent or "")))
         self.conference[slug] = cid
         return cid
@@ -82,18 +88,18 @@ class Organisation:
     def thread(self, slug: str, author: str, subject: str, body: str) -> tuple[str, str]:
         self.clock.wait(minutes=37)
         return threads.start_thread(self.svc, self.who[author],
-                                    cmd.StartThread(self.conference[slug], subject, body))
+                                    StartThread(self.conference[slug], subject, body))
 
     def reply(self, thread_id: str, parent_id: str, author: str, body: str,
               after: timedelta = timedelta(minutes=23)) -> str:
         self.clock.now += after
         post_id, _ = threads.post_reply(self.svc, self.who[author],
-                                        cmd.PostReply(thread_id, parent_id, body))
+                                        PostReply(thread_id, parent_id, body))
         return str(post_id)
 
     def read(self, handle: str, thread_id: str, up_to: int | None = None) -> None:
         reading.mark_thread_read(self.svc, self.who[handle],
-                                 cmd.MarkThreadRead(thread_id, up_to))
+                                 MarkThreadRead(thread_id, up_to))
 
 
 def seed(backend: Backend) -> str:
@@ -108,13 +114,13 @@ def seed(backend: Backend) -> str:
              "One book a month, a chapter a week.")
     org.conf("help-desk", "Help desk", "internal", "Ask anything; no question is too small.")
     org.conf("leadership", "Leadership circle", "private")
-    conferences.set_conference_acl(org.svc, org.who["ingrid"], cmd.SetConferenceAcl(
+    conferences.set_conference_acl(org.svc, org.who["ingrid"], SetConferenceAcl(
         org.conference["leadership"],
         ((f"member:{org.who['priya'].member_id}", "contributor"),)))
     org.conf("welcome", "Welcome & introductions", "public",
              "New here? Say hello and tell us what you want to learn.")
     for slug in ("welcome", "help-desk"):  # guests (interns) may write here too
-        conferences.set_conference_acl(org.svc, org.who["ingrid"], cmd.SetConferenceAcl(
+        conferences.set_conference_acl(org.svc, org.who["ingrid"], SetConferenceAcl(
             org.conference[slug], (("role:guest", "contributor"),)))
 
     # Older threads, a few replies each, to make a lived-in week or two.
@@ -165,7 +171,7 @@ def seed(backend: Backend) -> str:
         "feedback loops: fewer moving parts, fewer surprises at 3 a.m."),
         after=timedelta(hours=1, minutes=12))
     org.clock.wait(minutes=9)
-    threads.edit_post(org.svc, org.who["tomas"], cmd.EditPost(t, first, (
+    threads.edit_post(org.svc, org.who["tomas"], EditPost(t, first, (
         "Our search index is a separate service, rebuilt every night. "
         "PostgreSQL's full-text search would let us drop it: one system less to run, "
         "results that are never a day old, and **one** permission check.\n\n"
@@ -187,7 +193,7 @@ def seed(backend: Backend) -> str:
 def _all_threads(backend: Backend) -> list[str]:
     from sqlalchemy import select
 
-    from forum.projections.tables import threads as threads_table
+    from forum.features.threads.tables import threads as threads_table
 
     with backend.engine.connect() as conn:
         return list(conn.execute(select(threads_table.c.id)).scalars())

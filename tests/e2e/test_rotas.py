@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
-from forum import rota_queries
 from forum.backend import Backend
-from forum.handlers import rotas
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.commands import CreateRota, ScheduleSlots, SignUpForSlot
 from tests.conftest import People
 from tests.e2e.conftest import Axe, flash, login
 from tests.web.conftest import World
@@ -20,11 +20,11 @@ from tests.web.conftest import World
 
 def _fridays(backend: Backend, people: People, world: World) -> tuple[str, list[str]]:
     svc = backend.services
-    rota_id = rotas.create_rota(svc, people.admin, cmd.CreateRota(
+    rota_id = rotas.create_rota(svc, people.admin, CreateRota(
         world.conference["internal"], "fridays", "Friday talks", "Lunch talks, 13:00.",
         "Europe/Stockholm"))
     first = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    rotas.schedule_slots(svc, people.admin, cmd.ScheduleSlots(
+    rotas.schedule_slots(svc, people.admin, ScheduleSlots(
         rota_id, first, "13:00", "FREQ=WEEKLY;COUNT=4"))
     with backend.engine.connect() as conn:
         return rota_id, [s.slot.id for s in rota_queries.list_slots(conn, rota_id)]
@@ -81,7 +81,7 @@ def test_two_members_racing_for_one_slot(new_page: Callable[[], Page], backend: 
 def test_the_write_up_reaching_the_blog(new_page: Callable[[], Page], backend: Backend,
                                   people: People, world: World) -> None:
     rota_id, slots = _fridays(backend, people, world)
-    talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota_id, slots[0], "SQL joins"))
     clock = backend.store.clock
     backend.store.clock = lambda: clock() + timedelta(days=12)  # after the talk

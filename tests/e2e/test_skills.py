@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import skills, threads
+from forum.features.skills import handlers as skills
+from forum.features.skills.commands import AskForMentoring
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import People
 from tests.e2e.conftest import Axe, flash, login
 from tests.web.conftest import World
@@ -30,7 +32,7 @@ def test_skills_directory_and_a_mentoring_match(new_page: Callable[[], Page],
                                                 backend: Backend, people: People,
                                                 world: World, axe: Axe) -> None:
     skills.ask_for_mentoring(backend.services, people.other,
-                             cmd.AskForMentoring("Python", "Just starting"))
+                             AskForMentoring("Python", "Just starting"))
     sam = new_page()
     login(sam, "sam")
     sam.goto("/account")
@@ -67,7 +69,7 @@ def test_ask_who_knows_keeps_private_writers_private(new_page: Callable[[], Page
                                                      backend: Backend, people: People,
                                                      world: World, indexing: None,
                                                      axe: Axe) -> None:
-    threads.start_thread(backend.services, people.other, cmd.StartThread(
+    threads.start_thread(backend.services, people.other, StartThread(
         world.conference["private"], "Cluster", "zqnomad job specs"))
     sam = new_page()  # on the private conference's list
     login(sam, "sam")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import teamdays
+from forum.features.teamdays import handlers as teamdays
+from forum.features.teamdays.commands import AddSession, CreateTeamDay
 from tests.conftest import People
 from tests.e2e.conftest import Axe, flash, login
 from tests.web.conftest import World
@@ -19,9 +19,9 @@ def test_take_the_last_place(new_page: Callable[[], Page], backend: Backend, peo
                              world: World, axe: Axe) -> None:
     svc = backend.services
     day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    day_id = teamdays.create_team_day(svc, people.admin, cmd.CreateTeamDay(
+    day_id = teamdays.create_team_day(svc, people.admin, CreateTeamDay(
         world.conference["internal"], "spring", "Spring day", day, timezone="Europe/Stockholm"))
-    teamdays.add_session(svc, people.admin, cmd.AddSession(
+    teamdays.add_session(svc, people.admin, AddSession(
         day_id, "Zope templating", people.staff.member_id or "", "Kastanjen", "09:00",
         "10:30", "novice", 1, "Bring a laptop"))
     oli = new_page()

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.handlers import members
+from forum.features.members import handlers as members
+from forum.features.members.commands import SetFediverseProfile
 from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.web.conftest import World
 
@@ -62,7 +62,7 @@ def test_activitypub_testings_actor_checks_pass(live: Flask) -> None:
     people = People(backend)
     World(backend, people)
     members.set_fediverse_profile(backend.services, people.staff,
-                                  cmd.SetFediverseProfile(True))
+                                  SetFediverseProfile(True))
     base = backend.config.base_url
     for actor in (f"{base}/actor", f"{base}/c/public", f"{base}/members/sam"):
         results = run_checks(actor)

@@ -25,10 +25,15 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.handlers import articles
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import (
+    ApproveArticle,
+    ProposeArticle,
+    ReviseArticle,
+    UnpublishArticle,
+)
 from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.federation.test_following import run
 from tests.web.conftest import World
@@ -147,15 +152,15 @@ def test_bovine_follows_a_conference_and_receives_create_update_and_delete(
     until(lambda: bovine.received("Accept", f"{base}/c/public"))
 
     svc = backend.services
-    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"], summary="Found on loopback"))
-    slug = articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    slug = articles.approve_article(svc, people.admin, ApproveArticle(article_id))
     url = f"{base}/blog/{slug}"
     run(backend)
     announce = until(lambda: bovine.received("Announce", url))
     assert id_of(announce["actor"]) == f"{base}/c/public"
 
-    articles.revise_article(svc, people.admin, cmd.ReviseArticle(
+    articles.revise_article(svc, people.admin, ReviseArticle(
         article_id, "A better title", "Found on loopback", "Better words.", ()))
     run(backend)
     time.sleep(0.4)
@@ -164,7 +169,7 @@ def test_bovine_follows_a_conference_and_receives_create_update_and_delete(
     assert update["object"]["type"] == "Update" and id_of(update["object"]["object"]) == url
     assert update["cc"] == [f"{base}/ap/c/public/followers"]
 
-    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(article_id, "gone"))
+    articles.unpublish_article(svc, people.admin, UnpublishArticle(article_id, "gone"))
     run(backend)
     delete = until(lambda: bovine.received("Delete", url))
     assert id_of(delete["actor"]) == f"{base}/actor"

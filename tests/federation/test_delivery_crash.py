@@ -22,9 +22,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from federation.worker import WorkerSettings
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import threads
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import People
 from tests.federation.conftest import BASE
 from tests.federation.peers import Peer
@@ -52,7 +52,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_what_was_in_flight(
             follow = peer.follow(f"{BASE}/c/public")
             assert post(client, peer, "/inbox", follow).status_code == 202
         for subject in range(THREADS):
-            threads.start_thread(backend.services, people.admin, cmd.StartThread(
+            threads.start_thread(backend.services, people.admin, StartThread(
                 world.conference["public"], f"Notes {subject}", "words"))
         expected = PEERS * (THREADS + 1)  # an Accept and THREADS Announces each
 

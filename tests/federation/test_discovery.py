@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from forum import commands as cmd
+from federation.tables import actor_keys
 from forum import create_app
 from forum.backend import Backend
-from forum.db import actor_keys
-from forum.handlers import members
+from forum.features.members import handlers as members
+from forum.features.members.commands import DeactivateMember, SetFediverseProfile
 from tests.conftest import People, make_config, sqlite_backend
 from tests.federation.conftest import BASE, MASTODON_ACCEPT, fetch
 from tests.web.conftest import Auth, World
@@ -85,7 +85,7 @@ def test_a_member_is_a_person_only_after_opting_in(
     person = resolve_like_mastodon(client, "sam@127.0.0.1:5000")
     assert (person["type"], person["name"]) == ("Person", "Sam")
     members.deactivate_member(backend.services, people.admin,
-                              cmd.DeactivateMember(people.staff.member_id or ""))
+                              DeactivateMember(people.staff.member_id or ""))
     finger(client, "acct:sam@127.0.0.1:5000", 404)
 
 
@@ -116,7 +116,7 @@ def test_host_meta_points_at_webfinger(client: FlaskClient) -> None:
 
 def test_nodeinfo_counts_only_what_is_public(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
-    members.set_fediverse_profile(backend.services, people.staff, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(backend.services, people.staff, SetFediverseProfile(True))
     links = client.get("/.well-known/nodeinfo").get_json()["links"]
     assert [link["rel"].rsplit("/", 1)[1] for link in links] == ["2.1", "2.0"]
     for link in links:
@@ -134,7 +134,7 @@ def test_nodeinfo_counts_only_what_is_public(
 
 def test_private_keys_are_stored_encrypted_and_never_served(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
-    members.set_fediverse_profile(backend.services, people.staff, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(backend.services, people.staff, SetFediverseProfile(True))
     pages = ["/actor", "/c/public", "/members/sam", "/.well-known/nodeinfo", "/nodeinfo/2.1"]
     served = b"".join(client.get(p, headers={"Accept": MASTODON_ACCEPT}).data for p in pages)
     served += b"".join(client.get(p).data for p in pages)

@@ -15,11 +15,24 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from forum import commands as cmd
+from federation.tables import deliveries
 from forum import create_app
 from forum.backend import Backend
-from forum.db import deliveries, events
-from forum.handlers import follows, members, threads
+from forum.core.db import events
+from forum.features.articles.commands import (
+    ApproveArticle,
+    ProposeArticle,
+    ReviseArticle,
+    UnpublishArticle,
+)
+from forum.features.conferences.commands import UpdateConference
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
+from forum.features.inbound.commands import SetFederationStyle
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken, SetFediverseProfile
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import DeletePost, EditPost, MoveThread, PostReply, StartThread
 from tests.conftest import People, make_config, sqlite_backend
 from tests.federation.conftest import BASE, fetch
 from tests.federation.peers import Peer
@@ -50,7 +63,8 @@ def our_keys(app: Flask) -> Any:
     """keyId → our public key, as a remote server would find it in our actor documents."""
     backend: Backend = app.extensions["commonroom"]
     store = app.extensions["commonroom_keys"]
-    from forum import queries
+    from forum.features.conferences.queries import get_conference_by_slug
+    from forum.features.members.queries import get_member_by_handle
 
     def lookup(key_id: str) -> str | None:
         path = key_id.removeprefix(BASE).removesuffix("#main-key")
@@ -58,10 +72,10 @@ def our_keys(app: Flask) -> Any:
             if path == "/actor":
                 return str(store.public_pem("instance"))
             if path.startswith("/c/"):
-                row = queries.get_conference_by_slug(conn, path[3:])
+                row = get_conference_by_slug(conn, path[3:])
                 return str(store.public_pem(f"conference:{row.id}")) if row else None
             if path.startswith("/members/"):
-                row = queries.get_member_by_handle(conn, path[9:])
+                row = get_member_by_handle(conn, path[9:])
                 return str(store.public_pem(f"member:{row.id}")) if row else None
         return None
 
@@ -129,7 +143,7 @@ def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
     assert (followers["totalItems"], followers["orderedItems"]) == (1, [alice.actor_id])
 
     svc = backend.services
-    thread_id, post_id = threads.start_thread(svc, people.admin, cmd.StartThread(
+    thread_id, post_id = threads.start_thread(svc, people.admin, StartThread(
         world.conference["public"], "Shipping notes", "What we *learned*."))
     run(backend)
     [announce] = alice.activities("Announce")
@@ -142,8 +156,8 @@ def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
     assert alice.received[-1].path == "/inbox"  # the shared inbox
 
     # Two edits within the grace period go out as one Update, after it.
-    threads.edit_post(svc, people.admin, cmd.EditPost(thread_id, post_id, "first edit"))
-    threads.edit_post(svc, people.admin, cmd.EditPost(thread_id, post_id, "second edit"))
+    threads.edit_post(svc, people.admin, EditPost(thread_id, post_id, "first edit"))
+    threads.edit_post(svc, people.admin, EditPost(thread_id, post_id, "second edit"))
     run(backend)
     assert len(alice.activities("Announce")) == 1
     time.sleep(GRACE + 0.1)
@@ -152,7 +166,7 @@ def test_a_follow_is_accepted_and_the_group_delivers_create_update_delete(
     assert [u["type"] for u in updates] == ["Update"]
     assert "second edit" in updates[0]["object"]["content"]
 
-    threads.delete_post(svc, people.admin, cmd.DeletePost(thread_id, post_id))
+    threads.delete_post(svc, people.admin, DeletePost(thread_id, post_id))
     run(backend)
     [delete] = alice.activities("Delete")
     assert delete["object"] == {**delete["object"], "id": f"{BASE}/p/{post_id}",
@@ -170,7 +184,7 @@ def test_private_and_internal_posts_are_never_delivered(
     alice = new_peer(app, peers)
     assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
     for visibility in ("internal", "private"):
-        threads.start_thread(backend.services, people.admin, cmd.StartThread(
+        threads.start_thread(backend.services, people.admin, StartThread(
             world.conference[visibility], "Inside", f"secret {visibility} words"))
         response = post(client, alice, "/inbox", alice.follow(f"{BASE}/c/{visibility}"))
         assert response.status_code == 404, response.data
@@ -185,8 +199,8 @@ def test_a_moderated_conference_waits_for_a_moderator(
     local = f"conference:{world.conference['public']}"
     svc = backend.services
     with pytest.raises(Exception, match="moderators"):
-        follows.set_follow_policy(svc, people.guest, cmd.SetFollowPolicy(local, "moderated"))
-    follows.set_follow_policy(svc, people.admin, cmd.SetFollowPolicy(local, "moderated"))
+        follows.set_follow_policy(svc, people.guest, SetFollowPolicy(local, "moderated"))
+    follows.set_follow_policy(svc, people.admin, SetFollowPolicy(local, "moderated"))
     alice, bob = new_peer(app, peers), new_peer(app, peers, name="bob", shared=False)
     for peer in (alice, bob):
         assert post(client, peer, "/inbox", peer.follow(f"{BASE}/c/public")).status_code == 202
@@ -194,8 +208,8 @@ def test_a_moderated_conference_waits_for_a_moderator(
     assert not alice.received and not bob.received
     assert fetch(client, "/ap/c/public/followers")["totalItems"] == 0
 
-    follows.accept_follow(svc, people.admin, cmd.AcceptFollow(local, alice.actor_id))
-    follows.reject_follow(svc, people.admin, cmd.RejectFollow(local, bob.actor_id))
+    follows.accept_follow(svc, people.admin, AcceptFollow(local, alice.actor_id))
+    follows.reject_follow(svc, people.admin, RejectFollow(local, bob.actor_id))
     run(backend)
     assert [a["type"] for a in alice.activities()] == ["Accept"]
     assert [a["type"] for a in bob.activities()] == ["Reject"]
@@ -205,11 +219,11 @@ def test_a_moderated_conference_waits_for_a_moderator(
 def test_an_opted_in_member_is_followed_and_their_posts_come_from_them(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    members.set_fediverse_profile(backend.services, people.staff, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(backend.services, people.staff, SetFediverseProfile(True))
     alice = new_peer(app, peers)
     person = f"{BASE}/members/sam"
     assert post(client, alice, "/ap/members/sam/inbox", alice.follow(person)).status_code == 202
-    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    threads.start_thread(backend.services, people.staff, StartThread(
         world.conference["public"], "Mine", "my words"))
     run(backend)
     kinds = [a["type"] for a in alice.activities()]
@@ -335,9 +349,9 @@ def test_the_api_lists_and_decides_follow_requests_and_dead_letters(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
     svc = backend.services
-    token = members.issue_api_token(svc, people.admin, cmd.IssueApiToken("t"))
+    token = members.issue_api_token(svc, people.admin, IssueApiToken("t"))
     bearer = {"Authorization": f"Bearer {token}"}
-    follows.set_follow_policy(svc, people.admin, cmd.SetFollowPolicy(
+    follows.set_follow_policy(svc, people.admin, SetFollowPolicy(
         f"conference:{world.conference['public']}", "moderated"))
     alice = new_peer(app, peers, status=403)
     assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
@@ -366,7 +380,7 @@ def test_the_api_lists_and_decides_follow_requests_and_dead_letters(
 def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_status(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer], auth: Any) -> None:
-    from forum.handlers import articles
+    from forum.features.articles import handlers as articles
 
     svc = backend.services
     alice, gone = new_peer(app, peers), new_peer(app, peers, name="gone", status=410)
@@ -374,9 +388,9 @@ def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_stat
         assert post(client, peer, "/inbox", peer.follow(f"{BASE}/c/public")).status_code == 202
     run(backend)
     gone.status = 410
-    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"], summary="What we found"))
-    slug = articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    slug = articles.approve_article(svc, people.admin, ApproveArticle(article_id))
     run(backend)
     [announce] = alice.activities("Announce")
     assert announce["object"]["object"]["id"] == f"{BASE}/blog/{slug}"
@@ -388,14 +402,14 @@ def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_stat
     auth.logout()
     assert "On the fediverse" not in client.get(f"/blog/{slug}").get_data(as_text=True)
 
-    articles.revise_article(svc, people.admin, cmd.ReviseArticle(
+    articles.revise_article(svc, people.admin, ReviseArticle(
         article_id, "New title", "What we found", "Better words.", ()))
     run(backend)  # queued, for after the grace period
     time.sleep(GRACE + 0.1)
     run(backend)
     [update] = [a for a in alice.activities("Announce") if a["object"]["type"] == "Update"]
     assert update["object"]["object"]["name"] == "New title"
-    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(article_id, "oops"))
+    articles.unpublish_article(svc, people.admin, UnpublishArticle(article_id, "oops"))
     run(backend)
     [delete] = alice.activities("Delete")
     assert delete["object"]["id"] == f"{BASE}/blog/{slug}"
@@ -406,22 +420,22 @@ def test_a_published_article_is_delivered_updated_and_deleted_and_shows_its_stat
 def test_what_leaves_public_view_is_withdrawn_with_delete(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    from forum.handlers import conferences
+    from forum.features.conferences import handlers as conferences
 
     svc = backend.services
     alice = new_peer(app, peers)
     assert post(client, alice, "/inbox", alice.follow(f"{BASE}/c/public")).status_code == 202
-    moved, moved_post = threads.start_thread(svc, people.admin, cmd.StartThread(
+    moved, moved_post = threads.start_thread(svc, people.admin, StartThread(
         world.conference["public"], "Soon private", "words"))
-    stays, stays_post = threads.start_thread(svc, people.admin, cmd.StartThread(
+    stays, stays_post = threads.start_thread(svc, people.admin, StartThread(
         world.conference["public"], "Soon internal", "words"))
-    reply, _ = threads.post_reply(svc, people.admin, cmd.PostReply(stays, stays_post, "a reply"))
+    reply, _ = threads.post_reply(svc, people.admin, PostReply(stays, stays_post, "a reply"))
     run(backend)
     assert len(alice.activities("Announce")) == 3
-    threads.move_thread(svc, people.admin, cmd.MoveThread(moved, world.conference["private"]))
+    threads.move_thread(svc, people.admin, MoveThread(moved, world.conference["private"]))
     run(backend)
     assert [d["object"]["id"] for d in alice.activities("Delete")] == [f"{BASE}/p/{moved_post}"]
-    conferences.update_conference(svc, people.admin, cmd.UpdateConference(
+    conferences.update_conference(svc, people.admin, UpdateConference(
         world.conference["public"], "Public", "", "internal"))
     run(backend)
     assert {d["object"]["id"] for d in alice.activities("Delete")} == {
@@ -431,7 +445,7 @@ def test_what_leaves_public_view_is_withdrawn_with_delete(
 def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_notes(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    from forum.handlers import inbound
+    from forum.features.inbound import handlers as inbound
 
     svc = backend.services
     conference = world.conference["public"]
@@ -441,7 +455,7 @@ def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_no
     run(backend)
 
     # The default: an Article, its subject as name.
-    before, _ = threads.start_thread(svc, people.admin, cmd.StartThread(
+    before, _ = threads.start_thread(svc, people.admin, StartThread(
         conference, "Plain title", "As *before*."))
     run(backend)
     [announce] = alice.activities("Announce")
@@ -449,8 +463,8 @@ def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_no
     assert (article["type"], article["name"]) == ("Article", "Plain title")
     assert fetch(client, f"/t/{before}")["type"] == "Article"
 
-    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(conference, "note"))
-    thread_id, post_id = threads.start_thread(svc, people.admin, cmd.StartThread(
+    inbound.set_federation_style(svc, people.admin, SetFederationStyle(conference, "note"))
+    thread_id, post_id = threads.start_thread(svc, people.admin, StartThread(
         conference, "Fish & chips", "What we *learned*."))
     run(backend)
     announce = alice.activities("Announce")[-1]
@@ -472,14 +486,14 @@ def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_no
         assert served["type"] == "Note" and "name" not in served, path
     assert fetch(client, f"/t/{thread_id}") == fetch(client, f"/p/{post_id}")
 
-    threads.delete_post(svc, people.admin, cmd.DeletePost(thread_id, post_id))
+    threads.delete_post(svc, people.admin, DeletePost(thread_id, post_id))
     run(backend)
     [delete] = alice.activities("Delete")
     assert delete["object"]["formerType"] == "Note"
     assert fetch(client, f"/p/{post_id}", 410)["formerType"] == "Note"
 
     # Back to articles: the same thread starters are served as Articles again.
-    inbound.set_federation_style(svc, people.admin, cmd.SetFederationStyle(conference,
+    inbound.set_federation_style(svc, people.admin, SetFederationStyle(conference,
                                                                            "article"))
     served = fetch(client, f"/t/{before}")
     assert (served["type"], served["name"]) == ("Article", "Plain title")

@@ -14,12 +14,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.db import events
-from forum.handlers import inbound, threads
-from forum.handlers.members import SYSTEM
+from forum.core.db import events
+from forum.features.inbound import handlers as inbound
+from forum.features.inbound.commands import ReceiveRemoteReply, SetFederationPolicy, UnblockDomain
+from forum.features.members.commands import IssueApiToken
+from forum.features.members.handlers import SYSTEM
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply
 from tests.conftest import People, make_config, sqlite_backend
 from tests.federation.conftest import BASE, fetch
 from tests.federation.remote_server import RemoteServer
@@ -49,7 +52,7 @@ def count_events(backend: Backend) -> int:
 
 
 def policy(backend: Backend, people: People, world: World, value: str) -> None:
-    inbound.set_federation_policy(backend.services, people.admin, cmd.SetFederationPolicy(
+    inbound.set_federation_policy(backend.services, people.admin, SetFederationPolicy(
         world.conference["public"], value))
 
 
@@ -228,7 +231,7 @@ def test_a_blocked_domain_is_refused_and_its_replies_hidden(
     assert remote.fetches == fetches
     assert count_events(backend) == before
 
-    inbound.unblock_domain(backend.services, people.admin, cmd.UnblockDomain(remote.host))
+    inbound.unblock_domain(backend.services, people.admin, UnblockDomain(remote.host))
     assert "before-the-block" in page(client, world)
 
 
@@ -256,11 +259,11 @@ def test_a_moderator_sets_the_style_on_the_page_without_javascript(
 
 def test_the_block_list_and_policies_through_the_api(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
-    from forum.handlers import members
+    from forum.features.members import handlers as members
     token = members.issue_api_token(backend.services, people.admin,
-                                    cmd.IssueApiToken("test"))
+                                    IssueApiToken("test"))
     staff_token = members.issue_api_token(backend.services, people.staff,
-                                          cmd.IssueApiToken("test"))
+                                          IssueApiToken("test"))
     admin = {"Authorization": f"Bearer {token}"}
     staff = {"Authorization": f"Bearer {staff_token}"}
     assert client.post("/api/v1/federation/blocked-domains", headers=admin,
@@ -334,11 +337,11 @@ def test_bad_requests_are_refused_with_a_reason_and_change_nothing(
 
 def test_only_the_inbox_may_record_a_reply(backend: Backend, people: People,
                                            world: World) -> None:
-    command = cmd.ReceiveRemoteReply(world.thread["public"], world.post["public"],
+    command = ReceiveRemoteReply(world.thread["public"], world.post["public"],
                                      "https://x.example/users/a", "A", "@a@x.example", "",
                                      "https://x.example/@a", "https://x.example/n/1",
                                      "https://x.example/n/1", "<p>hi</p>")
-    from forum.errors import Forbidden
+    from forum.core.errors import Forbidden
     with pytest.raises(Forbidden):
         inbound.receive_remote_reply(backend.services, people.admin, command)
     assert inbound.receive_remote_reply(backend.services, SYSTEM, command) is not None
@@ -346,13 +349,13 @@ def test_only_the_inbox_may_record_a_reply(backend: Backend, people: People,
     # A member's reply to a reply from outside works as any other.
     post_id = [r.event for r in backend.store.read_stream(f"thread-{world.thread['public']}")
                if r.event.type == "RemoteReplyReceived"][0].post_id
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    threads.post_reply(backend.services, people.staff, PostReply(
         world.thread["public"], post_id, "welcome"))
 
 
 def test_an_open_thread_hears_of_a_reply_from_outside_but_not_of_a_held_one(
         app: Flask, backend: Backend, people: People, world: World) -> None:
-    from forum.realtime import Live
+    from forum.live.realtime import Live
 
     live: Live = app.extensions["commonroom_live"]
     runner = live.runner()
@@ -366,7 +369,7 @@ def test_an_open_thread_hears_of_a_reply_from_outside_but_not_of_a_held_one(
     sam.get_received()
 
     def arrive(note: str) -> None:
-        inbound.receive_remote_reply(backend.services, SYSTEM, cmd.ReceiveRemoteReply(
+        inbound.receive_remote_reply(backend.services, SYSTEM, ReceiveRemoteReply(
             tid, world.post["public"], "https://far.example/users/a", "A", "@a@far.example",
             "", "https://far.example/@a", f"https://far.example/n/{note}",
             f"https://far.example/n/{note}", f"<p>words-{note}</p>"))

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, members, threads
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle, UnpublishArticle
+from forum.features.members import handlers as members
+from forum.features.members.commands import SetFediverseProfile
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import DeletePost, HidePost, PostReply, StartThread
 from tests.conftest import People
 from tests.federation.conftest import BASE, MASTODON_ACCEPT, fetch
 from tests.web.conftest import World, html
@@ -19,8 +23,8 @@ def test_a_public_thread_is_an_article_and_its_replies_notes(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     svc = backend.services
     tid, first = world.thread["public"], world.post["public"]
-    members.set_fediverse_profile(svc, people.staff, cmd.SetFediverseProfile(True))
-    reply, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "A *reply*"))
+    members.set_fediverse_profile(svc, people.staff, SetFediverseProfile(True))
+    reply, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "A *reply*"))
     group = f"{BASE}/c/public"
 
     article = fetch(client, f"/t/{tid}")  # the thread's address gives its first post
@@ -61,10 +65,10 @@ def test_removed_posts_are_tombstones_and_hidden_ones_are_not_there(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     svc = backend.services
     tid, first = world.thread["public"], world.post["public"]
-    gone, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "gone-words"))
-    hidden, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "hidden-words"))
-    threads.delete_post(svc, people.staff, cmd.DeletePost(tid, gone))
-    threads.hide_post(svc, people.admin, cmd.HidePost(tid, hidden, "off topic"))
+    gone, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "gone-words"))
+    hidden, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "hidden-words"))
+    threads.delete_post(svc, people.staff, DeletePost(tid, gone))
+    threads.hide_post(svc, people.admin, HidePost(tid, hidden, "off topic"))
     assert fetch(client, f"/p/{gone}", 410) == {
         "@context": ["https://www.w3.org/ns/activitystreams"], "id": f"{BASE}/p/{gone}",
         "type": "Tombstone", "formerType": "Note"}
@@ -87,10 +91,10 @@ def test_nothing_internal_or_private_becomes_an_object(
 def test_a_published_article_is_an_article_and_unpublished_a_tombstone(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     svc = backend.services
-    aid = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    aid = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["internal"], title="From inside", summary="Short",
         tags=("learning",)))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(aid))
+    articles.approve_article(svc, people.admin, ApproveArticle(aid))
     url = f"{BASE}/blog/from-inside"
     article = fetch(client, "/blog/from-inside")
     assert (article["type"], article["id"], article["url"]) == ("Article", url, url)
@@ -101,7 +105,7 @@ def test_a_published_article_is_an_article_and_unpublished_a_tombstone(
             "href": f"{BASE}/blog/tags/learning"} in article["tag"]
     assert fetch(client, article["context"])["orderedItems"] == [url]
     assert fetch(client, article["replies"])["totalItems"] == 0
-    articles.unpublish_article(svc, people.admin, cmd.UnpublishArticle(aid, "Old"))
+    articles.unpublish_article(svc, people.admin, UnpublishArticle(aid, "Old"))
     gone = fetch(client, "/blog/from-inside", 410)
     assert gone["type"] == "Tombstone" and gone["formerType"] == "Article"
     assert "deleted" in gone
@@ -109,8 +113,8 @@ def test_a_published_article_is_an_article_and_unpublished_a_tombstone(
 
 def test_pages_announce_their_activitypub_face_and_vary_on_accept(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
-    members.set_fediverse_profile(backend.services, people.staff, cmd.SetFediverseProfile(True))
-    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    members.set_fediverse_profile(backend.services, people.staff, SetFediverseProfile(True))
+    threads.start_thread(backend.services, people.staff, StartThread(
         world.conference["public"], "By sam", "Hello"))
     for path in ("/c/public", f"/t/{world.thread['public']}", "/members/sam"):
         response = client.get(path)

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.handlers import inbound
-from forum.projections.tables import posts
+from forum.features.inbound import handlers as inbound
+from forum.features.inbound.commands import SetFederationPolicy
+from forum.features.threads.tables import posts
 from tests.conftest import SETTINGS, People, make_config, sqlite_backend
 from tests.web.conftest import World
 
@@ -204,7 +204,7 @@ def test_pastures_odd_objects_never_break_the_inbox_or_store_unsafe_html(
         backend: Backend = app.extensions["commonroom"]
         people = People(backend)
         world = World(backend, people)
-        inbound.set_federation_policy(backend.services, people.admin, cmd.SetFederationPolicy(
+        inbound.set_federation_policy(backend.services, people.admin, SetFederationPolicy(
             world.conference["public"], "open"))
         client = app.test_client()
         statuses: dict[int, int] = {}

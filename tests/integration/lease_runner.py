@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from forum.db import make_engine
-from forum.eventstore import EventStore, Recorded
-from forum.subscribers import SubscriberRunner
+from forum.core.db import make_engine
+from forum.core.eventstore import EventStore, Recorded
+from forum.core.subscribers import SubscriberRunner
 
 
 class Writer:

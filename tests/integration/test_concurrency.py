@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
 
+from forum.core.db import events, make_engine
+from forum.core.errors import ConcurrencyConflict
+
 # Kept light: every spawned writer imports this module before it can start.
-from forum import events as ev
-from forum.db import events, make_engine
-from forum.errors import ConcurrencyConflict
-from forum.eventstore import EventStore, Recorded
+from forum.core.events import Event
+from forum.core.eventstore import EventStore, Recorded
+from forum.features.threads.events import ThreadLocked
 
 if TYPE_CHECKING:
     from forum.backend import Backend
@@ -36,8 +38,8 @@ SHARED = "shared"
 MAX_RETRIES = 2000
 
 
-def _event(worker: int, append: int, k: int = 0) -> ev.Event:
-    return ev.ThreadLocked(f"thread-{worker}", f"w{worker}", f"{worker}:{append}:{k}")
+def _event(worker: int, append: int, k: int = 0) -> Event:
+    return ThreadLocked(f"thread-{worker}", f"w{worker}", f"{worker}:{append}:{k}")
 
 
 class _Dawdle:
@@ -202,7 +204,7 @@ def test_concurrent_writers_on_one_sqlite_file(sqlite: Backend) -> None:
 
 
 def test_concurrent_writers_on_one_postgres_schema(pg_schema_url: str) -> None:
-    from forum import migrate
+    from forum.core import migrate
 
     engine = make_engine(pg_schema_url)
     try:
@@ -216,7 +218,7 @@ def test_writers_for_30_seconds_on_postgres_every_event_seen_exactly_once(
     pg_schema_url: str
 ) -> None:
     """The same for half a minute (issue: several processes for 30 s on PostgreSQL)."""
-    from forum import migrate
+    from forum.core import migrate
 
     engine = make_engine(pg_schema_url)
     try:

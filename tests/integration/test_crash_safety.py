@@ -18,9 +18,11 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, threads
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import PASSWORD, People, make_config
 from tests.servers import free_port, start_server
 
@@ -41,9 +43,9 @@ def test_acknowledged_posts_survive_kill_9(backend: Backend, tmp_path: Path) -> 
     people = People(backend)
     svc = backend.services
     cid = conferences.create_conference(
-        svc, people.admin, cmd.CreateConference("crash", "Crash", "internal"))
+        svc, people.admin, CreateConference("crash", "Crash", "internal"))
     thread_id, first_post = threads.start_thread(
-        svc, people.admin, cmd.StartThread(cid, "Crash test", "first"))
+        svc, people.admin, StartThread(cid, "Crash test", "first"))
     backend.dispose()
     data_dir = make_config(tmp_path).data_dir
 

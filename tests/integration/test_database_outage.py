@@ -15,9 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from forum import commands as cmd
 from forum import create_app
-from forum.handlers import conferences, members, threads
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import People, make_config
 from tests.servers import free_port
 
@@ -105,11 +109,11 @@ def test_requests_fail_with_503_while_postgres_is_away_and_recover_after(
         people = People(backend)
         conf = conferences.create_conference(
             backend.services, people.admin,
-            cmd.CreateConference("lounge", "Lounge", "public", ""))
+            CreateConference("lounge", "Lounge", "public", ""))
         thread_id, _ = threads.start_thread(
-            backend.services, people.staff, cmd.StartThread(conf, "Hello", "First."))
+            backend.services, people.staff, StartThread(conf, "Hello", "First."))
         token = members.issue_api_token(backend.services, people.staff,
-                                        cmd.IssueApiToken("outage"))
+                                        IssueApiToken("outage"))
         auth = {"Authorization": f"Bearer {token}"}
         client = app.test_client()
         assert client.get(f"/t/{thread_id}").status_code == 200

@@ -8,13 +8,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from forum import article_queries, queries
 from forum.backend import Backend
+from forum.core.errors import Conflict
+from forum.core.passwords import Passwords
+from forum.core.permissions import Viewer
 from forum.demo import ADMIN_HANDLE, DemoResult, load_demo, plan_demo
-from forum.errors import Conflict
-from forum.passwords import Passwords
-from forum.permissions import Viewer
-from forum.projections.tables import conferences, posts, threads
+from forum.features.articles import queries as article_queries
+from forum.features.conferences.queries import get_conference_by_slug, readable_ids, tags
+from forum.features.conferences.tables import conferences
+from forum.features.members.queries import get_member_by_handle, list_members, viewer_from_row
+from forum.features.reading.queries import unread_by_conference
+from forum.features.rooms.queries import list_rooms
+from forum.features.threads.queries import list_reply_tree
+from forum.features.threads.tables import posts, threads
 
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -36,7 +42,7 @@ def test_demo_loads_through_the_handlers(sqlite: Backend) -> None:
 
 
 def check_who_knows_what(sqlite: Backend) -> None:
-    from forum import skill_queries
+    from forum.features.skills import queries as skill_queries
 
     with sqlite.engine.connect() as conn:
         python = skill_queries.get_skill(conn, "python")
@@ -50,20 +56,20 @@ def check_who_knows_what(sqlite: Backend) -> None:
 def check_rooms(sqlite: Backend, demo: DemoResult) -> None:
     assert demo.rooms == 4 and demo.messages >= 20
     with sqlite.engine.connect() as conn:
-        admin_rooms = queries.list_rooms(conn, _viewer(sqlite, ADMIN_HANDLE))
+        admin_rooms = list_rooms(conn, _viewer(sqlite, ADMIN_HANDLE))
         titles = {r.title: r for r in admin_rooms}
         assert titles["Incident room"].joined and titles["Astrid Lindqvist"].joined
         assert titles["Coffee corner"].unread == 0 and not titles["Coffee corner"].joined
         assert sum(r.unread for r in admin_rooms) >= 1
         # A direct conversation is nobody else's: not even other staff list it.
         assert "Astrid Lindqvist" not in {
-            r.title for r in queries.list_rooms(conn, _viewer(sqlite, "johan"))}
+            r.title for r in list_rooms(conn, _viewer(sqlite, "johan"))}
 
 
 def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
     from datetime import UTC, datetime
 
-    from forum import rota_queries
+    from forum.features.rotas import queries as rota_queries
 
     assert demo.talks >= 6
     with sqlite.engine.connect() as conn:
@@ -76,7 +82,7 @@ def check_talk_rota(sqlite: Backend, demo: DemoResult) -> None:
         coming = rota_queries.next_talk(slots, now)
         assert coming is not None and coming.waiting
         assert any(s.talk is None for s in slots if s.starts_at > now)
-        from forum import learning_queries
+        from forum.features.kudos import queries as learning_queries
 
         tils = learning_queries.list_tils(conn, _viewer(sqlite, "johan"))
         assert len(tils) == 5 and all(t.subject.startswith("TIL: ") for t in tils)
@@ -100,7 +106,7 @@ def check_blog(sqlite: Backend, demo: DemoResult) -> None:
 
 
 def check_circles(sqlite: Backend, demo: DemoResult) -> None:
-    from forum import circle_queries
+    from forum.features.circles import queries as circle_queries
 
     assert demo.circles == 2
     with sqlite.engine.connect() as conn:
@@ -118,7 +124,7 @@ def check_circles(sqlite: Backend, demo: DemoResult) -> None:
 
 def _viewer(backend: Backend, handle: str) -> Viewer:
     with backend.engine.connect() as conn:
-        viewer = queries.viewer_from_row(queries.get_member_by_handle(conn, handle))
+        viewer = viewer_from_row(get_member_by_handle(conn, handle))
     assert viewer is not None
     return viewer
 
@@ -129,7 +135,7 @@ def check_counts(sqlite: Backend, demo: DemoResult) -> None:
     assert demo.conferences >= 5
     assert demo.posts >= 250
     with sqlite.engine.connect() as conn:
-        assert len(queries.list_members(conn)) == demo.members
+        assert len(list_members(conn)) == demo.members
         assert conn.execute(select(func.count()).select_from(conferences)).scalar() \
             == demo.conferences
         assert conn.execute(
@@ -151,29 +157,29 @@ def check_counts(sqlite: Backend, demo: DemoResult) -> None:
 
 def check_members(sqlite: Backend) -> None:
     with sqlite.engine.connect() as conn:
-        admin = queries.get_member_by_handle(conn, ADMIN_HANDLE)
-        rows = queries.list_members(conn)
+        admin = get_member_by_handle(conn, ADMIN_HANDLE)
+        rows = list_members(conn)
     assert admin is not None and admin.role == "admin"
     assert Passwords().verify(admin.password_hash, ADMIN_PASSWORD)
     assert {r.role for r in rows} == {"admin", "staff", "guest"}
-    assert all(r.bio and queries.tags(r.skills) for r in rows)
+    assert all(r.bio and tags(r.skills) for r in rows)
     assert any("ö" in r.display_name or "å" in r.display_name for r in rows)
     assert all(r.email.endswith("@example.org") for r in rows)
 
 
 def check_private_conference_is_closed_to_staff_outside_its_list(sqlite: Backend) -> None:
     with sqlite.engine.connect() as conn:
-        study = queries.get_conference_by_slug(conn, "open-source-study-group")
-        public = queries.get_conference_by_slug(conn, "notes-from-the-team")
-        staff_room = queries.get_conference_by_slug(conn, "staff-room")
+        study = get_conference_by_slug(conn, "open-source-study-group")
+        public = get_conference_by_slug(conn, "notes-from-the-team")
+        staff_room = get_conference_by_slug(conn, "staff-room")
         assert study is not None and public is not None and staff_room is not None
         outsider = _viewer(sqlite, "karin")  # staff, not in the study group
         member = _viewer(sqlite, "maja")
         guest = _viewer(sqlite, "greta")
-        assert study.id not in queries.readable_ids(conn, outsider)
-        assert staff_room.id in queries.readable_ids(conn, outsider)
-        assert study.id in queries.readable_ids(conn, member)
-        guest_ids = queries.readable_ids(conn, guest)
+        assert study.id not in readable_ids(conn, outsider)
+        assert staff_room.id in readable_ids(conn, outsider)
+        assert study.id in readable_ids(conn, member)
+        guest_ids = readable_ids(conn, guest)
         assert public.id in guest_ids
         assert study.id not in guest_ids and staff_room.id not in guest_ids
 
@@ -181,8 +187,8 @@ def check_private_conference_is_closed_to_staff_outside_its_list(sqlite: Backend
 def check_admin_has_unread_posts_in_several_conferences(sqlite: Backend) -> None:
     admin = _viewer(sqlite, ADMIN_HANDLE)
     with sqlite.engine.connect() as conn:
-        ids = queries.readable_ids(conn, admin)
-        unread = queries.unread_by_conference(conn, admin, ids)
+        ids = readable_ids(conn, admin)
+        unread = unread_by_conference(conn, admin, ids)
         total = conn.execute(select(func.count()).select_from(posts)).scalar()
     assert len([n for n in unread.values() if n > 0]) >= 3
     # Most of what is there has been read, though.
@@ -192,7 +198,7 @@ def check_admin_has_unread_posts_in_several_conferences(sqlite: Backend) -> None
 def check_replies_nest_several_levels(sqlite: Backend) -> None:
     with sqlite.engine.connect() as conn:
         thread_ids = conn.execute(select(threads.c.id)).scalars().all()
-        depths = [max(d for _seq, d in queries.list_reply_tree(conn, t)) for t in thread_ids]
+        depths = [max(d for _seq, d in list_reply_tree(conn, t)) for t in thread_ids]
     assert max(depths) >= 4
     assert sum(1 for d in depths if d >= 2) > len(depths) // 2
 

@@ -10,19 +10,22 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select, text
 
-from forum import events as ev
-from forum import serialization
 from forum.backend import Backend
-from forum.db import events as events_table
-from forum.db import write_connection
-from forum.errors import ConcurrencyConflict
-from forum.eventstore import EventStore, Recorded, StreamWrite
-from forum.projections.registry import Projection, Projections
-from forum.projections.tables import members
+from forum.core import serialization
+from forum.core.db import events as events_table
+from forum.core.db import write_connection
+from forum.core.errors import ConcurrencyConflict
+from forum.core.events import Event
+from forum.core.eventstore import EventStore, Recorded, StreamWrite
+from forum.core.projections.registry import Projection, Projections
+from forum.features.conferences.events import ConferenceAclChanged
+from forum.features.members.events import MemberRegistered, ProfileUpdated
+from forum.features.members.tables import members
+from forum.features.threads.events import ThreadLocked, ThreadPinned, ThreadStarted
 
 
-def pinned(n: int) -> ev.Event:
-    return ev.ThreadPinned(f"t{n}", f"m{n}")
+def pinned(n: int) -> Event:
+    return ThreadPinned(f"t{n}", f"m{n}")
 
 
 @pytest.fixture
@@ -103,11 +106,11 @@ def test_appending_nothing_writes_nothing(store: EventStore) -> None:
 
 def test_every_event_type_survives_the_database(backend: Backend, store: EventStore) -> None:
     samples = [
-        ev.MemberRegistered("m1", "ada", "Ada «L»", "ada@example.org", "admin", "h", None),
-        ev.ProfileUpdated("m1", "Ada", "bio\nline", ("SQL", "Go"), (), ("Rust",), False),
-        ev.ConferenceAclChanged("c1", (("members", "reader"), ("member:m1", "moderator")), "m1"),
-        ev.ThreadStarted("t1", "c1", "Subject ✓", "p1", "m1", "x" * 50_000),
-        ev.ThreadLocked("t1", "m1"),
+        MemberRegistered("m1", "ada", "Ada «L»", "ada@example.org", "admin", "h", None),
+        ProfileUpdated("m1", "Ada", "bio\nline", ("SQL", "Go"), (), ("Rust",), False),
+        ConferenceAclChanged("c1", (("members", "reader"), ("member:m1", "moderator")), "m1"),
+        ThreadStarted("t1", "c1", "Subject ✓", "p1", "m1", "x" * 50_000),
+        ThreadLocked("t1", "m1"),
     ]
     store.append("mixed", samples, expected_version=0)
     assert [r.event for r in store.read_stream("mixed")] == samples
@@ -160,7 +163,7 @@ class _Gate:
         self.release = threading.Event()
         self.backend_pid: int | None = None
         self.projection = Projection("gate", [])
-        self.projection.on(ev.ThreadPinned)(self._hold)
+        self.projection.on(ThreadPinned)(self._hold)
 
     def _hold(self, conn: Connection, _rec: Recorded, _event: Any) -> None:
         if conn.dialect.name == "postgresql":
@@ -217,7 +220,7 @@ def test_two_writers_racing_for_one_version_one_wins_one_conflicts(store: EventS
 
     def second() -> None:
         try:
-            outcome["second"] = store.append("s", [ev.ThreadLocked("t", "m")],
+            outcome["second"] = store.append("s", [ThreadLocked("t", "m")],
                                               expected_version=0)
         except ConcurrencyConflict as error:
             outcome["second"] = error
@@ -240,8 +243,8 @@ def test_a_racing_conflict_names_the_stream_that_moved(store: EventStore) -> Non
 
     def both() -> None:
         try:
-            store.append_streams([StreamWrite("a", [ev.ThreadLocked("a", "m")], 0),
-                                  StreamWrite("b", [ev.ThreadLocked("b", "m")], 0)])
+            store.append_streams([StreamWrite("a", [ThreadLocked("a", "m")], 0),
+                                  StreamWrite("b", [ThreadLocked("b", "m")], 0)])
         except ConcurrencyConflict as error:
             outcome["error"] = error
 
@@ -254,7 +257,7 @@ def test_a_racing_conflict_names_the_stream_that_moved(store: EventStore) -> Non
 def test_inline_projections_share_the_append_transaction(store: EventStore) -> None:
     broken = Projection("broken", [])
 
-    @broken.on(ev.ThreadPinned)
+    @broken.on(ThreadPinned)
     def _explode(_conn: Connection, _rec: Recorded, _event: Any) -> None:
         raise RuntimeError("read model failed")
 
@@ -327,15 +330,15 @@ def test_read_committed_on_an_empty_log(store: EventStore) -> None:
 @pytest.mark.postgres
 def test_read_committed_waits_for_an_older_transaction(pg_schema_url: str) -> None:
     """A lower position committed later is never skipped (the xid8 rule, ARCHITECTURE §1)."""
-    from forum import migrate
-    from forum.db import make_engine
+    from forum.core import migrate
+    from forum.core.db import make_engine
 
     engine = make_engine(pg_schema_url)
     try:
         migrate.upgrade(engine)
         store = EventStore(engine)
         gate = _Gate()
-        store.append("before", [ev.ThreadLocked("t0", "m")], expected_version=0)
+        store.append("before", [ThreadLocked("t0", "m")], expected_version=0)
         follower = committed(store, (0, 0), 1)
         assert len(follower) == 1
         slow = threading.Thread(
@@ -343,7 +346,7 @@ def test_read_committed_waits_for_an_older_transaction(pg_schema_url: str) -> No
         slow.start()
         try:
             assert gate.entered.wait(10)
-            [fast] = store.append("fast", [ev.ThreadLocked("t2", "m")], expected_version=0)
+            [fast] = store.append("fast", [ThreadLocked("t2", "m")], expected_version=0)
             # The fast event is committed and visible to a plain reader ...
             assert [r.stream_id for r in store.read_all(follower[-1].position)] == ["fast"]
             # ... but a follower must not pass the slow writer's lower position yet.
@@ -363,7 +366,7 @@ def test_read_committed_waits_for_an_older_transaction(pg_schema_url: str) -> No
 
 
 def test_a_stored_version_1_profile_is_upcast_on_read_and_rebuild(backend: Backend) -> None:
-    backend.store.append("member-m1", [ev.MemberRegistered(
+    backend.store.append("member-m1", [MemberRegistered(
         "m1", "sam", "Sam", "sam@example.org", "staff", "h", None)], expected_version=0)
     with write_connection(backend.engine) as conn, conn.begin():
         conn.execute(events_table.insert().values(
@@ -372,7 +375,7 @@ def test_a_stored_version_1_profile_is_upcast_on_read_and_rebuild(backend: Backe
                                       "skills": ["SQL"], "interests": [], "can_teach": []}),
             meta="{}", occurred_at=datetime.now(UTC)))
     [_, profile] = backend.store.read_stream("member-m1")
-    assert profile.event == ev.ProfileUpdated("m1", "Samuel", "", ("SQL",), (), (), True)
+    assert profile.event == ProfileUpdated("m1", "Samuel", "", ("SQL",), (), (), True)
     backend.projections.rebuild(backend.engine, ["members"])
     with backend.engine.connect() as conn:
         row = conn.execute(select(members).where(members.c.id == "m1")).one()

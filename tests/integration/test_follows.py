@@ -7,11 +7,21 @@ import inspect
 import pytest
 from sqlalchemy import select
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.errors import Forbidden, InvalidInput, NotFound
-from forum.handlers import conferences, follows, members
-from forum.projections.tables import followers
+from forum.core.errors import Forbidden, InvalidInput, NotFound
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import (
+    AcceptFollow,
+    RejectFollow,
+    RequestFollow,
+    SetFollowPolicy,
+    UndoFollow,
+)
+from forum.features.follows.tables import followers
+from forum.features.members import handlers as members
+from forum.features.members.commands import SetFediverseProfile
 from tests.conftest import People
 
 TESTED = {"request_follow", "accept_follow", "reject_follow", "undo_follow",
@@ -27,7 +37,7 @@ def test_every_follows_handler_is_covered_here() -> None:
 
 
 def request(backend: Backend, local: str, who: str, follow_id: str = "") -> None:
-    follows.request_follow(backend.services, members.SYSTEM, cmd.RequestFollow(
+    follows.request_follow(backend.services, members.SYSTEM, RequestFollow(
         local, FAR + who, follow_id or f"https://far.example/f/{who}",
         FAR + who + "/inbox", None, f"@{who}@far.example", who))
 
@@ -44,9 +54,9 @@ def types(backend: Backend, local: str) -> list[str]:
 
 @pytest.fixture
 def group(backend: Backend, people: People) -> str:
-    cid = conferences.create_conference(backend.services, people.admin, cmd.CreateConference(
+    cid = conferences.create_conference(backend.services, people.admin, CreateConference(
         "open", "Open", "public"))
-    conferences.set_conference_acl(backend.services, people.admin, cmd.SetConferenceAcl(
+    conferences.set_conference_acl(backend.services, people.admin, SetConferenceAcl(
         cid, ((f"member:{people.other.member_id}", "moderator"),)))
     return f"conference:{cid}"
 
@@ -57,9 +67,9 @@ def test_a_public_conference_accepts_followers_at_once_and_repeats_its_accept(
     assert rows(backend, group) == {"ann": "accepted"}
     request(backend, group, "ann", "https://far.example/f/ann-again")  # no Accept arrived
     assert types(backend, group) == ["FollowRequested", "FollowAccepted", "FollowAccepted"]
-    follows.undo_follow(backend.services, members.SYSTEM, cmd.UndoFollow(
+    follows.undo_follow(backend.services, members.SYSTEM, UndoFollow(
         group, FAR + "ann", "https://far.example/f/ann"))
-    follows.undo_follow(backend.services, members.SYSTEM, cmd.UndoFollow(
+    follows.undo_follow(backend.services, members.SYSTEM, UndoFollow(
         group, FAR + "ann", "https://far.example/f/ann"))  # twice: nothing more happens
     assert rows(backend, group) == {}
     assert types(backend, group)[-1:] == ["FollowUndone"]
@@ -69,36 +79,36 @@ def test_a_moderated_conference_waits_and_only_its_moderators_decide(
         backend: Backend, people: People, group: str) -> None:
     svc = backend.services
     with pytest.raises(Forbidden):
-        follows.set_follow_policy(svc, people.staff, cmd.SetFollowPolicy(group, "moderated"))
+        follows.set_follow_policy(svc, people.staff, SetFollowPolicy(group, "moderated"))
     with pytest.raises(InvalidInput):
-        follows.set_follow_policy(svc, people.other, cmd.SetFollowPolicy(group, "never"))
-    follows.set_follow_policy(svc, people.other, cmd.SetFollowPolicy(group, "moderated"))
+        follows.set_follow_policy(svc, people.other, SetFollowPolicy(group, "never"))
+    follows.set_follow_policy(svc, people.other, SetFollowPolicy(group, "moderated"))
     request(backend, group, "bea")
     request(backend, group, "cy")
     request(backend, group, "cy")  # the same request again changes nothing
     assert rows(backend, group) == {"bea": "pending", "cy": "pending"}
     with pytest.raises(Forbidden):
-        follows.accept_follow(svc, people.staff, cmd.AcceptFollow(group, FAR + "bea"))
-    follows.accept_follow(svc, people.other, cmd.AcceptFollow(group, FAR + "bea"))
-    follows.reject_follow(svc, people.admin, cmd.RejectFollow(group, FAR + "cy"))
+        follows.accept_follow(svc, people.staff, AcceptFollow(group, FAR + "bea"))
+    follows.accept_follow(svc, people.other, AcceptFollow(group, FAR + "bea"))
+    follows.reject_follow(svc, people.admin, RejectFollow(group, FAR + "cy"))
     with pytest.raises(NotFound):
-        follows.accept_follow(svc, people.admin, cmd.AcceptFollow(group, FAR + "cy"))
+        follows.accept_follow(svc, people.admin, AcceptFollow(group, FAR + "cy"))
     assert rows(backend, group) == {"bea": "accepted"}
 
 
 def test_only_public_conferences_and_opted_in_members_can_be_followed(
         backend: Backend, people: People) -> None:
     svc = backend.services
-    internal = conferences.create_conference(svc, people.admin, cmd.CreateConference(
+    internal = conferences.create_conference(svc, people.admin, CreateConference(
         "inside", "Inside", "internal"))
     for local in (f"conference:{internal}", f"member:{people.staff.member_id}",
                   "conference:nope", "instance"):
         with pytest.raises(NotFound):
             request(backend, local, "ann")
-    members.set_fediverse_profile(svc, people.staff, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, people.staff, SetFediverseProfile(True))
     person = f"member:{people.staff.member_id}"
     request(backend, person, "ann")
     assert rows(backend, person) == {"ann": "accepted"}
-    follows.set_follow_policy(svc, people.staff, cmd.SetFollowPolicy(person, "moderated"))
+    follows.set_follow_policy(svc, people.staff, SetFollowPolicy(person, "moderated"))
     with pytest.raises(Forbidden):
-        follows.set_follow_policy(svc, people.other, cmd.SetFollowPolicy(person, "automatic"))
+        follows.set_follow_policy(svc, people.other, SetFollowPolicy(person, "automatic"))

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from forum.backend import Backend
-from forum.db import make_engine
-from forum.eventstore import EventStore
-from forum.subscribers import SubscriberRunner
+from forum.core.db import make_engine
+from forum.core.eventstore import EventStore
+from forum.core.subscribers import SubscriberRunner
 from tests.integration.test_subscribers import Recorder, append, drain
 
 RUNNER_SCRIPT = Path(__file__).with_name("lease_runner.py")

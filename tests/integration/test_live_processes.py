@@ -28,9 +28,11 @@ import pytest
 import redis
 import socketio
 
-from forum import commands as cmd
-from forum.handlers import members, rooms
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken, RegisterMember
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom
 from tests.conftest import People, make_config, sqlite_backend
 from tests.servers import free_port, start_server
 from tests.web.test_rate_limit_redis import redis_url
@@ -116,13 +118,13 @@ def test_two_processes_random_disconnects_every_message_exactly_once(
     backend = sqlite_backend(tmp_path, tmp_path_factory)
     people = People(backend)
     svc = backend.services
-    outsider = Viewer(members.register_member(svc, people.admin, cmd.RegisterMember(
+    outsider = Viewer(members.register_member(svc, people.admin, RegisterMember(
         "zoe", "Zoe", "zoe@example.org", "a long password", "staff")), "staff")
     inside = [people.staff, people.other, people.admin, people.guest]
-    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom(
+    room_id = rooms.create_room(svc, people.staff, CreateRoom(
         "Busy", "busy", visibility="private",
         members=tuple(v.member_id or "" for v in inside)))
-    tokens = {v.member_id: members.issue_api_token(svc, v, cmd.IssueApiToken("load"))
+    tokens = {v.member_id: members.issue_api_token(svc, v, IssueApiToken("load"))
               for v in (*inside, outsider)}
     head = backend.store.stream_head(f"room-{room_id}")
     backend.dispose()
@@ -225,7 +227,7 @@ def test_whos_online_is_one_list_across_processes_and_a_killed_ones_people_go_of
     backend = sqlite_backend(tmp_path, tmp_path_factory)
     people = People(backend)
     everyone = (people.staff, people.other, people.admin, people.guest)
-    tokens = {v.member_id: members.issue_api_token(backend.services, v, cmd.IssueApiToken("t"))
+    tokens = {v.member_id: members.issue_api_token(backend.services, v, IssueApiToken("t"))
               for v in everyone}
     backend.dispose()
     sam, oli, ada, gus = (v.member_id or "" for v in everyone)

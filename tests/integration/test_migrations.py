@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import exc
 
 from forum.backend import Backend
-from forum.db import metadata
+from forum.core.db import metadata
 
 
 def test_migrated_schema_matches_the_declared_one(backend: Backend) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from forum.presence import SharedPresence
+from forum.live.presence import SharedPresence
 from tests.web.test_rate_limit_redis import redis_url
 
 

@@ -8,28 +8,139 @@ from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, text, update
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.db import metadata, write_connection
-from forum.handlers import (
-    articles,
-    circles,
-    conferences,
-    follows,
-    inbound,
-    kudos,
-    members,
-    notifications,
-    reading,
-    rooms,
-    rotas,
-    skills,
-    teamdays,
-    threads,
+from forum.core.db import metadata, write_connection
+from forum.core.permissions import Viewer
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import (
+    ApproveArticle,
+    ProposeArticle,
+    ResubmitArticle,
+    ReviseArticle,
+    SendBackArticle,
+    UnpublishArticle,
 )
-from forum.permissions import Viewer
-from forum.projections.tables import members as members_table
-from forum.projections.tables import posts, read_markers
+from forum.features.circles import handlers as circles
+from forum.features.circles.commands import (
+    AddCircleMember,
+    AnswerJoinRequest,
+    ArchiveCircle,
+    ChangeCircleCadence,
+    JoinCircle,
+    LeaveCircle,
+    NameCircleOrganiser,
+    RecordCircleSession,
+    SetReadingList,
+    StartCircle,
+)
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl, UpdateConference
+from forum.features.follows import handlers as follows
+from forum.features.follows.commands import (
+    AcceptFollow,
+    RejectFollow,
+    RequestFollow,
+    SetFollowPolicy,
+    UndoFollow,
+)
+from forum.features.inbound import handlers as inbound
+from forum.features.inbound.commands import (
+    BlockDomain,
+    DeleteRemoteReply,
+    EditRemoteReply,
+    ReceiveRemoteReply,
+    SetFederationPolicy,
+    SetFederationStyle,
+    UnblockDomain,
+)
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import ChooseTilConference, GiveKudos, PostTil, WithdrawKudos
+from forum.features.members import handlers as members
+from forum.features.members.commands import (
+    AcceptInvitation,
+    ChangeMemberRole,
+    ChangePassword,
+    DeactivateMember,
+    IssueApiToken,
+    IssueInvitation,
+    ReactivateMember,
+    RevokeApiToken,
+    SetFediverseProfile,
+    UpdateProfile,
+)
+from forum.features.members.tables import members as members_table
+from forum.features.notifications import handlers as notifications
+from forum.features.notifications.commands import MarkNotificationsRead, SetWatchLevel
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkConferenceRead, MarkThreadRead, MarkUnreadFrom
+from forum.features.reading.tables import read_markers
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import (
+    AddRoomMember,
+    ArchiveRoom,
+    CreateRoom,
+    DeleteMessage,
+    EditMessage,
+    JoinRoom,
+    LeaveRoom,
+    MarkRoomRead,
+    MoveMessagesToThread,
+    OpenDirectRoom,
+    PostMessage,
+    React,
+    RemoveRoomMember,
+    RenameRoom,
+    SetRoomTopic,
+)
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas.commands import (
+    AnswerSwap,
+    ApproveWriteUp,
+    CancelSlot,
+    CreateRota,
+    IssueCalendarFeed,
+    JoinWaitlist,
+    LeaveWaitlist,
+    MoveTalk,
+    ReleaseTalk,
+    RequestSwap,
+    SaveWriteUp,
+    ScheduleSlots,
+    SendBackWriteUp,
+    SignUpForSlot,
+    SubmitWriteUp,
+    SwapTalks,
+)
+from forum.features.skills import handlers as skills
+from forum.features.skills.commands import (
+    AskForMentoring,
+    ListSkills,
+    OfferMentoring,
+    WithdrawMentoring,
+)
+from forum.features.teamdays import handlers as teamdays
+from forum.features.teamdays.commands import (
+    AddSession,
+    CreateTeamDay,
+    JoinSession,
+    LeaveSession,
+    PlanFollowUp,
+)
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import (
+    DeletePost,
+    EditPost,
+    HidePost,
+    LockThread,
+    MoveThread,
+    PinThread,
+    PostReply,
+    StartThread,
+    UnhidePost,
+    UnlockThread,
+    UnpinThread,
+)
+from forum.features.threads.tables import posts
 from tests.conftest import PASSWORD, People
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -70,169 +181,169 @@ def live_a_little(backend: Backend, people: People) -> None:
     svc, admin, sam, oli, gus = (backend.services, people.admin, people.staff, people.other,
                                  people.guest)
     # Members: an invitation used and one still open, roles, profiles, passwords, tokens.
-    token = members.issue_invitation(svc, admin, cmd.IssueInvitation("staff", "welcome"))
-    vera = Viewer(members.accept_invitation(svc, cmd.AcceptInvitation(
+    token = members.issue_invitation(svc, admin, IssueInvitation("staff", "welcome"))
+    vera = Viewer(members.accept_invitation(svc, AcceptInvitation(
         token, "vera", "Vera", "vera@example.org", PASSWORD)), "staff")
-    members.issue_invitation(svc, admin, cmd.IssueInvitation("guest", "still open"))
-    members.change_member_role(svc, admin, cmd.ChangeMemberRole(vera.member_id or "", "admin"))
+    members.issue_invitation(svc, admin, IssueInvitation("guest", "still open"))
+    members.change_member_role(svc, admin, ChangeMemberRole(vera.member_id or "", "admin"))
     vera = Viewer(vera.member_id, "admin")
-    members.deactivate_member(svc, admin, cmd.DeactivateMember(gus.member_id or ""))
-    members.reactivate_member(svc, vera, cmd.ReactivateMember(gus.member_id or ""))
-    members.update_profile(svc, sam, cmd.UpdateProfile(
+    members.deactivate_member(svc, admin, DeactivateMember(gus.member_id or ""))
+    members.reactivate_member(svc, vera, ReactivateMember(gus.member_id or ""))
+    members.update_profile(svc, sam, UpdateProfile(
         "Sam S.", bio="I teach *SQL*", skills=("SQL", "Go"), interests=("Rust",),
         can_teach=("SQL",)))
-    members.update_profile(svc, oli, cmd.UpdateProfile("Oli", share_read_history=False))
-    members.set_fediverse_profile(svc, sam, cmd.SetFediverseProfile(True))
-    members.set_fediverse_profile(svc, oli, cmd.SetFediverseProfile(True))
-    members.set_fediverse_profile(svc, oli, cmd.SetFediverseProfile(False))
-    members.change_password(svc, oli, cmd.ChangePassword(PASSWORD, "another long password"))
-    members.issue_api_token(svc, sam, cmd.IssueApiToken("script"))
-    members.issue_api_token(svc, sam, cmd.IssueApiToken("old"))
+    members.update_profile(svc, oli, UpdateProfile("Oli", share_read_history=False))
+    members.set_fediverse_profile(svc, sam, SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, oli, SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, oli, SetFediverseProfile(False))
+    members.change_password(svc, oli, ChangePassword(PASSWORD, "another long password"))
+    members.issue_api_token(svc, sam, IssueApiToken("script"))
+    members.issue_api_token(svc, sam, IssueApiToken("old"))
     old = [e.event for e in backend.store.read_stream(f"member-{sam.member_id}")][-1]
-    members.revoke_api_token(svc, sam, cmd.RevokeApiToken(old.token_id))  # type: ignore[attr-defined]
+    members.revoke_api_token(svc, sam, RevokeApiToken(old.token_id))  # type: ignore[attr-defined]
 
     # Conferences with a tree, an update and ordered access lists.
-    public = conferences.create_conference(svc, admin, cmd.CreateConference(
+    public = conferences.create_conference(svc, admin, CreateConference(
         "open-day", "Open day", "public", resume="Everyone *welcome*"))
-    internal = conferences.create_conference(svc, admin, cmd.CreateConference(
+    internal = conferences.create_conference(svc, admin, CreateConference(
         "learning", "Learning", "internal"))
-    talks = conferences.create_conference(svc, admin, cmd.CreateConference(
+    talks = conferences.create_conference(svc, admin, CreateConference(
         "talks", "Talks", "internal", parent_id=internal))
-    private = conferences.create_conference(svc, admin, cmd.CreateConference(
+    private = conferences.create_conference(svc, admin, CreateConference(
         "board", "Board", "private"))
-    conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(private, (
+    conferences.set_conference_acl(svc, admin, SetConferenceAcl(private, (
         (f"member:{gus.member_id}", "contributor"), (f"member:{sam.member_id}", "moderator"),
         ("role:staff", "reader"))))
-    conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(internal, (
+    conferences.set_conference_acl(svc, admin, SetConferenceAcl(internal, (
         (f"member:{sam.member_id}", "moderator"),)))
-    conferences.update_conference(svc, sam, cmd.UpdateConference(
+    conferences.update_conference(svc, sam, UpdateConference(
         internal, "Learning together", "How we *learn*", "internal"))
 
     # Threads: replies in a tree, edits, removals, hiding, locks, pins and a move.
-    tid, first = threads.start_thread(svc, sam, cmd.StartThread(
+    tid, first = threads.start_thread(svc, sam, StartThread(
         internal, "Study circle", "Who is **in**?"))
-    p2, _ = threads.post_reply(svc, oli, cmd.PostReply(tid, first, "Me, @sam"))
-    p3, _ = threads.post_reply(svc, vera, cmd.PostReply(tid, p2, "And me"))
-    p4, _ = threads.post_reply(svc, sam, cmd.PostReply(tid, first, "Great <script>x</script>"))
-    threads.post_reply(svc, oli, cmd.PostReply(tid, p3, "Thursdays?"))
-    threads.edit_post(svc, oli, cmd.EditPost(tid, p2, "Me too, @sam"))
-    threads.edit_post(svc, sam, cmd.EditPost(tid, p2, "Me too, @sam (tidied)",
+    p2, _ = threads.post_reply(svc, oli, PostReply(tid, first, "Me, @sam"))
+    p3, _ = threads.post_reply(svc, vera, PostReply(tid, p2, "And me"))
+    p4, _ = threads.post_reply(svc, sam, PostReply(tid, first, "Great <script>x</script>"))
+    threads.post_reply(svc, oli, PostReply(tid, p3, "Thursdays?"))
+    threads.edit_post(svc, oli, EditPost(tid, p2, "Me too, @sam"))
+    threads.edit_post(svc, sam, EditPost(tid, p2, "Me too, @sam (tidied)",
                                              expected_revision=2))
-    threads.delete_post(svc, vera, cmd.DeletePost(tid, p3))
-    threads.hide_post(svc, sam, cmd.HidePost(tid, p4, "off topic"))
-    threads.unhide_post(svc, sam, cmd.UnhidePost(tid, p4))
-    threads.hide_post(svc, sam, cmd.HidePost(tid, p4, "really off topic"))
-    threads.lock_thread(svc, sam, cmd.LockThread(tid, "decided"))
-    threads.pin_thread(svc, sam, cmd.PinThread(tid))
-    threads.post_reply(svc, sam, cmd.PostReply(tid, first, "Locked: Thursdays it is."))
-    threads.unlock_thread(svc, admin, cmd.UnlockThread(tid))
+    threads.delete_post(svc, vera, DeletePost(tid, p3))
+    threads.hide_post(svc, sam, HidePost(tid, p4, "off topic"))
+    threads.unhide_post(svc, sam, UnhidePost(tid, p4))
+    threads.hide_post(svc, sam, HidePost(tid, p4, "really off topic"))
+    threads.lock_thread(svc, sam, LockThread(tid, "decided"))
+    threads.pin_thread(svc, sam, PinThread(tid))
+    threads.post_reply(svc, sam, PostReply(tid, first, "Locked: Thursdays it is."))
+    threads.unlock_thread(svc, admin, UnlockThread(tid))
 
-    t2, t2_first = threads.start_thread(svc, oli, cmd.StartThread(public, "Open day", "Come"))
-    threads.post_reply(svc, sam, cmd.PostReply(t2, t2_first, "Yes"))
-    threads.pin_thread(svc, admin, cmd.PinThread(t2))
-    threads.unpin_thread(svc, admin, cmd.UnpinThread(t2))
-    threads.move_thread(svc, admin, cmd.MoveThread(t2, talks))
+    t2, t2_first = threads.start_thread(svc, oli, StartThread(public, "Open day", "Come"))
+    threads.post_reply(svc, sam, PostReply(t2, t2_first, "Yes"))
+    threads.pin_thread(svc, admin, PinThread(t2))
+    threads.unpin_thread(svc, admin, UnpinThread(t2))
+    threads.move_thread(svc, admin, MoveThread(t2, talks))
 
-    t3, t3_first = threads.start_thread(svc, gus, cmd.StartThread(private, "Budget", "Q3"))
-    threads.post_reply(svc, sam, cmd.PostReply(t3, t3_first, "Noted"))
+    t3, t3_first = threads.start_thread(svc, gus, StartThread(private, "Budget", "Q3"))
+    threads.post_reply(svc, sam, PostReply(t3, t3_first, "Noted"))
 
     # Reading: partial, whole, back again, and a whole conference at once.
-    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(tid, up_to_seq=2))
-    reading.mark_thread_read(svc, oli, cmd.MarkThreadRead(tid))
-    reading.mark_unread_from(svc, oli, cmd.MarkUnreadFrom(tid, 3))
-    reading.mark_thread_read(svc, vera, cmd.MarkThreadRead(tid))
-    reading.mark_thread_read(svc, gus, cmd.MarkThreadRead(t3))
-    reading.mark_conference_read(svc, sam, cmd.MarkConferenceRead(internal))
-    reading.mark_conference_read(svc, sam, cmd.MarkConferenceRead(talks))
-    reading.mark_unread_from(svc, sam, cmd.MarkUnreadFrom(t2, 1))
+    reading.mark_thread_read(svc, oli, MarkThreadRead(tid, up_to_seq=2))
+    reading.mark_thread_read(svc, oli, MarkThreadRead(tid))
+    reading.mark_unread_from(svc, oli, MarkUnreadFrom(tid, 3))
+    reading.mark_thread_read(svc, vera, MarkThreadRead(tid))
+    reading.mark_thread_read(svc, gus, MarkThreadRead(t3))
+    reading.mark_conference_read(svc, sam, MarkConferenceRead(internal))
+    reading.mark_conference_read(svc, sam, MarkConferenceRead(talks))
+    reading.mark_unread_from(svc, sam, MarkUnreadFrom(t2, 1))
 
     # Rooms: standalone, private, attached to a conference, direct; messages with
     # replies, edits, deletions and reactions; members coming and going; markers.
-    lounge = rooms.create_room(svc, sam, cmd.CreateRoom("Lounge", "lounge", topic="Coffee"))
-    rooms.join_room(svc, oli, cmd.JoinRoom(lounge))
-    m1, _ = rooms.post_message(svc, sam, cmd.PostMessage(lounge, "Morning **all**"))
-    m2, _ = rooms.post_message(svc, oli, cmd.PostMessage(lounge, "Hi @sam", reply_to=m1))
-    rooms.edit_message(svc, oli, cmd.EditMessage(lounge, m2, "Hello @sam"))
-    rooms.react(svc, sam, cmd.React(lounge, m2, "👍"))
-    rooms.react(svc, oli, cmd.React(lounge, m1, "🎉"))
-    rooms.react(svc, oli, cmd.React(lounge, m1, "🎉"))  # taken back
-    rooms.react(svc, oli, cmd.React(lounge, m1, "👀"))
-    m3, _ = rooms.post_message(svc, oli, cmd.PostMessage(lounge, "oops"))
-    rooms.delete_message(svc, oli, cmd.DeleteMessage(lounge, m3))
-    rooms.set_room_topic(svc, oli, cmd.SetRoomTopic(lounge, "Coffee and code"))
-    rooms.rename_room(svc, sam, cmd.RenameRoom(lounge, "The lounge"))
-    rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge, up_to_seq=1))
-    rooms.mark_room_read(svc, oli, cmd.MarkRoomRead(lounge))
-    rooms.move_messages_to_thread(svc, sam, cmd.MoveMessagesToThread(
+    lounge = rooms.create_room(svc, sam, CreateRoom("Lounge", "lounge", topic="Coffee"))
+    rooms.join_room(svc, oli, JoinRoom(lounge))
+    m1, _ = rooms.post_message(svc, sam, PostMessage(lounge, "Morning **all**"))
+    m2, _ = rooms.post_message(svc, oli, PostMessage(lounge, "Hi @sam", reply_to=m1))
+    rooms.edit_message(svc, oli, EditMessage(lounge, m2, "Hello @sam"))
+    rooms.react(svc, sam, React(lounge, m2, "👍"))
+    rooms.react(svc, oli, React(lounge, m1, "🎉"))
+    rooms.react(svc, oli, React(lounge, m1, "🎉"))  # taken back
+    rooms.react(svc, oli, React(lounge, m1, "👀"))
+    m3, _ = rooms.post_message(svc, oli, PostMessage(lounge, "oops"))
+    rooms.delete_message(svc, oli, DeleteMessage(lounge, m3))
+    rooms.set_room_topic(svc, oli, SetRoomTopic(lounge, "Coffee and code"))
+    rooms.rename_room(svc, sam, RenameRoom(lounge, "The lounge"))
+    rooms.mark_room_read(svc, oli, MarkRoomRead(lounge, up_to_seq=1))
+    rooms.mark_room_read(svc, oli, MarkRoomRead(lounge))
+    rooms.move_messages_to_thread(svc, sam, MoveMessagesToThread(
         lounge, 1, 2, internal, "From the lounge"))
-    rooms.leave_room(svc, oli, cmd.LeaveRoom(lounge))
-    secret = rooms.create_room(svc, sam, cmd.CreateRoom(
+    rooms.leave_room(svc, oli, LeaveRoom(lounge))
+    secret = rooms.create_room(svc, sam, CreateRoom(
         "Hiring", "hiring", visibility="private", members=(vera.member_id or "",)))
-    rooms.add_room_member(svc, sam, cmd.AddRoomMember(secret, oli.member_id or ""))
-    rooms.post_message(svc, oli, cmd.PostMessage(secret, "Candidate notes"))
-    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(secret, oli.member_id or ""))
-    rooms.archive_room(svc, sam, cmd.ArchiveRoom(secret))
-    talk_room = rooms.create_room(svc, sam, cmd.CreateRoom(
+    rooms.add_room_member(svc, sam, AddRoomMember(secret, oli.member_id or ""))
+    rooms.post_message(svc, oli, PostMessage(secret, "Candidate notes"))
+    rooms.remove_room_member(svc, sam, RemoveRoomMember(secret, oli.member_id or ""))
+    rooms.archive_room(svc, sam, ArchiveRoom(secret))
+    talk_room = rooms.create_room(svc, sam, CreateRoom(
         "Learning live", "learning-live", visibility="conference", conference_id=internal))
-    rooms.post_message(svc, vera, cmd.PostMessage(talk_room, "Live!"))
-    dm = rooms.open_direct_room(svc, sam, cmd.OpenDirectRoom((oli.member_id or "",)))
-    rooms.post_message(svc, oli, cmd.PostMessage(dm, "Psst"))
-    rooms.mark_room_read(svc, sam, cmd.MarkRoomRead(dm))
+    rooms.post_message(svc, vera, PostMessage(talk_room, "Live!"))
+    dm = rooms.open_direct_room(svc, sam, OpenDirectRoom((oli.member_id or "",)))
+    rooms.post_message(svc, oli, PostMessage(dm, "Psst"))
+    rooms.mark_room_read(svc, sam, MarkRoomRead(dm))
 
     # Notifications: levels set and changed, mentions, replies, watched places, reading.
-    notifications.set_watch_level(svc, oli, cmd.SetWatchLevel("conference", internal, "watching"))
-    notifications.set_watch_level(svc, vera, cmd.SetWatchLevel("thread", tid, "muted"))
-    notifications.set_watch_level(svc, sam, cmd.SetWatchLevel("room", lounge, "watching"))
-    notifications.set_watch_level(svc, sam, cmd.SetWatchLevel("room", lounge, "normal"))
-    t4, t4_first = threads.start_thread(svc, sam, cmd.StartThread(
+    notifications.set_watch_level(svc, oli, SetWatchLevel("conference", internal, "watching"))
+    notifications.set_watch_level(svc, vera, SetWatchLevel("thread", tid, "muted"))
+    notifications.set_watch_level(svc, sam, SetWatchLevel("room", lounge, "watching"))
+    notifications.set_watch_level(svc, sam, SetWatchLevel("room", lounge, "normal"))
+    t4, t4_first = threads.start_thread(svc, sam, StartThread(
         internal, "Notes", "Hello @oli and @vera"))
-    threads.post_reply(svc, oli, cmd.PostReply(t4, t4_first, "Hi @sam"))
-    rooms.post_message(svc, oli, cmd.PostMessage(dm, "Ping @sam"))
+    threads.post_reply(svc, oli, PostReply(t4, t4_first, "Hi @sam"))
+    rooms.post_message(svc, oli, PostMessage(dm, "Ping @sam"))
     # Watching: replies coalesce into one notice per thread until it is read; reading
     # one, or removing the post it points at, lets the next reply notify again.
-    w1, _ = threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "one"))
-    threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "two"))
+    w1, _ = threads.post_reply(svc, sam, PostReply(t4, t4_first, "one"))
+    threads.post_reply(svc, sam, PostReply(t4, t4_first, "two"))
     unread, _ = _positions(backend, oli)
-    notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead(max(unread)))
-    w3, _ = threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "three"))
-    threads.delete_post(svc, sam, cmd.DeletePost(t4, w3))
-    threads.post_reply(svc, sam, cmd.PostReply(t4, t4_first, "four"))
-    rooms.post_message(svc, vera, cmd.PostMessage(lounge, "for watchers"))
-    rooms.post_message(svc, vera, cmd.PostMessage(lounge, "again"))
-    notifications.mark_notifications_read(svc, oli, cmd.MarkNotificationsRead())
-    threads.post_reply(svc, sam, cmd.PostReply(t4, w1, "five"))
-    notifications.mark_notifications_read(svc, sam, cmd.MarkNotificationsRead())
+    notifications.mark_notifications_read(svc, oli, MarkNotificationsRead(max(unread)))
+    w3, _ = threads.post_reply(svc, sam, PostReply(t4, t4_first, "three"))
+    threads.delete_post(svc, sam, DeletePost(t4, w3))
+    threads.post_reply(svc, sam, PostReply(t4, t4_first, "four"))
+    rooms.post_message(svc, vera, PostMessage(lounge, "for watchers"))
+    rooms.post_message(svc, vera, PostMessage(lounge, "again"))
+    notifications.mark_notifications_read(svc, oli, MarkNotificationsRead())
+    threads.post_reply(svc, sam, PostReply(t4, w1, "five"))
+    notifications.mark_notifications_read(svc, sam, MarkNotificationsRead())
     talk_rota(backend, sam, oli, vera, talks)
     # Kudos on a post and a talk (one taken back), and "today I learned".
-    kudos.give_kudos(svc, oli, cmd.GiveKudos("post", t4_first, "Thanks for the notes"))
-    kudos.give_kudos(svc, vera, cmd.GiveKudos("post", t4_first))
-    kudos.withdraw_kudos(svc, vera, cmd.WithdrawKudos("post", t4_first))
+    kudos.give_kudos(svc, oli, GiveKudos("post", t4_first, "Thanks for the notes"))
+    kudos.give_kudos(svc, vera, GiveKudos("post", t4_first))
+    kudos.withdraw_kudos(svc, vera, WithdrawKudos("post", t4_first))
     talk = _talk_ids(backend)[0]
     kudos.give_kudos(svc, sam if _speaker(backend, talk) != sam.member_id else oli,
-                     cmd.GiveKudos("talk", talk, "Great *talk*"))
-    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(talks))
-    kudos.choose_til_conference(svc, admin, cmd.ChooseTilConference(internal))
-    til = kudos.post_til(svc, oli, cmd.PostTil("`EXPLAIN ANALYZE` runs the query"))
-    kudos.give_kudos(svc, sam, cmd.GiveKudos("post", _first_post(backend, til)))
+                     GiveKudos("talk", talk, "Great *talk*"))
+    kudos.choose_til_conference(svc, admin, ChooseTilConference(talks))
+    kudos.choose_til_conference(svc, admin, ChooseTilConference(internal))
+    til = kudos.post_til(svc, oli, PostTil("`EXPLAIN ANALYZE` runs the query"))
+    kudos.give_kudos(svc, sam, GiveKudos("post", _first_post(backend, til)))
     team_day(backend, sam, oli, vera, talks)
     who_knows_what(backend, sam, oli, vera)
     study_circles(backend, admin, sam, oli, gus)
     # Publishing: a thread and a post proposed, edited, sent back, resubmitted,
     # approved (a second title that makes the same slug), revised when published,
     # one unpublished, one from a private conference still waiting.
-    a1 = articles.propose_article(svc, oli, cmd.ProposeArticle(
+    a1 = articles.propose_article(svc, oli, ProposeArticle(
         "thread", tid, summary="How the circle began", tags=("learning", "circles")))
-    articles.send_back_article(svc, sam, cmd.SendBackArticle(a1, "Needs a summary"))
-    articles.revise_article(svc, oli, cmd.ReviseArticle(
+    articles.send_back_article(svc, sam, SendBackArticle(a1, "Needs a summary"))
+    articles.revise_article(svc, oli, ReviseArticle(
         a1, "Study circles", "How ours began", "We **meet** on Thursdays.", ("learning",), 1))
-    articles.resubmit_article(svc, oli, cmd.ResubmitArticle(a1))
-    articles.approve_article(svc, sam, cmd.ApproveArticle(a1))
-    articles.revise_article(svc, admin, cmd.ReviseArticle(
+    articles.resubmit_article(svc, oli, ResubmitArticle(a1))
+    articles.approve_article(svc, sam, ApproveArticle(a1))
+    articles.revise_article(svc, admin, ReviseArticle(
         a1, "Study circles", "How ours began", "We meet on *Thursdays*.", ("learning", "x")))
-    a2 = articles.propose_article(svc, sam, cmd.ProposeArticle("post", p2, title="Study circles"))
-    articles.approve_article(svc, admin, cmd.ApproveArticle(a2))
-    articles.unpublish_article(svc, admin, cmd.UnpublishArticle(a2, "A duplicate"))
-    articles.propose_article(svc, gus, cmd.ProposeArticle("thread", t3, tags=("budget",)))
+    a2 = articles.propose_article(svc, sam, ProposeArticle("post", p2, title="Study circles"))
+    articles.approve_article(svc, admin, ApproveArticle(a2))
+    articles.unpublish_article(svc, admin, UnpublishArticle(a2, "A duplicate"))
+    articles.propose_article(svc, gus, ProposeArticle("thread", t3, tags=("budget",)))
     fediverse_followers(backend, admin, sam)
     fediverse_replies(backend, admin, sam)
 
@@ -241,12 +352,12 @@ def fediverse_replies(backend: Backend, admin: Viewer, sam: Viewer) -> None:
     """Replies from outside: one let in at once, one held then let in, one edited, one
     removed by its server; policies set; a domain blocked, another blocked and unblocked."""
     svc = backend.services
-    cid = conferences.create_conference(svc, admin, cmd.CreateConference(
+    cid = conferences.create_conference(svc, admin, CreateConference(
         "outside", "Outside", "public"))
-    tid, first = threads.start_thread(svc, sam, cmd.StartThread(cid, "Hello world", "Hi"))
+    tid, first = threads.start_thread(svc, sam, StartThread(cid, "Hello world", "Hi"))
 
     def reply(actor: str, note: str, parent: str = first) -> str | None:
-        return inbound.receive_remote_reply(svc, members.SYSTEM, cmd.ReceiveRemoteReply(
+        return inbound.receive_remote_reply(svc, members.SYSTEM, ReceiveRemoteReply(
             tid, parent, f"https://far.example/users/{actor}", actor.title(),
             f"@{actor}@far.example", f"https://far.example/{actor}.png",
             f"https://far.example/@{actor}", f"https://far.example/notes/{note}",
@@ -254,58 +365,58 @@ def fediverse_replies(backend: Backend, admin: Viewer, sam: Viewer) -> None:
 
     held = reply("ann", "1")  # moderated by default: the first reply waits
     assert held is not None
-    threads.unhide_post(svc, admin, cmd.UnhidePost(tid, held))
-    inbound.set_federation_policy(svc, admin, cmd.SetFederationPolicy(cid, "open"))
-    inbound.set_federation_style(svc, admin, cmd.SetFederationStyle(cid, "note"))
+    threads.unhide_post(svc, admin, UnhidePost(tid, held))
+    inbound.set_federation_policy(svc, admin, SetFederationPolicy(cid, "open"))
+    inbound.set_federation_style(svc, admin, SetFederationStyle(cid, "note"))
     second = reply("bea", "2", held)
-    inbound.edit_remote_reply(svc, members.SYSTEM, cmd.EditRemoteReply(
+    inbound.edit_remote_reply(svc, members.SYSTEM, EditRemoteReply(
         tid, "https://far.example/notes/2", "https://far.example/users/bea", "<p>two</p>"))
     reply("ann", "3", second or first)
-    inbound.delete_remote_reply(svc, members.SYSTEM, cmd.DeleteRemoteReply(
+    inbound.delete_remote_reply(svc, members.SYSTEM, DeleteRemoteReply(
         tid, "https://far.example/notes/3", "https://far.example/users/ann"))
-    inbound.block_domain(svc, admin, cmd.BlockDomain("spam.example", "spam"))
-    inbound.block_domain(svc, admin, cmd.BlockDomain("oops.example"))
-    inbound.unblock_domain(svc, admin, cmd.UnblockDomain("oops.example"))
+    inbound.block_domain(svc, admin, BlockDomain("spam.example", "spam"))
+    inbound.block_domain(svc, admin, BlockDomain("oops.example"))
+    inbound.unblock_domain(svc, admin, UnblockDomain("oops.example"))
 
 
 def fediverse_followers(backend: Backend, admin: Viewer, sam: Viewer) -> None:
     """Followers from elsewhere: accepted at once, then held for a moderator, accepted,
     rejected, undone; a member who opted in followed too."""
     svc = backend.services
-    open_id = conferences.create_conference(svc, admin, cmd.CreateConference(
+    open_id = conferences.create_conference(svc, admin, CreateConference(
         "open", "Open", "public"))
     group = f"conference:{open_id}"
 
     def request(actor: str, local: str = group) -> None:
-        follows.request_follow(svc, members.SYSTEM, cmd.RequestFollow(
+        follows.request_follow(svc, members.SYSTEM, RequestFollow(
             local, f"https://far.example/users/{actor}", f"https://far.example/f/{actor}",
             f"https://far.example/users/{actor}/inbox", "https://far.example/inbox",
             f"@{actor}@far.example", actor.title()))
 
     request("ann")
-    follows.set_follow_policy(svc, admin, cmd.SetFollowPolicy(group, "moderated"))
+    follows.set_follow_policy(svc, admin, SetFollowPolicy(group, "moderated"))
     for actor in ("bea", "cy", "dov"):
         request(actor)
-    follows.accept_follow(svc, admin, cmd.AcceptFollow(group, "https://far.example/users/bea"))
-    follows.reject_follow(svc, admin, cmd.RejectFollow(group, "https://far.example/users/cy"))
-    follows.undo_follow(svc, members.SYSTEM, cmd.UndoFollow(
+    follows.accept_follow(svc, admin, AcceptFollow(group, "https://far.example/users/bea"))
+    follows.reject_follow(svc, admin, RejectFollow(group, "https://far.example/users/cy"))
+    follows.undo_follow(svc, members.SYSTEM, UndoFollow(
         group, "https://far.example/users/ann", "https://far.example/f/ann"))
-    members.set_fediverse_profile(svc, sam, cmd.SetFediverseProfile(True))
+    members.set_fediverse_profile(svc, sam, SetFediverseProfile(True))
     request("eve", f"member:{sam.member_id}")
 
 
 def who_knows_what(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer) -> None:
     """Skills listed and changed (after a résumé), mentoring offered, asked and withdrawn."""
     svc = backend.services
-    skills.list_skills(svc, sam, cmd.ListSkills(("SQL", "Café-Übung"), ("Rust",)))
-    skills.list_skills(svc, sam, cmd.ListSkills(("sql", "Go"), ("Rust", "Zope")))
-    skills.list_skills(svc, vera, cmd.ListSkills((), ("SQL",)))
-    members.update_profile(svc, oli, cmd.UpdateProfile("Oli", can_teach=("Chess",)))
-    offer = skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL", "Thursdays"))
-    skills.ask_for_mentoring(svc, vera, cmd.AskForMentoring("sql", "joins"))
-    skills.ask_for_mentoring(svc, oli, cmd.AskForMentoring("Go"))
-    skills.withdraw_mentoring(svc, sam, cmd.WithdrawMentoring(offer))
-    skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL", "Fridays"))
+    skills.list_skills(svc, sam, ListSkills(("SQL", "Café-Übung"), ("Rust",)))
+    skills.list_skills(svc, sam, ListSkills(("sql", "Go"), ("Rust", "Zope")))
+    skills.list_skills(svc, vera, ListSkills((), ("SQL",)))
+    members.update_profile(svc, oli, UpdateProfile("Oli", can_teach=("Chess",)))
+    offer = skills.offer_mentoring(svc, sam, OfferMentoring("SQL", "Thursdays"))
+    skills.ask_for_mentoring(svc, vera, AskForMentoring("sql", "joins"))
+    skills.ask_for_mentoring(svc, oli, AskForMentoring("Go"))
+    skills.withdraw_mentoring(svc, sam, WithdrawMentoring(offer))
+    skills.offer_mentoring(svc, sam, OfferMentoring("SQL", "Fridays"))
 
 
 def study_circles(backend: Backend, admin: Viewer, sam: Viewer, oli: Viewer,
@@ -313,48 +424,48 @@ def study_circles(backend: Backend, admin: Viewer, sam: Viewer, oli: Viewer,
     """Two study circles: joins asked, answered and open, organisers, the reading list,
     session notes, leaving, one archived; one request left waiting."""
     svc = backend.services
-    zope = circles.start_circle(svc, sam, cmd.StartCircle(
+    zope = circles.start_circle(svc, sam, StartCircle(
         "zope", "Zope & Python templating", "TAL and *METAL*", "FREQ=WEEKLY;BYDAY=TH"))
-    circles.join_circle(svc, oli, cmd.JoinCircle(zope, "May I?"))
-    circles.answer_join_request(svc, sam, cmd.AnswerJoinRequest(zope, oli.member_id or "",
+    circles.join_circle(svc, oli, JoinCircle(zope, "May I?"))
+    circles.answer_join_request(svc, sam, AnswerJoinRequest(zope, oli.member_id or "",
                                                                 approve=True))
-    circles.join_circle(svc, admin, cmd.JoinCircle(zope, "Me too"))
-    circles.answer_join_request(svc, sam, cmd.AnswerJoinRequest(zope, admin.member_id or "",
+    circles.join_circle(svc, admin, JoinCircle(zope, "Me too"))
+    circles.answer_join_request(svc, sam, AnswerJoinRequest(zope, admin.member_id or "",
                                                                 approve=False))
-    circles.join_circle(svc, admin, cmd.JoinCircle(zope))  # asked again: still waiting
-    circles.add_circle_member(svc, sam, cmd.AddCircleMember(zope, gus.member_id or ""))
-    circles.name_circle_organiser(svc, sam, cmd.NameCircleOrganiser(zope, oli.member_id or ""))
-    circles.change_circle_cadence(svc, oli, cmd.ChangeCircleCadence(zope, "Thursdays, 16:00"))
-    circles.set_reading_list(svc, gus, cmd.SetReadingList(zope, (
+    circles.join_circle(svc, admin, JoinCircle(zope))  # asked again: still waiting
+    circles.add_circle_member(svc, sam, AddCircleMember(zope, gus.member_id or ""))
+    circles.name_circle_organiser(svc, sam, NameCircleOrganiser(zope, oli.member_id or ""))
+    circles.change_circle_cadence(svc, oli, ChangeCircleCadence(zope, "Thursdays, 16:00"))
+    circles.set_reading_list(svc, gus, SetReadingList(zope, (
         ("Zope Page Templates", "https://zope.readthedocs.io/"), ("Chameleon", ""))))
-    circles.set_reading_list(svc, oli, cmd.SetReadingList(zope, (
+    circles.set_reading_list(svc, oli, SetReadingList(zope, (
         ("Chameleon", "https://chameleon.readthedocs.io/"),), expected_revision=1))
-    circles.record_circle_session(svc, gus, cmd.RecordCircleSession(
+    circles.record_circle_session(svc, gus, RecordCircleSession(
         zope, datetime.now(UTC).date().isoformat(), "Macros", "We read *METAL*."))
-    circles.leave_circle(svc, gus, cmd.LeaveCircle(zope))
-    rust = circles.start_circle(svc, oli, cmd.StartCircle(
+    circles.leave_circle(svc, gus, LeaveCircle(zope))
+    rust = circles.start_circle(svc, oli, StartCircle(
         "rust", "Rust", visibility="private", join="invitation"))
-    circles.add_circle_member(svc, oli, cmd.AddCircleMember(rust, sam.member_id or ""))
-    circles.leave_circle(svc, oli, cmd.LeaveCircle(rust, sam.member_id))
-    circles.archive_circle(svc, oli, cmd.ArchiveCircle(rust))
+    circles.add_circle_member(svc, oli, AddCircleMember(rust, sam.member_id or ""))
+    circles.leave_circle(svc, oli, LeaveCircle(rust, sam.member_id))
+    circles.archive_circle(svc, oli, ArchiveCircle(rust))
 
 
 def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
     """A team-together day: parallel sessions, sign-ups and leaving, a follow-up planned."""
     svc = backend.services
     day = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
-    day_id = teamdays.create_team_day(svc, vera, cmd.CreateTeamDay(
+    day_id = teamdays.create_team_day(svc, vera, CreateTeamDay(
         talks, "spring-day", "Spring day", day, "Learning *together*", "Europe/Stockholm"))
-    zope = teamdays.add_session(svc, vera, cmd.AddSession(
+    zope = teamdays.add_session(svc, vera, AddSession(
         day_id, "Zope templating", sam.member_id or "", "Kastanjen", "09:00", "10:30",
         "novice", 2, "Bring a laptop"))
-    pairing = teamdays.add_session(svc, vera, cmd.AddSession(
+    pairing = teamdays.add_session(svc, vera, AddSession(
         day_id, "Pairing", oli.member_id or "", "Leith", "11:00", "12:00", "advanced", 5))
-    teamdays.join_session(svc, oli, cmd.JoinSession(day_id, zope))
-    teamdays.join_session(svc, vera, cmd.JoinSession(day_id, zope))
-    teamdays.leave_session(svc, vera, cmd.LeaveSession(day_id, zope))
-    teamdays.join_session(svc, sam, cmd.JoinSession(day_id, pairing))
-    teamdays.plan_follow_up(svc, sam, cmd.PlanFollowUp(day_id, zope, day_id, pairing))
+    teamdays.join_session(svc, oli, JoinSession(day_id, zope))
+    teamdays.join_session(svc, vera, JoinSession(day_id, zope))
+    teamdays.leave_session(svc, vera, LeaveSession(day_id, zope))
+    teamdays.join_session(svc, sam, JoinSession(day_id, pairing))
+    teamdays.plan_follow_up(svc, sam, PlanFollowUp(day_id, zope, day_id, pairing))
 
 
 def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
@@ -363,61 +474,61 @@ def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: s
     test_rotas.py tells each part in detail)."""
     svc = backend.services
     # sam moderates "learning", the parent of "talks"; vera is an admin.
-    fridays = rotas.create_rota(svc, vera, cmd.CreateRota(
+    fridays = rotas.create_rota(svc, vera, CreateRota(
         talks, "fridays", "Friday talks", "Lunch *talks*", "Europe/Stockholm"))
     first = (datetime.now(UTC) + timedelta(days=10)).date()
-    rotas.schedule_slots(svc, vera, cmd.ScheduleSlots(
+    rotas.schedule_slots(svc, vera, ScheduleSlots(
         fridays, first.isoformat(), "13:00", "FREQ=WEEKLY;COUNT=7",
         skip_dates=((first + timedelta(days=14)).isoformat(),)))
     slots = _slot_ids(backend, fridays)
-    rotas.cancel_slot(svc, vera, cmd.CancelSlot(fridays, slots[3]))
-    t1 = rotas.sign_up_for_slot(svc, sam, cmd.SignUpForSlot(fridays, slots[0], "SQL", "Joins"))
-    t2 = rotas.sign_up_for_slot(svc, vera, cmd.SignUpForSlot(
+    rotas.cancel_slot(svc, vera, CancelSlot(fridays, slots[3]))
+    t1 = rotas.sign_up_for_slot(svc, sam, SignUpForSlot(fridays, slots[0], "SQL", "Joins"))
+    t2 = rotas.sign_up_for_slot(svc, vera, SignUpForSlot(
         fridays, slots[1], "Rust", speaker_id=oli.member_id))
-    rotas.join_waitlist(svc, oli, cmd.JoinWaitlist(fridays, slots[0], "Go", "Goroutines"))
-    rotas.join_waitlist(svc, vera, cmd.JoinWaitlist(fridays, slots[0], "Admin", ""))
-    rotas.join_waitlist(svc, vera, cmd.JoinWaitlist(fridays, slots[1], "Left", ""))
-    rotas.leave_waitlist(svc, vera, cmd.LeaveWaitlist(fridays, slots[1]))
-    rotas.release_talk(svc, sam, cmd.ReleaseTalk(fridays, t1))  # oli takes slot 0 from the list
-    t3 = rotas.sign_up_for_slot(svc, sam, cmd.SignUpForSlot(fridays, slots[2], "SQL again"))
-    rotas.move_talk(svc, oli, cmd.MoveTalk(fridays, t2, slots[1]))  # already there: no event
-    rotas.request_swap(svc, sam, cmd.RequestSwap(fridays, t3, t2))
-    rotas.answer_swap(svc, oli, cmd.AnswerSwap(fridays, t3, t2, accept=False))
-    rotas.request_swap(svc, sam, cmd.RequestSwap(fridays, t3, t2))
-    rotas.answer_swap(svc, oli, cmd.AnswerSwap(fridays, t3, t2, accept=True))
-    rotas.swap_talks(svc, vera, cmd.SwapTalks(fridays, t3, t2))
-    t4 = rotas.sign_up_for_slot(svc, vera, cmd.SignUpForSlot(fridays, slots[4], "Spare"))
-    rotas.move_talk(svc, vera, cmd.MoveTalk(fridays, t4, slots[5]))
-    rotas.request_swap(svc, vera, cmd.RequestSwap(fridays, t4, t3))
+    rotas.join_waitlist(svc, oli, JoinWaitlist(fridays, slots[0], "Go", "Goroutines"))
+    rotas.join_waitlist(svc, vera, JoinWaitlist(fridays, slots[0], "Admin", ""))
+    rotas.join_waitlist(svc, vera, JoinWaitlist(fridays, slots[1], "Left", ""))
+    rotas.leave_waitlist(svc, vera, LeaveWaitlist(fridays, slots[1]))
+    rotas.release_talk(svc, sam, ReleaseTalk(fridays, t1))  # oli takes slot 0 from the list
+    t3 = rotas.sign_up_for_slot(svc, sam, SignUpForSlot(fridays, slots[2], "SQL again"))
+    rotas.move_talk(svc, oli, MoveTalk(fridays, t2, slots[1]))  # already there: no event
+    rotas.request_swap(svc, sam, RequestSwap(fridays, t3, t2))
+    rotas.answer_swap(svc, oli, AnswerSwap(fridays, t3, t2, accept=False))
+    rotas.request_swap(svc, sam, RequestSwap(fridays, t3, t2))
+    rotas.answer_swap(svc, oli, AnswerSwap(fridays, t3, t2, accept=True))
+    rotas.swap_talks(svc, vera, SwapTalks(fridays, t3, t2))
+    t4 = rotas.sign_up_for_slot(svc, vera, SignUpForSlot(fridays, slots[4], "Spare"))
+    rotas.move_talk(svc, vera, MoveTalk(fridays, t4, slots[5]))
+    rotas.request_swap(svc, vera, RequestSwap(fridays, t4, t3))
     rotas.send_due_reminders(svc, datetime.now(UTC) + timedelta(days=4))
     rotas.send_due_reminders(svc, datetime.now(UTC) + timedelta(days=10))
-    rotas.issue_calendar_feed(svc, oli, cmd.IssueCalendarFeed())
-    rotas.issue_calendar_feed(svc, oli, cmd.IssueCalendarFeed())  # the first stops working
-    rotas.issue_calendar_feed(svc, sam, cmd.IssueCalendarFeed())
+    rotas.issue_calendar_feed(svc, oli, IssueCalendarFeed())
+    rotas.issue_calendar_feed(svc, oli, IssueCalendarFeed())  # the first stops working
+    rotas.issue_calendar_feed(svc, sam, IssueCalendarFeed())
     # After sam's talk: the write-up, sent back once, then approved.
-    rotas.save_writeup(svc, sam, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Draft"))
+    rotas.save_writeup(svc, sam, SaveWriteUp(fridays, t3, "SQL, written up", "Draft"))
     clock = backend.store.clock
     backend.store.clock = lambda: clock() + timedelta(days=40)
     try:
-        rotas.submit_writeup(svc, sam, cmd.SubmitWriteUp(fridays, t3))
-        rotas.send_back_writeup(svc, vera, cmd.SendBackWriteUp(fridays, t3, "More *examples*"))
-        rotas.save_writeup(svc, sam, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Final"))
-        rotas.submit_writeup(svc, sam, cmd.SubmitWriteUp(fridays, t3))
-        rotas.save_writeup(svc, vera, cmd.SaveWriteUp(fridays, t3, "SQL, written up", "Final!"))
-        rotas.approve_writeup(svc, vera, cmd.ApproveWriteUp(fridays, t3))
+        rotas.submit_writeup(svc, sam, SubmitWriteUp(fridays, t3))
+        rotas.send_back_writeup(svc, vera, SendBackWriteUp(fridays, t3, "More *examples*"))
+        rotas.save_writeup(svc, sam, SaveWriteUp(fridays, t3, "SQL, written up", "Final"))
+        rotas.submit_writeup(svc, sam, SubmitWriteUp(fridays, t3))
+        rotas.save_writeup(svc, vera, SaveWriteUp(fridays, t3, "SQL, written up", "Final!"))
+        rotas.approve_writeup(svc, vera, ApproveWriteUp(fridays, t3))
     finally:
         backend.store.clock = clock
 
 
 def _talk_ids(backend: Backend) -> list[str]:
-    from forum.projections.tables import talks
+    from forum.features.rotas.tables import talks
 
     with backend.engine.connect() as conn:
         return sorted(conn.execute(select(talks.c.id)).scalars())
 
 
 def _speaker(backend: Backend, talk_id: str) -> str:
-    from forum import rota_queries
+    from forum.features.rotas import queries as rota_queries
 
     with backend.engine.connect() as conn:
         return str(rota_queries.get_talk(conn, talk_id).speaker_id)
@@ -430,7 +541,7 @@ def _first_post(backend: Backend, thread_id: str) -> str:
 
 
 def _slot_ids(backend: Backend, rota_id: str) -> list[str]:
-    from forum import rota_queries
+    from forum.features.rotas import queries as rota_queries
 
     with backend.engine.connect() as conn:
         return [s.slot.id for s in rota_queries.list_slots(conn, rota_id)]
@@ -438,10 +549,10 @@ def _slot_ids(backend: Backend, rota_id: str) -> list[str]:
 
 
 def _positions(backend: Backend, viewer: Viewer) -> tuple[set[int], int]:
-    from forum import queries
+    from forum.features.notifications.queries import notification_positions
 
     with backend.engine.connect() as conn:
-        return queries.notification_positions(conn, viewer.member_id or "")
+        return notification_positions(conn, viewer.member_id or "")
 
 
 def spoil(backend: Backend) -> None:
@@ -516,10 +627,10 @@ def test_after_a_rebuild_the_forum_carries_on(backend: Backend, people: People) 
     live_a_little(backend, people)
     backend.projections.rebuild(backend.engine)
     svc = backend.services
-    conference = conferences.create_conference(svc, people.admin, cmd.CreateConference(
+    conference = conferences.create_conference(svc, people.admin, CreateConference(
         "after", "After", "internal"))
-    tid, first = threads.start_thread(svc, people.staff, cmd.StartThread(conference, "S", "B"))
-    threads.post_reply(svc, people.other, cmd.PostReply(tid, first, "reply"))
+    tid, first = threads.start_thread(svc, people.staff, StartThread(conference, "S", "B"))
+    threads.post_reply(svc, people.other, PostReply(tid, first, "reply"))
     incremental = snapshot(backend)
     backend.projections.rebuild(backend.engine)
     assert snapshot(backend) == incremental

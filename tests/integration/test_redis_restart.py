@@ -23,9 +23,11 @@ import pytest
 import redis
 import socketio
 
-from forum import commands as cmd
 from forum.backend import open_backend
-from forum.handlers import members, rooms
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom
 from tests.conftest import People, make_config, missing, sqlite_backend
 from tests.integration.test_live_processes import Follower
 from tests.servers import free_port, start_server
@@ -72,10 +74,10 @@ def test_redis_restart_loses_no_message(
     people = People(backend)
     svc = backend.services
     inside = [people.staff, people.other, people.admin]
-    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom(
+    room_id = rooms.create_room(svc, people.staff, CreateRoom(
         "Busy", "busy", visibility="private",
         members=tuple(v.member_id or "" for v in inside)))
-    tokens = {v.member_id: members.issue_api_token(svc, v, cmd.IssueApiToken("load"))
+    tokens = {v.member_id: members.issue_api_token(svc, v, IssueApiToken("load"))
               for v in inside}
     head = backend.store.stream_head(f"room-{room_id}")
     backend.dispose()

@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from forum import commands as cmd
-from forum import events as ev
 from forum.backend import Backend
-from forum.errors import CommonroomError
-from forum.handlers import rooms
-from forum.permissions import Viewer
+from forum.core.errors import CommonroomError
+from forum.core.permissions import Viewer
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom, PostMessage
+from forum.features.rooms.events import MessagePosted
 from tests.conftest import People
 
 
@@ -25,7 +25,7 @@ def test_messages_that_queue_are_appended_together_each_with_its_sender(
     backend: Backend, people: People
 ) -> None:
     svc = backend.services
-    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom(
+    room_id = rooms.create_room(svc, people.staff, CreateRoom(
         "Busy", "busy", visibility="private", members=(people.other.member_id or "",)))
     before = backend.store.head()
     senders: list[Viewer] = [people.staff, people.other] * 5 + [people.guest]  # Gus: not in it
@@ -33,7 +33,7 @@ def test_messages_that_queue_are_appended_together_each_with_its_sender(
 
     def send(index: int, who: Viewer) -> None:
         try:
-            results[index] = rooms.post_message(svc, who, cmd.PostMessage(room_id, f"m{index}"))
+            results[index] = rooms.post_message(svc, who, PostMessage(room_id, f"m{index}"))
         except CommonroomError as error:
             results[index] = error
 
@@ -55,7 +55,7 @@ def test_messages_that_queue_are_appended_together_each_with_its_sender(
     appended = backend.store.read_all(before)
     assert len(appended) == len(senders) - 1
     assert len({r.occurred_at for r in appended}) == 1  # one transaction
-    by_id = {r.event.message_id: r for r in appended if isinstance(r.event, ev.MessagePosted)}
+    by_id = {r.event.message_id: r for r in appended if isinstance(r.event, MessagePosted)}
     for index, (message_id, seq) in results.items():  # type: ignore[misc]
         recorded = by_id[message_id]
         assert recorded.event.seq == seq and recorded.event.body == f"m{index}"
@@ -69,13 +69,13 @@ def test_a_failed_append_fails_every_message_of_its_group(
     backend: Backend, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     svc = backend.services
-    room_id = rooms.create_room(svc, people.staff, cmd.CreateRoom("Lounge", "lounge"))
+    room_id = rooms.create_room(svc, people.staff, CreateRoom("Lounge", "lounge"))
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(svc.store, "append_streams", broken)
     with pytest.raises(RuntimeError):
-        rooms.post_message(svc, people.staff, cmd.PostMessage(room_id, "lost"))
+        rooms.post_message(svc, people.staff, PostMessage(room_id, "lost"))
     monkeypatch.undo()
-    assert rooms.post_message(svc, people.staff, cmd.PostMessage(room_id, "kept"))[1] == 1
+    assert rooms.post_message(svc, people.staff, PostMessage(room_id, "kept"))[1] == 1

@@ -9,25 +9,36 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from forum import commands as cmd
-from forum import ical, queries, rota_queries
 from forum.backend import Backend
-from forum.errors import Conflict, InvalidInput, NotFound
-from forum.handlers import conferences, rotas
-from forum.model import rota as rota_model
-from forum.permissions import Viewer
+from forum.core.errors import Conflict, InvalidInput, NotFound
+from forum.core.permissions import Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.notifications.queries import list_notifications
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas import ical
+from forum.features.rotas import model as rota_model
+from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.commands import (
+    CreateRota,
+    IssueCalendarFeed,
+    ReleaseTalk,
+    ScheduleSlots,
+    SignUpForSlot,
+)
+from forum.features.threads.queries import get_thread
 from tests.conftest import People
 
 
 def _rota(backend: Backend, people: People, visibility: str = "internal",
           count: int = 3) -> tuple[str, list[str]]:
     svc = backend.services
-    conference = conferences.create_conference(svc, people.admin, cmd.CreateConference(
+    conference = conferences.create_conference(svc, people.admin, CreateConference(
         "talks", "Talks", visibility))
-    rota_id = rotas.create_rota(svc, people.admin, cmd.CreateRota(
+    rota_id = rotas.create_rota(svc, people.admin, CreateRota(
         conference, "fridays", "Friday talks", timezone="Europe/Stockholm"))
     first = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    rotas.schedule_slots(svc, people.admin, cmd.ScheduleSlots(
+    rotas.schedule_slots(svc, people.admin, ScheduleSlots(
         rota_id, first, "13:00", f"FREQ=WEEKLY;COUNT={count}"))
     with backend.engine.connect() as conn:
         return rota_id, [s.slot.id for s in rota_queries.list_slots(conn, rota_id)]
@@ -51,7 +62,7 @@ def test_two_members_racing_for_one_slot(backend: Backend, people: People,
 
     def reach(who: Viewer, title: str) -> None:
         try:
-            outcomes[title] = rotas.sign_up_for_slot(backend.services, who, cmd.SignUpForSlot(
+            outcomes[title] = rotas.sign_up_for_slot(backend.services, who, SignUpForSlot(
                 rota_id, slots[0], title))
         except Conflict as refusal:
             outcomes[title] = refusal
@@ -77,26 +88,26 @@ def test_two_members_racing_for_one_slot(backend: Backend, people: People,
 def test_a_talk_gets_its_discussion_thread_in_the_rota_conference(
         backend: Backend, people: People) -> None:
     rota_id, slots = _rota(backend, people)
-    talk_id = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk_id = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota_id, slots[0], "Zope page templates", "TAL, METAL and **macros**"))
     with backend.engine.connect() as conn:
         talk = rota_queries.get_talk(conn, talk_id)
-        thread = queries.get_thread(conn, talk.thread_id)
+        thread = get_thread(conn, talk.thread_id)
         rota_row = rota_queries.get_rota(conn, rota_id)
         assert thread.conference_id == rota_row.conference_id
         assert thread.subject == "Talk: Zope page templates"
         assert thread.author_id == people.staff.member_id
         assert "<strong>macros</strong>" in talk.abstract_html
-    rotas.release_talk(backend.services, people.staff, cmd.ReleaseTalk(rota_id, talk_id))
+    rotas.release_talk(backend.services, people.staff, ReleaseTalk(rota_id, talk_id))
     with backend.engine.connect() as conn:
-        assert queries.get_thread(conn, talk.thread_id).locked
+        assert get_thread(conn, talk.thread_id).locked
 
 
 def test_reminders_are_sent_once_however_often_the_clock_ticks(
         backend: Backend, people: People) -> None:
     rota_id, slots = _rota(backend, people)
     svc = backend.services
-    rotas.sign_up_for_slot(svc, people.staff, cmd.SignUpForSlot(rota_id, slots[0], "SQL"))
+    rotas.sign_up_for_slot(svc, people.staff, SignUpForSlot(rota_id, slots[0], "SQL"))
     with backend.engine.connect() as conn:
         starts = rota_queries.list_slots(conn, rota_id)[0].starts_at
     assert rotas.send_due_reminders(svc, starts - timedelta(days=8)) == 0
@@ -113,7 +124,7 @@ def test_reminders_are_sent_once_however_often_the_clock_ticks(
     sent = [r.event for r in backend.store.iter_all() if r.event.type == "TalkReminderSent"]
     assert [e.kind for e in sent] == ["week", "day"]  # type: ignore[attr-defined]
     with backend.engine.connect() as conn:
-        notices = queries.list_notifications(conn, people.staff)
+        notices = list_notifications(conn, people.staff)
     assert [n.row.kind for n in notices] == ["talk_day", "talk_week"]
     assert notices[0].where == "Talk: SQL"
 
@@ -124,17 +135,17 @@ def test_bad_schedules_write_nothing(backend: Backend, people: People) -> None:
     head = backend.store.head()
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date()
     cases = [
-        (cmd.ScheduleSlots(rota_id, "2001-01-05", "13:00", "FREQ=WEEKLY;COUNT=2"), "past"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00",
+        (ScheduleSlots(rota_id, "2001-01-05", "13:00", "FREQ=WEEKLY;COUNT=2"), "past"),
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00",
                            "FREQ=WEEKLY;COUNT=2;BYMONTH=2;BYMONTHDAY=30"), "no dates"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY;COUNT=1",
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY;COUNT=1",
                            skip_dates=(tomorrow.isoformat(),)), "skipped"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "EVERY FRIDAY"), "not valid"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY"), "more than"),
-        (cmd.ScheduleSlots(rota_id, "soon", "13:00", "FREQ=DAILY;COUNT=1"), "not a date"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "1pm", "FREQ=DAILY;COUNT=1"),
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "EVERY FRIDAY"), "not valid"),
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY"), "more than"),
+        (ScheduleSlots(rota_id, "soon", "13:00", "FREQ=DAILY;COUNT=1"), "not a date"),
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "1pm", "FREQ=DAILY;COUNT=1"),
          "time of day"),
-        (cmd.ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY;COUNT=1",
+        (ScheduleSlots(rota_id, tomorrow.isoformat(), "13:00", "FREQ=DAILY;COUNT=1",
                            holidays="XX"), "holiday calendar"),
     ]
     for command, reason in cases:
@@ -146,7 +157,7 @@ def test_bad_schedules_write_nothing(backend: Backend, people: People) -> None:
 def test_public_holidays_are_skipped(backend: Backend, people: People) -> None:
     rota_id, _ = _rota(backend, people, count=1)
     year = datetime.now(UTC).year + 1
-    made = rotas.schedule_slots(backend.services, people.admin, cmd.ScheduleSlots(
+    made = rotas.schedule_slots(backend.services, people.admin, ScheduleSlots(
         rota_id, f"{year}-12-18", "13:00", "FREQ=DAILY;COUNT=14", holidays="GB"))
     with backend.engine.connect() as conn:
         days = {s.starts_at.date().isoformat() for s in rota_queries.list_slots(conn, rota_id)}
@@ -157,10 +168,10 @@ def test_public_holidays_are_skipped(backend: Backend, people: People) -> None:
 def test_calendar_feeds_validate_and_follow_the_rule(backend: Backend, people: People) -> None:
     rota_id, slots = _rota(backend, people, visibility="private")
     svc = backend.services
-    rotas.sign_up_for_slot(svc, people.admin, cmd.SignUpForSlot(rota_id, slots[1], "Budgets"))
-    token = rotas.issue_calendar_feed(svc, people.staff, cmd.IssueCalendarFeed())
+    rotas.sign_up_for_slot(svc, people.admin, SignUpForSlot(rota_id, slots[1], "Budgets"))
+    token = rotas.issue_calendar_feed(svc, people.staff, IssueCalendarFeed())
     with backend.engine.connect() as conn:
-        from forum.passwords import token_hash
+        from forum.core.passwords import token_hash
 
         assert rota_queries.get_member_by_feed_token(conn, token_hash(token)).id == \
             people.staff.member_id
@@ -172,7 +183,7 @@ def test_calendar_feeds_validate_and_follow_the_rule(backend: Backend, people: P
     (entry,) = parsed.walk("VEVENT")
     assert str(entry["summary"]) == "Budgets"
     assert entry.decoded("dtstart") == rota_queries.aware(talks[0].starts_at)
-    new = rotas.issue_calendar_feed(svc, people.staff, cmd.IssueCalendarFeed())
+    new = rotas.issue_calendar_feed(svc, people.staff, IssueCalendarFeed())
     with backend.engine.connect() as conn:
         assert rota_queries.get_member_by_feed_token(conn, token_hash(token)) is None
         assert rota_queries.get_member_by_feed_token(conn, token_hash(new)) is not None
@@ -182,10 +193,10 @@ def test_outsiders_cannot_touch_a_private_rota(backend: Backend, people: People)
     rota_id, slots = _rota(backend, people, visibility="private")
     head = backend.store.head()
     with pytest.raises(NotFound):
-        rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+        rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
             rota_id, slots[0], "Let me in"))
     with pytest.raises(NotFound):
-        rotas.schedule_slots(backend.services, people.staff, cmd.ScheduleSlots(
+        rotas.schedule_slots(backend.services, people.staff, ScheduleSlots(
             rota_id, "2001-01-01", "13:00", "nonsense"))
     assert backend.store.head() == head
     with backend.engine.connect() as conn:
@@ -195,7 +206,7 @@ def test_outsiders_cannot_touch_a_private_rota(backend: Backend, people: People)
 
 def test_the_worker_sends_due_reminders_on_its_clock(backend: Backend, people: People) -> None:
     rota_id, slots = _rota(backend, people)
-    rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota_id, slots[0], "SQL"))
     clock = backend.store.clock
     backend.store.clock = lambda: clock() + timedelta(days=4)  # a week before the talk

@@ -10,12 +10,23 @@ from typing import Any
 
 import pytest
 
-from forum import commands as cmd
-from forum import skill_queries
 from forum.backend import Backend
-from forum.errors import CommonroomError, Conflict, Forbidden, InvalidInput, NotFound
-from forum.handlers import conferences, members, skills, threads
-from forum.permissions import ANONYMOUS, Viewer
+from forum.core.errors import CommonroomError, Conflict, Forbidden, InvalidInput, NotFound
+from forum.core.permissions import ANONYMOUS, Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.members import handlers as members
+from forum.features.members.commands import DeactivateMember, ReactivateMember, UpdateProfile
+from forum.features.skills import handlers as skills
+from forum.features.skills import queries as skill_queries
+from forum.features.skills.commands import (
+    AskForMentoring,
+    ListSkills,
+    OfferMentoring,
+    WithdrawMentoring,
+)
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import People
 from tests.search.conftest import index_all
 
@@ -45,9 +56,9 @@ def test_every_skills_handler_is_covered_here() -> None:
 def test_members_list_skills_and_the_directory_finds_them_by_any_words_start(
         backend: Backend, people: People) -> None:
     svc = backend.services
-    skills.list_skills(svc, people.staff, cmd.ListSkills(
+    skills.list_skills(svc, people.staff, ListSkills(
         ("Python", " python ", "Café-Übung", "C++"), ("Rust",)))
-    skills.list_skills(svc, people.other, cmd.ListSkills(("PYTHON",), ("Zope & Python "
+    skills.list_skills(svc, people.other, ListSkills(("PYTHON",), ("Zope & Python "
                                                                         "templating",)))
     with backend.engine.connect() as conn:
         assert skill_queries.list_member_skills(conn, people.staff.member_id or "") == {
@@ -63,23 +74,23 @@ def test_members_list_skills_and_the_directory_finds_them_by_any_words_start(
                                        "Zope & Python templating"}
     # The same lists again write nothing.
     head = backend.store.head()
-    skills.list_skills(svc, people.other, cmd.ListSkills(("python",), ("zope & python "
+    skills.list_skills(svc, people.other, ListSkills(("python",), ("zope & python "
                                                                         "templating",)))
     assert backend.store.head() == head + 1  # a new spelling is a change...
-    skills.list_skills(svc, people.other, cmd.ListSkills(("python",), ("zope & python "
+    skills.list_skills(svc, people.other, ListSkills(("python",), ("zope & python "
                                                                         "templating",)))
     assert backend.store.head() == head + 1  # ...the same one again is not
 
 
 def test_bad_skills_are_refused_with_a_reason(backend: Backend, people: People) -> None:
     svc, sam = backend.services, people.staff
-    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, cmd.ListSkills(
+    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, ListSkills(
         tuple(f"skill {n}" for n in range(31)))), "at most 30")
-    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, cmd.ListSkills(
+    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, ListSkills(
         ("x" * 61,))), "limit is 60")
-    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, cmd.ListSkills(
+    refused(backend, InvalidInput, lambda: skills.list_skills(svc, sam, ListSkills(
         (), ("!!!",))), "no letters or digits")
-    refused(backend, Forbidden, lambda: skills.list_skills(svc, ANONYMOUS, cmd.ListSkills(
+    refused(backend, Forbidden, lambda: skills.list_skills(svc, ANONYMOUS, ListSkills(
         ("Python",))))
     assert directory(backend) == {}
 
@@ -87,28 +98,28 @@ def test_bad_skills_are_refused_with_a_reason(backend: Backend, people: People) 
 def test_the_resumes_can_teach_stands_until_skills_are_listed(
         backend: Backend, people: People) -> None:
     svc, oli = backend.services, people.other
-    members.update_profile(svc, oli, cmd.UpdateProfile("Oli", can_teach=("Chess", "Go")))
+    members.update_profile(svc, oli, UpdateProfile("Oli", can_teach=("Chess", "Go")))
     assert directory(backend) == {"Chess": (["oli"], []), "Go": (["oli"], [])}
-    skills.list_skills(svc, oli, cmd.ListSkills(("Go",), ("Chess",)))
-    members.update_profile(svc, oli, cmd.UpdateProfile("Oli", can_teach=("Bridge",)))
+    skills.list_skills(svc, oli, ListSkills(("Go",), ("Chess",)))
+    members.update_profile(svc, oli, UpdateProfile("Oli", can_teach=("Bridge",)))
     assert directory(backend) == {"Go": (["oli"], []), "Chess": ([], ["oli"])}
 
 
 def test_mentoring_offers_asks_matches_and_withdrawals(backend: Backend,
                                                        people: People) -> None:
     svc, sam, oli, gus = backend.services, people.staff, people.other, people.guest
-    offer = skills.offer_mentoring(svc, sam, cmd.OfferMentoring("Python", "Fridays, 1h"))
-    ask = skills.ask_for_mentoring(svc, oli, cmd.AskForMentoring("python", "Beginner"))
-    own_ask = skills.ask_for_mentoring(svc, sam, cmd.AskForMentoring("Python"))
-    skills.ask_for_mentoring(svc, gus, cmd.AskForMentoring("SQL"))
+    offer = skills.offer_mentoring(svc, sam, OfferMentoring("Python", "Fridays, 1h"))
+    ask = skills.ask_for_mentoring(svc, oli, AskForMentoring("python", "Beginner"))
+    own_ask = skills.ask_for_mentoring(svc, sam, AskForMentoring("Python"))
+    skills.ask_for_mentoring(svc, gus, AskForMentoring("SQL"))
     refused(backend, Conflict, lambda: skills.offer_mentoring(
-        svc, sam, cmd.OfferMentoring(" PYTHON", "again")), "already offer")
+        svc, sam, OfferMentoring(" PYTHON", "again")), "already offer")
     refused(backend, InvalidInput, lambda: skills.offer_mentoring(
-        svc, oli, cmd.OfferMentoring("SQL", "x" * 501)), "limit is 500")
+        svc, oli, OfferMentoring("SQL", "x" * 501)), "limit is 500")
     refused(backend, InvalidInput, lambda: skills.offer_mentoring(
-        svc, oli, cmd.OfferMentoring("  ")), "must not be empty")
+        svc, oli, OfferMentoring("  ")), "must not be empty")
     refused(backend, Forbidden, lambda: skills.offer_mentoring(
-        svc, ANONYMOUS, cmd.OfferMentoring("SQL")))
+        svc, ANONYMOUS, OfferMentoring("SQL")))
     with backend.engine.connect() as conn:
         listed = skill_queries.list_mentoring(conn)
         assert {(m.member.handle, m.kind, m.skill, m.note) for m in listed} == {
@@ -119,15 +130,15 @@ def test_mentoring_offers_asks_matches_and_withdrawals(backend: Backend,
         python = skill_queries.get_skill(conn, "python")
         assert python is not None and (python.offers, python.asks) == (1, 2)
     refused(backend, Forbidden, lambda: skills.withdraw_mentoring(
-        svc, oli, cmd.WithdrawMentoring(offer)), "only the member")
-    skills.withdraw_mentoring(svc, sam, cmd.WithdrawMentoring(offer))
+        svc, oli, WithdrawMentoring(offer)), "only the member")
+    skills.withdraw_mentoring(svc, sam, WithdrawMentoring(offer))
     refused(backend, NotFound, lambda: skills.withdraw_mentoring(
-        svc, sam, cmd.WithdrawMentoring(offer)), "already withdrawn")
-    skills.withdraw_mentoring(svc, sam, cmd.WithdrawMentoring(own_ask))
+        svc, sam, WithdrawMentoring(offer)), "already withdrawn")
+    skills.withdraw_mentoring(svc, sam, WithdrawMentoring(own_ask))
     with backend.engine.connect() as conn:
         assert skill_queries.list_matches(skill_queries.list_mentoring(conn)) == []
     # Withdrawn, it may be offered again.
-    again = skills.offer_mentoring(svc, sam, cmd.OfferMentoring("Python", "Mondays"))
+    again = skills.offer_mentoring(svc, sam, OfferMentoring("Python", "Mondays"))
     with backend.engine.connect() as conn:
         listed = skill_queries.list_mentoring(conn, "python")
         assert [(o.id, a.id) for o, a in skill_queries.list_matches(listed)] == [(again, ask)]
@@ -136,14 +147,14 @@ def test_mentoring_offers_asks_matches_and_withdrawals(backend: Backend,
 def test_deactivated_members_leave_the_directory_and_mentoring(
         backend: Backend, people: People) -> None:
     svc, sam = backend.services, people.staff
-    skills.list_skills(svc, sam, cmd.ListSkills(("SQL",)))
-    skills.offer_mentoring(svc, sam, cmd.OfferMentoring("SQL"))
-    members.deactivate_member(svc, people.admin, cmd.DeactivateMember(sam.member_id or ""))
+    skills.list_skills(svc, sam, ListSkills(("SQL",)))
+    skills.offer_mentoring(svc, sam, OfferMentoring("SQL"))
+    members.deactivate_member(svc, people.admin, DeactivateMember(sam.member_id or ""))
     assert directory(backend) == {}
     with backend.engine.connect() as conn:
         assert skill_queries.list_mentoring(conn) == []
         assert skill_queries.get_skill(conn, "sql") is None
-    members.reactivate_member(svc, people.admin, cmd.ReactivateMember(sam.member_id or ""))
+    members.reactivate_member(svc, people.admin, ReactivateMember(sam.member_id or ""))
     assert directory(backend) == {"SQL": (["sam"], [])}
 
 
@@ -170,19 +181,19 @@ def test_who_knows_counts_only_what_the_asker_may_read(backend: Backend,
     # Given a private conference (sam and oli only) where oli writes a lot about it,
     svc, admin, sam, oli = backend.services, people.admin, people.staff, people.other
     sue = people._add(svc, admin, "sue", "staff")
-    private = conferences.create_conference(svc, admin, cmd.CreateConference(
+    private = conferences.create_conference(svc, admin, CreateConference(
         "board", "Board", "private"))
-    conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(private, (
+    conferences.set_conference_acl(svc, admin, SetConferenceAcl(private, (
         (f"member:{oli.member_id}", "contributor"), (f"member:{sam.member_id}", "reader"))))
-    public = conferences.create_conference(svc, admin, cmd.CreateConference(
+    public = conferences.create_conference(svc, admin, CreateConference(
         "open", "Open", "public"))
     for n in range(3):
-        threads.start_thread(svc, oli, cmd.StartThread(private, f"Secret {n}",
+        threads.start_thread(svc, oli, StartThread(private, f"Secret {n}",
                                                         f"{WORD} cluster notes {n}"))
     # and a public one where ada mentions it once and lists it as a skill,
-    threads.start_thread(svc, admin, cmd.StartThread(public, "Hello", f"I run {WORD}"))
-    skills.list_skills(svc, admin, cmd.ListSkills((WORD.title(),)))
-    skills.list_skills(svc, sue, cmd.ListSkills((), (WORD,)))
+    threads.start_thread(svc, admin, StartThread(public, "Hello", f"I run {WORD}"))
+    skills.list_skills(svc, admin, ListSkills((WORD.title(),)))
+    skills.list_skills(svc, sue, ListSkills((), (WORD,)))
     # outsiders see ada alone, as teacher and writer: oli never appears to them,
     for outsider in (sue, people.guest, ANONYMOUS):
         answer = _asked(backend, outsider, WORD)
@@ -196,7 +207,7 @@ def test_who_knows_counts_only_what_the_asker_may_read(backend: Backend,
     assert [(p.handle, n) for p, n in _asked(backend, sam, WORD).writers] == [
         ("oli", 3), ("ada", 1)]
     # Losing access takes effect at the next question.
-    conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(private, (
+    conferences.set_conference_acl(svc, admin, SetConferenceAcl(private, (
         (f"member:{oli.member_id}", "contributor"),)))
     assert [(p.handle, n) for p, n in _asked(backend, sam, WORD).writers] == [("ada", 1)]
 
@@ -204,11 +215,11 @@ def test_who_knows_counts_only_what_the_asker_may_read(backend: Backend,
 def test_who_knows_leaves_out_deactivated_writers_and_refuses_bad_queries(
         backend: Backend, people: People) -> None:
     svc, admin = backend.services, people.admin
-    public = conferences.create_conference(svc, admin, cmd.CreateConference(
+    public = conferences.create_conference(svc, admin, CreateConference(
         "open", "Open", "public"))
-    threads.start_thread(svc, people.staff, cmd.StartThread(public, "Hi", f"{WORD} here"))
+    threads.start_thread(svc, people.staff, StartThread(public, "Hi", f"{WORD} here"))
     assert [p.handle for p, _ in _asked(backend, admin, WORD).writers] == ["sam"]
-    members.deactivate_member(svc, admin, cmd.DeactivateMember(people.staff.member_id or ""))
+    members.deactivate_member(svc, admin, DeactivateMember(people.staff.member_id or ""))
     assert _asked(backend, admin, WORD).writers == []
     from search import QueryError
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from forum import events as ev
 from forum.backend import Backend
-from forum.eventstore import EventStore, Recorded
-from forum.subscribers import SubscriberRunner
+from forum.core.eventstore import EventStore, Recorded
+from forum.core.subscribers import SubscriberRunner
+from forum.features.threads.events import ThreadPinned
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Clock:
 def append(store: EventStore, stream: str, count: int) -> list[int]:
     """Append ``count`` events; return their positions once a follower may see them."""
     version = store.stream_version(stream)
-    events = [ev.ThreadPinned(f"{stream}-{version + i}", "m") for i in range(count)]
+    events = [ThreadPinned(f"{stream}-{version + i}", "m") for i in range(count)]
     positions = [r.position for r in store.append(stream, events, expected_version=version)]
     # On PostgreSQL any open transaction in the cluster holds followers back a moment.
     deadline = time.monotonic() + 15

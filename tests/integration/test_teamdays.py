@@ -8,23 +8,26 @@ from typing import Any
 
 import pytest
 
-from forum import commands as cmd
-from forum import queries, teamday_queries
 from forum.backend import Backend
-from forum.errors import Conflict
-from forum.handlers import conferences, teamdays
-from forum.model import teamday as teamday_model
+from forum.core.errors import Conflict
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
+from forum.features.teamdays import handlers as teamdays
+from forum.features.teamdays import model as teamday_model
+from forum.features.teamdays import queries as teamday_queries
+from forum.features.teamdays.commands import AddSession, CreateTeamDay, JoinSession
+from forum.features.threads.queries import get_thread
 from tests.conftest import People
 
 
 def _day(backend: Backend, people: People, capacity: int = 1) -> tuple[str, str]:
     svc = backend.services
-    conference = conferences.create_conference(svc, people.admin, cmd.CreateConference(
+    conference = conferences.create_conference(svc, people.admin, CreateConference(
         "learning", "Learning", "internal"))
     day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    day_id = teamdays.create_team_day(svc, people.admin, cmd.CreateTeamDay(
+    day_id = teamdays.create_team_day(svc, people.admin, CreateTeamDay(
         conference, "spring", "Spring day", day, timezone="Europe/Stockholm"))
-    session = teamdays.add_session(svc, people.admin, cmd.AddSession(
+    session = teamdays.add_session(svc, people.admin, AddSession(
         day_id, "Zope templating", people.staff.member_id or "", "Kastanjen", "09:00", "10:00",
         "novice", capacity))
     return day_id, session
@@ -46,7 +49,7 @@ def test_two_members_racing_for_the_last_seat(backend: Backend, people: People,
 
     def reach(who: Any) -> None:
         try:
-            teamdays.join_session(backend.services, who, cmd.JoinSession(day_id, session))
+            teamdays.join_session(backend.services, who, JoinSession(day_id, session))
             outcomes.append("in")
         except Conflict as refusal:
             outcomes.append(refusal)
@@ -68,6 +71,6 @@ def test_each_session_has_its_follow_up_thread(backend: Backend, people: People)
     day_id, session = _day(backend, people)
     with backend.engine.connect() as conn:
         row = teamday_queries.get_session(conn, session)
-        thread = queries.get_thread(conn, row.thread_id)
+        thread = get_thread(conn, row.thread_id)
     assert thread.subject == "Session: Zope templating"
     assert thread.author_id == people.staff.member_id

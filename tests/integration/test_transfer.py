@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from forum import create_app, serialization
+from forum import create_app
 from forum.backend import Backend, open_backend
 from forum.cli import main
-from forum.errors import InvalidInput
-from forum.events import ThreadPinned
+from forum.core import serialization
+from forum.core.errors import InvalidInput
+from forum.features.threads.events import ThreadPinned
 from forum.transfer import export_log, import_log
 from tests.conftest import People, make_config, sqlite_backend
 from tests.integration.test_rebuild import Snapshot, live_a_little, snapshot

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from search import SearchIndexer, SearchResults
 from tests.conftest import People
 
@@ -66,14 +68,14 @@ class Places:
         self.post: dict[str, str] = {}
         for visibility in ("public", "internal", "private"):
             cid = conferences.create_conference(
-                svc, admin, cmd.CreateConference(visibility, visibility.title(), visibility))
+                svc, admin, CreateConference(visibility, visibility.title(), visibility))
             self.conference[visibility] = cid
-        conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(
+        conferences.set_conference_acl(svc, admin, SetConferenceAcl(
             self.conference["private"],
             ((f"member:{people.other.member_id}", "moderator"),
              (f"member:{people.staff.member_id}", "contributor"))))
         for visibility in ("public", "internal", "private"):
-            tid, pid = threads.start_thread(svc, admin, cmd.StartThread(
+            tid, pid = threads.start_thread(svc, admin, StartThread(
                 self.conference[visibility], f"{visibility} subject",
                 f"Words about {visibility}: zq{visibility}unique and shared gardening"))
             self.thread[visibility] = tid

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from forum.backend import open_backend
-from forum.subscribers import SubscriberRunner
+from forum.core.subscribers import SubscriberRunner
 from tests.conftest import make_config
 
 

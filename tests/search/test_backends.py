@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from forum import migrate
-from forum.db import make_engine
+from forum.core import migrate
+from forum.core.db import make_engine
 from search import SearchIndex
 from search.documents import Document
 from search.pg_index import PostgresIndex

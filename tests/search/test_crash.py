@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from forum import events as ev
 from forum.backend import Backend, open_backend
-from forum.eventstore import StreamWrite
-from forum.permissions import ANONYMOUS
+from forum.core.events import Event
+from forum.core.eventstore import StreamWrite
+from forum.core.permissions import ANONYMOUS
+from forum.features.conferences.events import ConferenceCreated
+from forum.features.threads.events import PostDeleted, PostEdited, ReplyPosted, ThreadStarted
 from search import SearchIndex, SearchIndexer
 from search.pg_index import PostgresIndex, StaleWriter
 from search.whoosh_index import WhooshIndex
@@ -29,17 +31,17 @@ THREADS, REPLIES = 20, 100
 def fill(backend: Backend, threads: int = THREADS) -> set[str]:
     """Thousands of posts, appended straight to the log; returns the ids to expect."""
     expected: set[str] = set()
-    backend.store.append("conference-c1", [ev.ConferenceCreated(
+    backend.store.append("conference-c1", [ConferenceCreated(
         "c1", "c1", "C1", "", "public", None, "m1")], expected_version=0)
     for t in range(threads):
         tid = f"t{t}"
-        events: list[ev.Event] = [ev.ThreadStarted(tid, "c1", f"subject {t}", f"{tid}p1", "m1",
+        events: list[Event] = [ThreadStarted(tid, "c1", f"subject {t}", f"{tid}p1", "m1",
                                                    f"first post of thread {t}")]
-        events += [ev.ReplyPosted(tid, f"{tid}p{n}", n, f"{tid}p1", "m1",
+        events += [ReplyPosted(tid, f"{tid}p{n}", n, f"{tid}p1", "m1",
                                   f"reply {n} about gardening and crash safety {t}")
                    for n in range(2, REPLIES + 1)]
-        events.append(ev.PostEdited(tid, f"{tid}p2", 2, "edited zqedited", "m1"))
-        events.append(ev.PostDeleted(tid, f"{tid}p3", "m1"))
+        events.append(PostEdited(tid, f"{tid}p2", 2, "edited zqedited", "m1"))
+        events.append(PostDeleted(tid, f"{tid}p3", "m1"))
         backend.store.append_streams([StreamWrite(f"thread-{tid}", events, 0)])
         expected |= {f"thread:{tid}"} | {f"post:{tid}p{n}" for n in range(1, REPLIES + 1)
                                          if n != 3}

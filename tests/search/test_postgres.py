@@ -14,14 +14,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend, open_backend
 from forum.cli import main
-from forum.config import from_env
-from forum.db import make_engine
-from forum.handlers import threads
-from forum.permissions import ANONYMOUS
+from forum.core.config import from_env
+from forum.core.db import make_engine
+from forum.core.permissions import ANONYMOUS
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply
 from search import open_search
 from search.documents import Document
 from search.pg_index import PostgresIndex, StaleWriter
@@ -81,7 +81,7 @@ def test_the_migration_makes_the_tables_indexes_and_configuration(pg: Backend) -
 
 def test_accented_words_are_found_and_marked(pg: Backend, people: People,
                                              places: Places) -> None:
-    threads.post_reply(pg.services, people.admin, cmd.PostReply(
+    threads.post_reply(pg.services, people.admin, PostReply(
         places.thread["public"], places.post["public"], "Fika på Café Zqmörgås i Malmö"))
     for query in ("cafe", "café", "zqmorgas", "zqmörgås", "zqmör*"):
         (hit,) = search(pg, ANONYMOUS, query).hits

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, rooms
-from forum.permissions import ANONYMOUS, Viewer
+from forum.core.permissions import ANONYMOUS, Viewer
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import SetConferenceAcl
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import OpenDirectRoom, PostMessage
 from tests.conftest import People
 from tests.search.conftest import Places, found, search
 
@@ -65,7 +67,7 @@ def test_removed_from_the_list_they_stop_finding_it_at_once(
     # Given sam found the private word
     assert found(backend, people.staff, SECRET)
     # When the moderator takes sam off the list (and nothing is re-indexed)
-    conferences.set_conference_acl(backend.services, people.admin, cmd.SetConferenceAcl(
+    conferences.set_conference_acl(backend.services, people.admin, SetConferenceAcl(
         places.conference["private"], ((f"member:{people.other.member_id}", "moderator"),)))
     # Then sam's next search finds nothing, counts nothing, suggests nothing
     result = search(backend, people.staff, SECRET)
@@ -84,8 +86,8 @@ def test_internal_words_are_for_staff_only(backend: Backend, people: People,
 def test_a_direct_conversation_is_its_members_alone(backend: Backend, people: People) -> None:
     # Given sam and oli talk directly
     room = rooms.open_direct_room(backend.services, people.staff,
-                                  cmd.OpenDirectRoom((people.other.member_id,)))
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room, "zqdirectword"))
+                                  OpenDirectRoom((people.other.member_id,)))
+    rooms.post_message(backend.services, people.staff, PostMessage(room, "zqdirectword"))
     # Then they find it, and nobody else does — not even an administrator
     assert found(backend, people.other, "zqdirectword")
     assert found(backend, people.staff, "zqdirectword")

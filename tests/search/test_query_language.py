@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import reading, threads
-from forum.permissions import ANONYMOUS
+from forum.core.permissions import ANONYMOUS
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkThreadRead
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply, StartThread
 from search import QueryError
 from tests.conftest import People
 from tests.search.conftest import Places, found, search
@@ -25,7 +27,7 @@ def replies(backend: Backend, people: People, places: Places) -> list[str]:
     ids = []
     for who, text in texts:
         post, _ = threads.post_reply(backend.services, getattr(people, who),
-                                     cmd.PostReply(thread, first, text))
+                                     PostReply(thread, first, text))
         ids.append(f"post:{post}")
     return ids
 
@@ -77,7 +79,7 @@ def test_is_unread(backend: Backend, people: People, places: Places,
                    replies: list[str]) -> None:
     assert len(found(backend, people.staff, "friday is:unread")) == 1
     reading.mark_thread_read(backend.services, people.staff,
-                             cmd.MarkThreadRead(places.thread["public"]))
+                             MarkThreadRead(places.thread["public"]))
     assert found(backend, people.staff, "friday is:unread") == []
     with pytest.raises(QueryError):
         search(backend, ANONYMOUS, "friday is:unread")
@@ -96,7 +98,7 @@ def test_sorting_by_date_and_paging(backend: Backend, replies: list[str]) -> Non
 
 def test_snippets_mark_the_matches_and_escape_the_rest(
         backend: Backend, people: People, places: Places) -> None:
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    threads.post_reply(backend.services, people.staff, PostReply(
         places.thread["public"], places.post["public"],
         "<script>alert(1)</script> the zqsnippet word"))
     (hit,) = search(backend, ANONYMOUS, "zqsnippet").hits
@@ -111,9 +113,9 @@ def test_did_you_mean(backend: Backend, replies: list[str]) -> None:
 
 def test_relevance_puts_the_subject_first(backend: Backend, people: People,
                                           places: Places) -> None:
-    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    threads.start_thread(backend.services, people.staff, StartThread(
         places.conference["public"], "Zqorchid care", "water weekly"))
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    threads.post_reply(backend.services, people.staff, PostReply(
         places.thread["public"], places.post["public"], "my zqorchid died"))
     assert found(backend, ANONYMOUS, "zqorchid")[0].startswith("thread:")
 
@@ -122,7 +124,7 @@ def test_a_phrase_never_runs_from_a_subject_into_a_body_or_back(
         backend: Backend, people: People, places: Places) -> None:
     # A subject "zqalpha zqomega" and a first post "zqgamma zqdelta": phrases inside
     # each are found; none made of the end of one and the start of another.
-    threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    threads.start_thread(backend.services, people.staff, StartThread(
         places.conference["public"], "zqalpha zqomega", "zqgamma zqdelta"))
     assert len(found(backend, ANONYMOUS, '"zqalpha zqomega"')) == 1
     assert len(found(backend, ANONYMOUS, '"zqgamma zqdelta"')) == 1

@@ -11,7 +11,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from forum import events as ev
+from forum.features.conferences.events import ConferenceCreated
+from forum.features.threads.events import PostDeleted, PostEdited, ReplyPosted, ThreadStarted
 from search.documents import Document
 from search.whoosh_index import WhooshIndex, _fields, schema
 from search.whoosh_writing import FastCodec
@@ -151,18 +152,18 @@ def test_a_reindex_in_small_batches_holds_what_the_indexer_holds(
         tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
         monkeypatch: pytest.MonkeyPatch) -> None:
     backend = sqlite_backend(tmp_path, tmp_path_factory)
-    backend.store.append("conference-c1", [ev.ConferenceCreated(
+    backend.store.append("conference-c1", [ConferenceCreated(
         "c1", "c1", "C1", "", "public", None, "m1")], expected_version=0)
     for t in range(3):
         backend.store.append(f"thread-t{t}", [
-            ev.ThreadStarted(f"t{t}", "c1", f"subject {t}", f"t{t}p1", "m1", "first post"),
-            *(ev.ReplyPosted(f"t{t}", f"t{t}p{n}", n, f"t{t}p1", "m2", f"reply {n} of {t}")
+            ThreadStarted(f"t{t}", "c1", f"subject {t}", f"t{t}p1", "m1", "first post"),
+            *(ReplyPosted(f"t{t}", f"t{t}p{n}", n, f"t{t}p1", "m2", f"reply {n} of {t}")
               for n in range(2, 13))], expected_version=0)
     for t in range(3):  # later, in other batches: edits and deletions of early posts
         backend.store.append(f"thread-t{t}", [
-            ev.PostEdited(f"t{t}", f"t{t}p2", 2, f"zqedited {t}", "m2"),
-            ev.PostDeleted(f"t{t}", f"t{t}p3", "m1"),
-            ev.PostEdited(f"t{t}", f"t{t}p4", 4, f"zqedited again {t}", "m2")],
+            PostEdited(f"t{t}", f"t{t}p2", 2, f"zqedited {t}", "m2"),
+            PostDeleted(f"t{t}", f"t{t}p3", "m1"),
+            PostEdited(f"t{t}", f"t{t}p4", 4, f"zqedited again {t}", "m2")],
             expected_version=12)
     index_all(backend)  # the indexer, every document through update_document
     index = backend.search.index

@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from forum import events as ev
-from forum.errors import Conflict, Forbidden, InvalidInput
-from forum.model import digest
-from forum.permissions import ConferenceAccess, Viewer
+from forum.core.errors import Conflict, Forbidden, InvalidInput
+from forum.core.permissions import ConferenceAccess, Viewer
+from forum.features.articles.events import ArticleApproved, ArticleProposed
+from forum.features.digest import model as digest
+from forum.features.threads.events import ThreadStarted
 
 ADA = Viewer("ada", "admin")
 SAM = Viewer("sam", "staff")
@@ -37,10 +38,10 @@ def test_publishing_is_for_administrators_into_a_public_conference_once() -> Non
     ids = ("t1", "p1", "a1")
     events = digest.publish("2030-05", "T", "S", "B", ADA, PUBLIC, None, "t", ids)
     assert events == [
-        ev.ThreadStarted("t1", "c1", "T", "p1", "ada", "B"),
-        ev.ArticleProposed("a1", "digest", "2030-05", "t1", "T", "S", "B",
+        ThreadStarted("t1", "c1", "T", "p1", "ada", "B"),
+        ArticleProposed("a1", "digest", "2030-05", "t1", "T", "S", "B",
                            ("learning", "digest"), "ada", "ada"),
-        ev.ArticleApproved("a1", "t", "ada")]
+        ArticleApproved("a1", "t", "ada")]
     assert digest.publish("2030-05", "T", "S", "B", ADA, PUBLIC, "unpublished", "t", ids)
     with pytest.raises(Forbidden):
         digest.publish("2030-05", "T", "S", "B", SAM, PUBLIC, None, "t", ids)

@@ -4,55 +4,67 @@ from __future__ import annotations
 
 import pytest
 
-from forum import commands as cmd
-from forum import events as ev
-from forum.errors import Forbidden, InvalidInput, NotFound
-from forum.model import follow
+from forum.core.errors import Forbidden, InvalidInput, NotFound
+from forum.features.follows import model as follow
+from forum.features.follows.commands import (
+    AcceptFollow,
+    RejectFollow,
+    RequestFollow,
+    SetFollowPolicy,
+    UndoFollow,
+)
+from forum.features.follows.events import (
+    FollowAccepted,
+    FollowPolicySet,
+    FollowRejected,
+    FollowRequested,
+    FollowUndone,
+)
 
 LOCAL, ANN = "conference:c1", "https://far.example/users/ann"
 
 
-def requested(follow_id: str = "f1") -> ev.FollowRequested:
-    return ev.FollowRequested(LOCAL, ANN, follow_id, f"{ANN}/inbox", None, "@ann@far", "Ann")
+def requested(follow_id: str = "f1") -> FollowRequested:
+    return FollowRequested(LOCAL, ANN, follow_id, f"{ANN}/inbox", None, "@ann@far", "Ann")
 
 
-def ask(follow_id: str = "f1") -> cmd.RequestFollow:
-    return cmd.RequestFollow(LOCAL, ANN, follow_id, f"{ANN}/inbox", None, "@ann@far", "Ann")
+def ask(follow_id: str = "f1") -> RequestFollow:
+    return RequestFollow(LOCAL, ANN, follow_id, f"{ANN}/inbox", None, "@ann@far", "Ann")
 
 
 def test_a_request_is_accepted_at_once_by_default() -> None:
     assert follow.request(follow.load([]), ask()) == [
-        requested(), ev.FollowAccepted(LOCAL, ANN, "f1", "")]
+        requested(), FollowAccepted(LOCAL, ANN, "f1", "")]
 
 
 def test_under_moderation_a_request_waits_and_repeating_it_changes_nothing() -> None:
-    state = follow.load([ev.FollowPolicySet(LOCAL, "moderated", "m"), requested()])
+    state = follow.load([FollowPolicySet(LOCAL, "moderated", "m"), requested()])
     assert follow.request(state, ask()) == []
-    assert follow.accept(state, cmd.AcceptFollow(LOCAL, ANN), "m", True) == [
-        ev.FollowAccepted(LOCAL, ANN, "f1", "m")]
+    assert follow.accept(state, AcceptFollow(LOCAL, ANN), "m", True) == [
+        FollowAccepted(LOCAL, ANN, "f1", "m")]
     with pytest.raises(Forbidden):
-        follow.accept(state, cmd.AcceptFollow(LOCAL, ANN), "x", False)
+        follow.accept(state, AcceptFollow(LOCAL, ANN), "x", False)
 
 
 def test_a_follower_asking_again_gets_another_accept() -> None:
-    state = follow.load([requested(), ev.FollowAccepted(LOCAL, ANN, "f1", "")])
-    assert follow.request(state, ask("f2")) == [ev.FollowAccepted(LOCAL, ANN, "f2", "")]
+    state = follow.load([requested(), FollowAccepted(LOCAL, ANN, "f1", "")])
+    assert follow.request(state, ask("f2")) == [FollowAccepted(LOCAL, ANN, "f2", "")]
 
 
 def test_undo_and_reject_end_a_follow_and_need_one() -> None:
-    state = follow.load([requested(), ev.FollowAccepted(LOCAL, ANN, "f1", "")])
-    assert follow.undo(state, cmd.UndoFollow(LOCAL, ANN, "f1")) == [
-        ev.FollowUndone(LOCAL, ANN, "f1")]
-    assert follow.reject(state, cmd.RejectFollow(LOCAL, ANN), "m", True) == [
-        ev.FollowRejected(LOCAL, ANN, "f1", "m")]
-    gone = follow.load([requested(), ev.FollowUndone(LOCAL, ANN, "f1")])
-    assert follow.undo(gone, cmd.UndoFollow(LOCAL, ANN, "f1")) == []
+    state = follow.load([requested(), FollowAccepted(LOCAL, ANN, "f1", "")])
+    assert follow.undo(state, UndoFollow(LOCAL, ANN, "f1")) == [
+        FollowUndone(LOCAL, ANN, "f1")]
+    assert follow.reject(state, RejectFollow(LOCAL, ANN), "m", True) == [
+        FollowRejected(LOCAL, ANN, "f1", "m")]
+    gone = follow.load([requested(), FollowUndone(LOCAL, ANN, "f1")])
+    assert follow.undo(gone, UndoFollow(LOCAL, ANN, "f1")) == []
     with pytest.raises(NotFound):
-        follow.reject(gone, cmd.RejectFollow(LOCAL, ANN), "m", True)
+        follow.reject(gone, RejectFollow(LOCAL, ANN), "m", True)
 
 
 def test_only_known_policies_are_set_and_only_when_they_change() -> None:
     state = follow.load([])
     with pytest.raises(InvalidInput):
-        follow.set_policy(state, cmd.SetFollowPolicy(LOCAL, "sometimes"), "m", True)
-    assert follow.set_policy(state, cmd.SetFollowPolicy(LOCAL, "automatic"), "m", True) == []
+        follow.set_policy(state, SetFollowPolicy(LOCAL, "sometimes"), "m", True)
+    assert follow.set_policy(state, SetFollowPolicy(LOCAL, "automatic"), "m", True) == []

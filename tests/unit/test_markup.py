@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from forum import markup
+from forum.core import markup
 
 
 def test_markdown_renders() -> None:

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from forum import commands as cmd
-from forum import events as ev
-from forum.errors import Conflict, Forbidden, InvalidInput, NotFound
-from forum.model import member
-from forum.model.member import BIO_MAX, PASSWORD_MAX, PASSWORD_MIN, TAG_MAX, TAGS_MAX
-from forum.model.text import NAME_MAX
-from forum.permissions import ANONYMOUS, Viewer
+from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from forum.core.events import Event
+from forum.core.permissions import ANONYMOUS, Viewer
+from forum.core.text import NAME_MAX
+from forum.features.members import model as member
+from forum.features.members.commands import ChangeMemberRole, SetFediverseProfile, UpdateProfile
+from forum.features.members.events import (
+    ApiTokenIssued,
+    ApiTokenRevoked,
+    FediverseProfileSet,
+    MemberDeactivated,
+    MemberReactivated,
+    MemberRegistered,
+    MemberRoleChanged,
+    PasswordChanged,
+    ProfileUpdated,
+)
+from forum.features.members.model import BIO_MAX, PASSWORD_MAX, PASSWORD_MIN, TAG_MAX, TAGS_MAX
 
 ADA = Viewer("ada", "admin")
 SAM = Viewer("sam", "staff")
 RETIRED_ADMIN = Viewer("old", "admin", active=False)
 
-ADA_REGISTERED = ev.MemberRegistered("ada", "ada", "Ada", "ada@example.org", "admin", "h", None)
-SAM_REGISTERED = ev.MemberRegistered("sam", "sam", "Sam", "sam@example.org", "staff", "h", "ada")
+ADA_REGISTERED = MemberRegistered("ada", "ada", "Ada", "ada@example.org", "admin", "h", None)
+SAM_REGISTERED = MemberRegistered("sam", "sam", "Sam", "sam@example.org", "staff", "h", "ada")
 
 
-def given(member_id: str, *history: ev.Event) -> member.MemberState:
+def given(member_id: str, *history: Event) -> member.MemberState:
     return member.load(member_id, history)
 
 
@@ -30,7 +41,7 @@ def given(member_id: str, *history: ev.Event) -> member.MemberState:
 def test_register_cleans_and_records_the_account() -> None:
     assert member.register("m1", "  Grace.H ", " Grace Hopper ", " grace@example.org ",
                            "guest", "argon2-hash", "ada") == [
-        ev.MemberRegistered("m1", "grace.h", "Grace Hopper", "grace@example.org", "guest",
+        MemberRegistered("m1", "grace.h", "Grace Hopper", "grace@example.org", "guest",
                             "argon2-hash", "ada")
     ]
 
@@ -100,38 +111,38 @@ def test_good_passwords_are_kept_exactly(password: str) -> None:
 
 
 def test_update_profile_cleans_and_deduplicates_tags() -> None:
-    command = cmd.UpdateProfile(
+    command = UpdateProfile(
         " Sam S. ", bio=" I teach\r\nthings ", skills=("Python", " python ", "", "SQL"),
         interests=("Go",), can_teach=(), share_read_history=False,
     )
     assert member.update_profile(given("sam", SAM_REGISTERED), command) == [
-        ev.ProfileUpdated("sam", "Sam S.", "I teach\nthings", ("Python", "SQL"), ("Go",), (),
+        ProfileUpdated("sam", "Sam S.", "I teach\nthings", ("Python", "SQL"), ("Go",), (),
                           False)
     ]
 
 
 def test_update_profile_of_nobody_is_not_found() -> None:
     with pytest.raises(NotFound):
-        member.update_profile(given("sam"), cmd.UpdateProfile("Sam"))
+        member.update_profile(given("sam"), UpdateProfile("Sam"))
 
 
 @pytest.mark.parametrize("command", [
-    cmd.UpdateProfile(""),
-    cmd.UpdateProfile("n" * (NAME_MAX + 1)),
-    cmd.UpdateProfile("Sam", bio="b" * (BIO_MAX + 1)),
-    cmd.UpdateProfile("Sam", bio="bell\x07"),
-    cmd.UpdateProfile("Sam", skills=tuple(f"s{i}" for i in range(TAGS_MAX + 1))),
-    cmd.UpdateProfile("Sam", interests=("t" * (TAG_MAX + 1),)),
-    cmd.UpdateProfile("Sam", can_teach=("tab\tis fine but not \x00",)),
+    UpdateProfile(""),
+    UpdateProfile("n" * (NAME_MAX + 1)),
+    UpdateProfile("Sam", bio="b" * (BIO_MAX + 1)),
+    UpdateProfile("Sam", bio="bell\x07"),
+    UpdateProfile("Sam", skills=tuple(f"s{i}" for i in range(TAGS_MAX + 1))),
+    UpdateProfile("Sam", interests=("t" * (TAG_MAX + 1),)),
+    UpdateProfile("Sam", can_teach=("tab\tis fine but not \x00",)),
 ])
-def test_bad_profiles_are_refused(command: cmd.UpdateProfile) -> None:
+def test_bad_profiles_are_refused(command: UpdateProfile) -> None:
     with pytest.raises(InvalidInput):
         member.update_profile(given("sam", SAM_REGISTERED), command)
 
 
 def test_a_profile_at_the_limits_is_accepted() -> None:
     skills = tuple(f"s{i}" for i in range(TAGS_MAX)) + ("S0", "s1")  # duplicates don't count
-    [event] = member.update_profile(given("sam", SAM_REGISTERED), cmd.UpdateProfile(
+    [event] = member.update_profile(given("sam", SAM_REGISTERED), UpdateProfile(
         "n" * NAME_MAX, bio="b" * BIO_MAX, skills=skills, interests=("t" * TAG_MAX,)))
     assert len(event.skills) == TAGS_MAX  # type: ignore[attr-defined]
 
@@ -140,49 +151,49 @@ def test_a_profile_at_the_limits_is_accepted() -> None:
 
 
 def test_admins_change_roles() -> None:
-    assert member.change_role(given("sam", SAM_REGISTERED), cmd.ChangeMemberRole("sam", "guest"),
-                              ADA) == [ev.MemberRoleChanged("sam", "guest", "ada")]
+    assert member.change_role(given("sam", SAM_REGISTERED), ChangeMemberRole("sam", "guest"),
+                              ADA) == [MemberRoleChanged("sam", "guest", "ada")]
 
 
 def test_changing_to_the_same_role_changes_nothing() -> None:
-    assert member.change_role(given("sam", SAM_REGISTERED), cmd.ChangeMemberRole("sam", "staff"),
+    assert member.change_role(given("sam", SAM_REGISTERED), ChangeMemberRole("sam", "staff"),
                               ADA) == []
 
 
 @pytest.mark.parametrize("actor", [SAM, ANONYMOUS, RETIRED_ADMIN, Viewer(None, "admin")])
 def test_only_signed_in_admins_change_roles(actor: Viewer) -> None:
     with pytest.raises(Forbidden):
-        member.change_role(given("sam", SAM_REGISTERED), cmd.ChangeMemberRole("sam", "admin"),
+        member.change_role(given("sam", SAM_REGISTERED), ChangeMemberRole("sam", "admin"),
                            actor)
 
 
 def test_changing_the_role_of_nobody_is_not_found() -> None:
     with pytest.raises(NotFound):
-        member.change_role(given("zed"), cmd.ChangeMemberRole("zed", "staff"), ADA)
+        member.change_role(given("zed"), ChangeMemberRole("zed", "staff"), ADA)
 
 
 def test_a_bad_role_is_refused() -> None:
     with pytest.raises(InvalidInput):
-        member.change_role(given("sam", SAM_REGISTERED), cmd.ChangeMemberRole("sam", "root"),
+        member.change_role(given("sam", SAM_REGISTERED), ChangeMemberRole("sam", "root"),
                            ADA)
 
 
 def test_admins_cannot_demote_themselves() -> None:
     state = given("ada", ADA_REGISTERED)
     with pytest.raises(Conflict):
-        member.change_role(state, cmd.ChangeMemberRole("ada", "staff"), ADA)
-    assert member.change_role(state, cmd.ChangeMemberRole("ada", "admin"), ADA) == []
+        member.change_role(state, ChangeMemberRole("ada", "staff"), ADA)
+    assert member.change_role(state, ChangeMemberRole("ada", "admin"), ADA) == []
 
 
 def test_admins_deactivate_and_reactivate_members() -> None:
     state = given("sam", SAM_REGISTERED)
     deactivated = member.set_active(state, False, ADA)
-    assert deactivated == [ev.MemberDeactivated("sam", "ada")]
+    assert deactivated == [MemberDeactivated("sam", "ada")]
     assert member.set_active(state, True, ADA) == []  # already active
     state = given("sam", SAM_REGISTERED, *deactivated)
     assert not state.active
     assert member.set_active(state, False, ADA) == []
-    assert member.set_active(state, True, ADA) == [ev.MemberReactivated("sam", "ada")]
+    assert member.set_active(state, True, ADA) == [MemberReactivated("sam", "ada")]
 
 
 def test_admins_cannot_deactivate_themselves() -> None:
@@ -206,13 +217,13 @@ def test_deactivating_nobody_is_not_found() -> None:
 
 def test_an_active_member_gets_a_named_token() -> None:
     assert member.issue_token(given("sam", SAM_REGISTERED), "t1", "  my script ", "hash") == [
-        ev.ApiTokenIssued("sam", "t1", "my script", "hash")
+        ApiTokenIssued("sam", "t1", "my script", "hash")
     ]
 
 
 def test_no_tokens_for_inactive_or_unknown_members() -> None:
     with pytest.raises(Forbidden):
-        member.issue_token(given("sam", SAM_REGISTERED, ev.MemberDeactivated("sam", "ada")),
+        member.issue_token(given("sam", SAM_REGISTERED, MemberDeactivated("sam", "ada")),
                            "t1", "x", "hash")
     with pytest.raises(Forbidden):
         member.issue_token(given("zed"), "t1", "x", "hash")
@@ -225,11 +236,11 @@ def test_a_token_needs_a_sensible_name(name: str) -> None:
 
 
 def test_a_token_is_revoked_once() -> None:
-    issued = ev.ApiTokenIssued("sam", "t1", "x", "hash")
+    issued = ApiTokenIssued("sam", "t1", "x", "hash")
     state = given("sam", SAM_REGISTERED, issued)
     assert state.tokens == {"t1"}
     revoked = member.revoke_token(state, "t1")
-    assert revoked == [ev.ApiTokenRevoked("sam", "t1")]
+    assert revoked == [ApiTokenRevoked("sam", "t1")]
     state = given("sam", SAM_REGISTERED, issued, *revoked)
     assert state.tokens == set()
     with pytest.raises(NotFound):
@@ -244,13 +255,13 @@ def test_a_token_is_revoked_once() -> None:
 def test_the_state_follows_the_events() -> None:
     state = given(
         "sam", SAM_REGISTERED,
-        ev.MemberRoleChanged("sam", "guest", "ada"),
-        ev.ProfileUpdated("sam", "S", "", (), (), (), True),
-        ev.PasswordChanged("sam", "h2"),
-        ev.ApiTokenIssued("sam", "t1", "a", "h"),
-        ev.ApiTokenIssued("sam", "t2", "b", "h"),
-        ev.ApiTokenRevoked("sam", "t1"),
-        ev.MemberDeactivated("sam", "ada"),
+        MemberRoleChanged("sam", "guest", "ada"),
+        ProfileUpdated("sam", "S", "", (), (), (), True),
+        PasswordChanged("sam", "h2"),
+        ApiTokenIssued("sam", "t1", "a", "h"),
+        ApiTokenIssued("sam", "t2", "b", "h"),
+        ApiTokenRevoked("sam", "t1"),
+        MemberDeactivated("sam", "ada"),
     )
     assert (state.role, state.active, state.version, state.tokens) == ("guest", False, 8, {"t2"})
     assert not given("zed").exists and state.exists
@@ -260,20 +271,20 @@ def test_the_state_follows_the_events() -> None:
 
 
 def test_a_member_opts_in_to_the_fediverse_and_out_again() -> None:
-    state = member.load("m1", [ev.MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff",
+    state = member.load("m1", [MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff",
                                                    "hash")])
-    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(True)) == [
-        ev.FediverseProfileSet("m1", True)]
-    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(False)) == []
-    member.evolve(state, ev.FediverseProfileSet("m1", True))
-    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(True)) == []
-    assert member.set_fediverse_profile(state, cmd.SetFediverseProfile(False)) == [
-        ev.FediverseProfileSet("m1", False)]
+    assert member.set_fediverse_profile(state, SetFediverseProfile(True)) == [
+        FediverseProfileSet("m1", True)]
+    assert member.set_fediverse_profile(state, SetFediverseProfile(False)) == []
+    member.evolve(state, FediverseProfileSet("m1", True))
+    assert member.set_fediverse_profile(state, SetFediverseProfile(True)) == []
+    assert member.set_fediverse_profile(state, SetFediverseProfile(False)) == [
+        FediverseProfileSet("m1", False)]
 
 
 def test_a_deactivated_member_cannot_opt_in() -> None:
     state = member.load("m1", [
-        ev.MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff", "hash"),
-        ev.MemberDeactivated("m1", "ada")])
+        MemberRegistered("m1", "sam", "Sam", "s@example.org", "staff", "hash"),
+        MemberDeactivated("m1", "ada")])
     with pytest.raises(NotFound):
-        member.set_fediverse_profile(state, cmd.SetFediverseProfile(True))
+        member.set_fediverse_profile(state, SetFediverseProfile(True))

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from forum.permissions import (
+from forum.core.permissions import (
     ACCESS_NAMES,
     ANONYMOUS,
     Access,

@@ -9,13 +9,35 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forum import commands as cmd
-from forum import events as ev
-from forum.errors import CommonroomError, InvalidInput
-from forum.model import thread
-from forum.model.text import clean_text
-from forum.model.thread import ThreadState
-from forum.permissions import ConferenceAccess, Viewer, can_moderate
+from forum.core.commands import Command
+from forum.core.errors import CommonroomError, InvalidInput
+from forum.core.events import Event
+from forum.core.permissions import ConferenceAccess, Viewer, can_moderate
+from forum.core.text import clean_text
+from forum.features.reading.events import ThreadRead
+from forum.features.threads import model as thread
+from forum.features.threads.commands import (
+    DeletePost,
+    EditPost,
+    HidePost,
+    LockThread,
+    PinThread,
+    PostReply,
+    UnhidePost,
+    UnlockThread,
+)
+from forum.features.threads.events import (
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    PostUnhidden,
+    ReplyPosted,
+    ThreadLocked,
+    ThreadPinned,
+    ThreadStarted,
+    ThreadUnlocked,
+)
+from forum.features.threads.model import ThreadState
 
 SETTINGS = settings(max_examples=100, deadline=None, database=None)
 
@@ -26,7 +48,7 @@ MOD = Viewer("mod", "staff")
 ACTORS = (SAM, OLI, GUS, MOD)
 CONFERENCE = ConferenceAccess("c1", "internal",
                               (("member:mod", "moderator"), ("role:guest", "reader")))
-STARTED = ev.ThreadStarted("t1", "c1", "Subject", "p1", "sam", "First")
+STARTED = ThreadStarted("t1", "c1", "Subject", "p1", "sam", "First")
 BODIES = ("fine", "  padded  ", "", "nul\x00", "two\nlines")
 
 
@@ -50,53 +72,53 @@ ops = st.builds(
 )
 
 
-def _command(op: Op, state: ThreadState, post_ids: list[str]) -> cmd.Command:
+def _command(op: Op, state: ThreadState, post_ids: list[str]) -> Command:
     post_id = post_ids[op.target % (len(post_ids) + 1)] if op.target % (len(post_ids) + 1) < len(
         post_ids) else "unknown"
     body = BODIES[op.body]
     match op.kind:
         case "reply":
-            return cmd.PostReply("t1", post_id, body)
+            return PostReply("t1", post_id, body)
         case "edit":
             expected = None
             if op.revision is not None and post_id in state.posts:
                 expected = state.posts[post_id].revision + op.revision
-            return cmd.EditPost("t1", post_id, body, expected)
+            return EditPost("t1", post_id, body, expected)
         case "delete":
-            return cmd.DeletePost("t1", post_id)
+            return DeletePost("t1", post_id)
         case "hide":
-            return cmd.HidePost("t1", post_id, body)
+            return HidePost("t1", post_id, body)
         case "unhide":
-            return cmd.UnhidePost("t1", post_id)
+            return UnhidePost("t1", post_id)
         case "lock":
-            return cmd.LockThread("t1", body)
+            return LockThread("t1", body)
         case "unlock":
-            return cmd.UnlockThread("t1")
-    return cmd.PinThread("t1")
+            return UnlockThread("t1")
+    return PinThread("t1")
 
 
-def _decide(state: ThreadState, command: cmd.Command, actor: Viewer, new_id: str
-            ) -> list[ev.Event]:
+def _decide(state: ThreadState, command: Command, actor: Viewer, new_id: str
+            ) -> list[Event]:
     match command:
-        case cmd.PostReply():
+        case PostReply():
             return thread.post_reply(state, command, actor, CONFERENCE, new_id)
-        case cmd.EditPost():
+        case EditPost():
             return thread.edit_post(state, command, actor, CONFERENCE)
-        case cmd.DeletePost():
+        case DeletePost():
             return thread.delete_post(state, command, actor, CONFERENCE)
-        case cmd.HidePost():
+        case HidePost():
             return thread.hide_post(state, command, actor, CONFERENCE)
-        case cmd.UnhidePost():
+        case UnhidePost():
             return thread.unhide_post(state, command, actor, CONFERENCE)
     return thread.set_flag(state, command, actor, CONFERENCE)
 
 
-def _check_accepted(state: ThreadState, actor: Viewer, events: list[ev.Event]) -> None:
+def _check_accepted(state: ThreadState, actor: Viewer, events: list[Event]) -> None:
     """The rules, restated from the outside, for every event the model let through."""
     moderator = can_moderate(actor, CONFERENCE)
     for event in events:
         match event:
-            case ev.ReplyPosted():
+            case ReplyPosted():
                 assert event.seq == state.last_seq + 1
                 assert event.post_id not in state.posts
                 parent = state.posts[event.parent_post_id]
@@ -104,37 +126,37 @@ def _check_accepted(state: ThreadState, actor: Viewer, events: list[ev.Event]) -
                 assert event.author_id == actor.member_id
                 assert actor is not GUS
                 assert moderator or not state.locked, "a member replied to a locked thread"
-            case ev.PostEdited():
+            case PostEdited():
                 post = state.posts[event.post_id]
                 assert event.revision == post.revision + 1
                 assert not post.deleted
                 assert moderator or (post.author_id == actor.member_id and not state.locked)
-            case ev.PostDeleted():
+            case PostDeleted():
                 post = state.posts[event.post_id]
                 assert not post.deleted
                 assert moderator or (post.author_id == actor.member_id and not state.locked)
-            case ev.PostHidden() | ev.PostUnhidden() | ev.ThreadLocked() | ev.ThreadUnlocked() \
-                    | ev.ThreadPinned():
+            case PostHidden() | PostUnhidden() | ThreadLocked() | ThreadUnlocked() \
+                    | ThreadPinned():
                 assert moderator
             case _:
                 raise AssertionError(f"unexpected event {event!r}")
 
 
-def _check_history(history: list[ev.Event]) -> None:
+def _check_history(history: list[Event]) -> None:
     """Invariants of the whole log, read without the model's help."""
-    seqs = [1] + [e.seq for e in history if isinstance(e, ev.ReplyPosted)]
+    seqs = [1] + [e.seq for e in history if isinstance(e, ReplyPosted)]
     assert seqs == list(range(1, len(seqs) + 1)), "post numbers must count up by one"
     revisions: dict[str, int] = {}
     deleted: set[str] = set()
     for event in history:
         match event:
-            case ev.ReplyPosted():
+            case ReplyPosted():
                 assert event.parent_post_id not in deleted
-            case ev.PostEdited():
+            case PostEdited():
                 assert event.revision == revisions.get(event.post_id, 1) + 1
                 revisions[event.post_id] = event.revision
                 assert event.post_id not in deleted
-            case ev.PostDeleted():
+            case PostDeleted():
                 assert event.post_id not in deleted
                 deleted.add(event.post_id)
 
@@ -142,7 +164,7 @@ def _check_history(history: list[ev.Event]) -> None:
 @SETTINGS
 @given(st.lists(ops, min_size=10, max_size=60))
 def test_any_sequence_of_thread_commands_keeps_the_invariants(sequence: list[Op]) -> None:
-    history: list[ev.Event] = [STARTED]
+    history: list[Event] = [STARTED]
     state = thread.load("t1", history)
     post_ids = ["p1"]
     for number, op in enumerate(sequence, start=2):
@@ -157,7 +179,7 @@ def test_any_sequence_of_thread_commands_keeps_the_invariants(sequence: list[Op]
         _check_accepted(state, actor, events)
         for event in events:
             thread.evolve(state, event)
-            if isinstance(event, ev.ReplyPosted):
+            if isinstance(event, ReplyPosted):
                 post_ids.append(event.post_id)
         history.extend(events)
     _check_history(history)
@@ -185,7 +207,7 @@ def test_read_markers_move_as_asked_and_stay_in_the_thread(
             assert not forward
             continue
         for event in events:
-            assert isinstance(event, ev.ThreadRead)
+            assert isinstance(event, ThreadRead)
             assert event.from_seq == marker
             assert 0 <= event.up_to_seq <= last_seq
             assert (event.up_to_seq > marker) is forward

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from forum import events as ev
-from forum import serialization
-from forum.events import EVENT_TYPES, Event
+from forum.core import serialization
+from forum.core.events import EVENT_TYPES, Event
+from forum.features.conferences.events import ConferenceAclChanged
+from forum.features.members.events import ProfileUpdated
 
 
 def _sample(annotation: Any, name: str, *, none: bool) -> Any:
@@ -84,17 +85,17 @@ def test_a_stored_version_1_profile_shares_read_history() -> None:
         "member_id": "m1", "display_name": "Sam", "bio": "hi", "skills": ["SQL"],
         "interests": [], "can_teach": ["Go", "Rust"],
     })
-    assert serialization.decode("ProfileUpdated", 1, stored_v1) == ev.ProfileUpdated(
+    assert serialization.decode("ProfileUpdated", 1, stored_v1) == ProfileUpdated(
         "m1", "Sam", "hi", ("SQL",), (), ("Go", "Rust"), True)
 
 
 def test_a_current_profile_keeps_its_setting() -> None:
-    event = ev.ProfileUpdated("m1", "Sam", "", (), (), (), False)
+    event = ProfileUpdated("m1", "Sam", "", (), (), (), False)
     assert serialization.decode(*serialization.encode(event)) == event
 
 
 def test_acl_entries_come_back_as_tuples_of_tuples() -> None:
-    event = ev.ConferenceAclChanged("c1", (("members", "reader"), ("role:staff", "moderator")),
+    event = ConferenceAclChanged("c1", (("members", "reader"), ("role:staff", "moderator")),
                                     "ada")
     decoded = serialization.decode(*serialization.encode(event))
     assert decoded == event

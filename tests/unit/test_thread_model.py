@@ -6,13 +6,40 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from forum import commands as cmd
-from forum import events as ev
-from forum.errors import CommonroomError, Conflict, Forbidden, InvalidInput, NotFound
-from forum.model import thread
-from forum.model.text import BODY_MAX, REASON_MAX, SUBJECT_MAX
-from forum.model.thread import ThreadState
-from forum.permissions import ANONYMOUS, ConferenceAccess, Viewer
+from forum.core.commands import Command
+from forum.core.errors import CommonroomError, Conflict, Forbidden, InvalidInput, NotFound
+from forum.core.events import Event
+from forum.core.permissions import ANONYMOUS, ConferenceAccess, Viewer
+from forum.core.text import BODY_MAX, REASON_MAX, SUBJECT_MAX
+from forum.features.reading.events import ThreadRead
+from forum.features.threads import model as thread
+from forum.features.threads.commands import (
+    DeletePost,
+    EditPost,
+    HidePost,
+    LockThread,
+    MoveThread,
+    PinThread,
+    PostReply,
+    StartThread,
+    UnhidePost,
+    UnlockThread,
+    UnpinThread,
+)
+from forum.features.threads.events import (
+    PostDeleted,
+    PostEdited,
+    PostHidden,
+    PostUnhidden,
+    ReplyPosted,
+    ThreadLocked,
+    ThreadMoved,
+    ThreadPinned,
+    ThreadStarted,
+    ThreadUnlocked,
+    ThreadUnpinned,
+)
+from forum.features.threads.model import ThreadState
 
 SAM = Viewer("sam", "staff")  # author of the thread
 OLI = Viewer("oli", "staff")
@@ -27,16 +54,16 @@ PUBLIC = ConferenceAccess("c1", "public", ACL)
 PRIVATE = ConferenceAccess("c1", "private", ACL)
 OTHER = ConferenceAccess("c2", "internal", ACL)
 
-STARTED = ev.ThreadStarted("t1", "c1", "Study circle", "p1", "sam", "Who is in?")
-OLI_REPLIED = ev.ReplyPosted("t1", "p2", 2, "p1", "oli", "Me")
-SAM_REPLIED = ev.ReplyPosted("t1", "p3", 3, "p2", "sam", "Great")
+STARTED = ThreadStarted("t1", "c1", "Study circle", "p1", "sam", "Who is in?")
+OLI_REPLIED = ReplyPosted("t1", "p2", 2, "p1", "oli", "Me")
+SAM_REPLIED = ReplyPosted("t1", "p3", 3, "p2", "sam", "Great")
 
 
-def given(*history: ev.Event) -> ThreadState:
+def given(*history: Event) -> ThreadState:
     return thread.load("t1", history)
 
 
-def then_raises(error: type[CommonroomError], decide: Callable[[], Sequence[ev.Event]],
+def then_raises(error: type[CommonroomError], decide: Callable[[], Sequence[Event]],
                 match: str | None = None) -> CommonroomError:
     with pytest.raises(error, match=match) as info:
         decide()
@@ -47,16 +74,16 @@ def then_raises(error: type[CommonroomError], decide: Callable[[], Sequence[ev.E
 
 
 def test_staff_start_a_thread_in_an_internal_conference() -> None:
-    command = cmd.StartThread("c1", "  Study circle \r\n", "Who is in?\r\nAnyone?")
+    command = StartThread("c1", "  Study circle \r\n", "Who is in?\r\nAnyone?")
     assert thread.start_thread(command, SAM, INTERNAL, "t1", "p1") == [
-        ev.ThreadStarted("t1", "c1", "Study circle", "p1", "sam", "Who is in?\nAnyone?")
+        ThreadStarted("t1", "c1", "Study circle", "p1", "sam", "Who is in?\nAnyone?")
     ]
 
 
 @pytest.mark.parametrize("actor", [ADA, MOD])
 def test_admins_and_moderators_start_threads_in_private_conferences(actor: Viewer) -> None:
-    events = thread.start_thread(cmd.StartThread("c1", "S", "B"), actor, PRIVATE, "t1", "p1")
-    assert [type(e) for e in events] == [ev.ThreadStarted]
+    events = thread.start_thread(StartThread("c1", "S", "B"), actor, PRIVATE, "t1", "p1")
+    assert [type(e) for e in events] == [ThreadStarted]
     assert events[0].author_id == actor.member_id  # type: ignore[attr-defined]
 
 
@@ -66,18 +93,18 @@ def test_admins_and_moderators_start_threads_in_private_conferences(actor: Viewe
 def test_a_conference_you_cannot_read_is_not_found(actor: Viewer,
                                                    conference: ConferenceAccess) -> None:
     then_raises(NotFound, lambda: thread.start_thread(
-        cmd.StartThread("c1", "S", "B"), actor, conference, "t1", "p1"))
+        StartThread("c1", "S", "B"), actor, conference, "t1", "p1"))
 
 
 @pytest.mark.parametrize("actor", [ANONYMOUS, GUS, GONE])
 def test_readers_of_a_public_conference_may_not_start_threads(actor: Viewer) -> None:
     then_raises(Forbidden, lambda: thread.start_thread(
-        cmd.StartThread("c1", "S", "B"), actor, PUBLIC, "t1", "p1"))
+        StartThread("c1", "S", "B"), actor, PUBLIC, "t1", "p1"))
 
 
 def test_a_guest_given_contributor_access_may_start_threads() -> None:
     conference = ConferenceAccess("c1", "private", (("member:gus", "contributor"),))
-    assert thread.start_thread(cmd.StartThread("c1", "S", "B"), GUS, conference, "t1", "p1")
+    assert thread.start_thread(StartThread("c1", "S", "B"), GUS, conference, "t1", "p1")
 
 
 @pytest.mark.parametrize(("subject", "body", "field"), [
@@ -98,20 +125,20 @@ def test_a_guest_given_contributor_access_may_start_threads() -> None:
 ])
 def test_bad_subject_or_body_is_refused(subject: str, body: str, field: str) -> None:
     error = then_raises(InvalidInput, lambda: thread.start_thread(
-        cmd.StartThread("c1", subject, body), SAM, INTERNAL, "t1", "p1"))
+        StartThread("c1", subject, body), SAM, INTERNAL, "t1", "p1"))
     assert error.details["field"] == field
 
 
 def test_text_at_the_limits_tabs_and_newlines_are_accepted() -> None:
     subject, body = "s" * SUBJECT_MAX, "line\tone\n" + "b" * (BODY_MAX - 9)
-    [started] = thread.start_thread(cmd.StartThread("c1", subject, body), SAM, INTERNAL,
+    [started] = thread.start_thread(StartThread("c1", subject, body), SAM, INTERNAL,
                                     "t1", "p1")
-    assert started == ev.ThreadStarted("t1", "c1", subject, "p1", "sam", body)
+    assert started == ThreadStarted("t1", "c1", subject, "p1", "sam", body)
 
 
 def test_surrounding_whitespace_does_not_count_towards_the_limit() -> None:
     subject = "  " + "s" * SUBJECT_MAX + "\n"
-    [started] = thread.start_thread(cmd.StartThread("c1", subject, "b"), SAM, INTERNAL,
+    [started] = thread.start_thread(StartThread("c1", subject, "b"), SAM, INTERNAL,
                                     "t1", "p1")
     assert started.subject == "s" * SUBJECT_MAX  # type: ignore[attr-defined]
 
@@ -121,73 +148,73 @@ def test_surrounding_whitespace_does_not_count_towards_the_limit() -> None:
 
 def test_a_reply_gets_the_next_number() -> None:
     state = given(STARTED, OLI_REPLIED)
-    assert thread.post_reply(state, cmd.PostReply("t1", "p2", " Great "), SAM, INTERNAL,
+    assert thread.post_reply(state, PostReply("t1", "p2", " Great "), SAM, INTERNAL,
                              "p3") == [SAM_REPLIED]
 
 
 def test_a_reply_to_the_first_post_after_many_replies_still_numbers_on() -> None:
     state = given(STARTED, OLI_REPLIED, SAM_REPLIED)
-    [reply] = thread.post_reply(state, cmd.PostReply("t1", "p1", "late"), OLI, INTERNAL, "p4")
-    assert reply == ev.ReplyPosted("t1", "p4", 4, "p1", "oli", "late")
+    [reply] = thread.post_reply(state, PostReply("t1", "p1", "late"), OLI, INTERNAL, "p4")
+    assert reply == ReplyPosted("t1", "p4", 4, "p1", "oli", "late")
 
 
 def test_no_reply_to_a_thread_that_does_not_exist() -> None:
     then_raises(NotFound, lambda: thread.post_reply(
-        given(), cmd.PostReply("t1", "p1", "hi"), SAM, INTERNAL, "p2"))
+        given(), PostReply("t1", "p1", "hi"), SAM, INTERNAL, "p2"))
 
 
 def test_no_reply_to_a_post_that_is_not_in_the_thread() -> None:
     error = then_raises(NotFound, lambda: thread.post_reply(
-        given(STARTED), cmd.PostReply("t1", "nope", "hi"), SAM, INTERNAL, "p2"))
+        given(STARTED), PostReply("t1", "nope", "hi"), SAM, INTERNAL, "p2"))
     assert error.details == {"post_id": "nope"}
 
 
 def test_no_reply_to_a_removed_post() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostDeleted("t1", "p2", "oli"))
+    state = given(STARTED, OLI_REPLIED, PostDeleted("t1", "p2", "oli"))
     then_raises(Conflict, lambda: thread.post_reply(
-        state, cmd.PostReply("t1", "p2", "hi"), SAM, INTERNAL, "p3"), match="removed")
+        state, PostReply("t1", "p2", "hi"), SAM, INTERNAL, "p3"), match="removed")
     # ... but the rest of the thread stays open.
-    assert thread.post_reply(state, cmd.PostReply("t1", "p1", "hi"), SAM, INTERNAL, "p3")
+    assert thread.post_reply(state, PostReply("t1", "p1", "hi"), SAM, INTERNAL, "p3")
 
 
 @pytest.mark.parametrize("actor", [SAM, OLI])
 def test_a_locked_thread_refuses_replies_from_members(actor: Viewer) -> None:
-    state = given(STARTED, ev.ThreadLocked("t1", "mod", "cooling off"))
+    state = given(STARTED, ThreadLocked("t1", "mod", "cooling off"))
     then_raises(Forbidden, lambda: thread.post_reply(
-        state, cmd.PostReply("t1", "p1", "but"), actor, INTERNAL, "p2"), match="locked")
+        state, PostReply("t1", "p1", "but"), actor, INTERNAL, "p2"), match="locked")
 
 
 @pytest.mark.parametrize("actor", [MOD, ADA])
 def test_moderators_may_reply_to_a_locked_thread(actor: Viewer) -> None:
-    state = given(STARTED, ev.ThreadLocked("t1", "mod"))
-    [reply] = thread.post_reply(state, cmd.PostReply("t1", "p1", "closing"), actor, INTERNAL,
+    state = given(STARTED, ThreadLocked("t1", "mod"))
+    [reply] = thread.post_reply(state, PostReply("t1", "p1", "closing"), actor, INTERNAL,
                                 "p2")
     assert reply.author_id == actor.member_id  # type: ignore[attr-defined]
 
 
 def test_an_unlocked_thread_takes_replies_again() -> None:
-    state = given(STARTED, ev.ThreadLocked("t1", "mod"), ev.ThreadUnlocked("t1", "mod"))
-    assert thread.post_reply(state, cmd.PostReply("t1", "p1", "ok"), SAM, INTERNAL, "p2")
+    state = given(STARTED, ThreadLocked("t1", "mod"), ThreadUnlocked("t1", "mod"))
+    assert thread.post_reply(state, PostReply("t1", "p1", "ok"), SAM, INTERNAL, "p2")
 
 
 def test_readers_may_not_reply() -> None:
     conference = ConferenceAccess("c1", "internal", (("member:oli", "reader"),))
     then_raises(Forbidden, lambda: thread.post_reply(
-        given(STARTED), cmd.PostReply("t1", "p1", "hi"), OLI, conference, "p2"))
+        given(STARTED), PostReply("t1", "p1", "hi"), OLI, conference, "p2"))
     then_raises(Forbidden, lambda: thread.post_reply(
-        given(STARTED), cmd.PostReply("t1", "p1", "hi"), ANONYMOUS, PUBLIC, "p2"))
+        given(STARTED), PostReply("t1", "p1", "hi"), ANONYMOUS, PUBLIC, "p2"))
 
 
 @pytest.mark.parametrize("actor", [ANONYMOUS, GUS, GONE, OLI])
 def test_a_thread_in_a_conference_you_cannot_read_is_not_found(actor: Viewer) -> None:
     then_raises(NotFound, lambda: thread.post_reply(
-        given(STARTED), cmd.PostReply("t1", "p1", "hi"), actor, PRIVATE, "p2"))
+        given(STARTED), PostReply("t1", "p1", "hi"), actor, PRIVATE, "p2"))
 
 
 @pytest.mark.parametrize("body", ["", "x" * (BODY_MAX + 1), "\x00"])
 def test_a_bad_reply_body_is_refused(body: str) -> None:
     then_raises(InvalidInput, lambda: thread.post_reply(
-        given(STARTED), cmd.PostReply("t1", "p1", body), OLI, INTERNAL, "p2"))
+        given(STARTED), PostReply("t1", "p1", body), OLI, INTERNAL, "p2"))
 
 
 # --- edit_post -------------------------------------------------------------
@@ -195,106 +222,106 @@ def test_a_bad_reply_body_is_refused(body: str) -> None:
 
 def test_authors_edit_their_posts_and_revisions_count_up() -> None:
     state = given(STARTED, OLI_REPLIED)
-    first = thread.edit_post(state, cmd.EditPost("t1", "p2", "Me too"), OLI, INTERNAL)
-    assert first == [ev.PostEdited("t1", "p2", 2, "Me too", "oli")]
+    first = thread.edit_post(state, EditPost("t1", "p2", "Me too"), OLI, INTERNAL)
+    assert first == [PostEdited("t1", "p2", 2, "Me too", "oli")]
     state = given(STARTED, OLI_REPLIED, *first)
-    assert thread.edit_post(state, cmd.EditPost("t1", "p2", "Me three"), OLI, INTERNAL) == [
-        ev.PostEdited("t1", "p2", 3, "Me three", "oli")
+    assert thread.edit_post(state, EditPost("t1", "p2", "Me three"), OLI, INTERNAL) == [
+        PostEdited("t1", "p2", 3, "Me three", "oli")
     ]
 
 
 def test_nobody_edits_someone_elses_post() -> None:
     then_raises(Forbidden, lambda: thread.edit_post(
-        given(STARTED, OLI_REPLIED), cmd.EditPost("t1", "p2", "mine now"), SAM, INTERNAL))
+        given(STARTED, OLI_REPLIED), EditPost("t1", "p2", "mine now"), SAM, INTERNAL))
 
 
 @pytest.mark.parametrize("actor", [MOD, ADA])
 def test_moderators_edit_any_post(actor: Viewer) -> None:
-    assert thread.edit_post(given(STARTED, OLI_REPLIED), cmd.EditPost("t1", "p2", "tidied"),
+    assert thread.edit_post(given(STARTED, OLI_REPLIED), EditPost("t1", "p2", "tidied"),
                             actor, INTERNAL) == [
-        ev.PostEdited("t1", "p2", 2, "tidied", actor.member_id or "")
+        PostEdited("t1", "p2", 2, "tidied", actor.member_id or "")
     ]
 
 
 def test_an_edit_on_a_stale_revision_conflicts() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostEdited("t1", "p2", 2, "v2", "oli"))
+    state = given(STARTED, OLI_REPLIED, PostEdited("t1", "p2", 2, "v2", "oli"))
     error = then_raises(Conflict, lambda: thread.edit_post(
-        state, cmd.EditPost("t1", "p2", "v3", expected_revision=1), OLI, INTERNAL))
+        state, EditPost("t1", "p2", "v3", expected_revision=1), OLI, INTERNAL))
     assert error.details == {"current_revision": 2}
-    assert thread.edit_post(state, cmd.EditPost("t1", "p2", "v3", expected_revision=2), OLI,
-                            INTERNAL) == [ev.PostEdited("t1", "p2", 3, "v3", "oli")]
+    assert thread.edit_post(state, EditPost("t1", "p2", "v3", expected_revision=2), OLI,
+                            INTERNAL) == [PostEdited("t1", "p2", 3, "v3", "oli")]
 
 
 def test_a_removed_post_cannot_be_edited() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostDeleted("t1", "p2", "oli"))
+    state = given(STARTED, OLI_REPLIED, PostDeleted("t1", "p2", "oli"))
     then_raises(Conflict, lambda: thread.edit_post(
-        state, cmd.EditPost("t1", "p2", "back"), OLI, INTERNAL))
+        state, EditPost("t1", "p2", "back"), OLI, INTERNAL))
     then_raises(Conflict, lambda: thread.edit_post(
-        state, cmd.EditPost("t1", "p2", "back"), ADA, INTERNAL))
+        state, EditPost("t1", "p2", "back"), ADA, INTERNAL))
 
 
 def test_in_a_locked_thread_only_moderators_edit() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.ThreadLocked("t1", "mod"))
+    state = given(STARTED, OLI_REPLIED, ThreadLocked("t1", "mod"))
     then_raises(Forbidden, lambda: thread.edit_post(
-        state, cmd.EditPost("t1", "p2", "x"), OLI, INTERNAL))
-    assert thread.edit_post(state, cmd.EditPost("t1", "p2", "x"), MOD, INTERNAL)
+        state, EditPost("t1", "p2", "x"), OLI, INTERNAL))
+    assert thread.edit_post(state, EditPost("t1", "p2", "x"), MOD, INTERNAL)
 
 
 def test_a_deactivated_author_cannot_edit() -> None:
     then_raises(Forbidden, lambda: thread.edit_post(
-        given(STARTED), cmd.EditPost("t1", "p1", "x"), GONE, PUBLIC))
+        given(STARTED), EditPost("t1", "p1", "x"), GONE, PUBLIC))
 
 
 def test_editing_a_missing_post_or_thread_is_not_found() -> None:
     then_raises(NotFound, lambda: thread.edit_post(
-        given(STARTED), cmd.EditPost("t1", "p9", "x"), ADA, INTERNAL))
+        given(STARTED), EditPost("t1", "p9", "x"), ADA, INTERNAL))
     then_raises(NotFound, lambda: thread.edit_post(
-        given(), cmd.EditPost("t1", "p1", "x"), ADA, INTERNAL))
+        given(), EditPost("t1", "p1", "x"), ADA, INTERNAL))
     then_raises(NotFound, lambda: thread.edit_post(
-        given(STARTED), cmd.EditPost("t1", "p1", "x"), SAM, PRIVATE))
+        given(STARTED), EditPost("t1", "p1", "x"), SAM, PRIVATE))
 
 
 @pytest.mark.parametrize("body", ["", "x" * (BODY_MAX + 1), "tab ok but not \x08"])
 def test_a_bad_edit_body_is_refused(body: str) -> None:
     then_raises(InvalidInput, lambda: thread.edit_post(
-        given(STARTED), cmd.EditPost("t1", "p1", body), SAM, INTERNAL))
+        given(STARTED), EditPost("t1", "p1", body), SAM, INTERNAL))
 
 
 # --- delete_post -----------------------------------------------------------
 
 
 def test_authors_remove_their_own_posts() -> None:
-    assert thread.delete_post(given(STARTED, OLI_REPLIED), cmd.DeletePost("t1", "p2"), OLI,
-                              INTERNAL) == [ev.PostDeleted("t1", "p2", "oli")]
+    assert thread.delete_post(given(STARTED, OLI_REPLIED), DeletePost("t1", "p2"), OLI,
+                              INTERNAL) == [PostDeleted("t1", "p2", "oli")]
 
 
 def test_nobody_removes_someone_elses_post() -> None:
     then_raises(Forbidden, lambda: thread.delete_post(
-        given(STARTED, OLI_REPLIED), cmd.DeletePost("t1", "p2"), SAM, INTERNAL))
+        given(STARTED, OLI_REPLIED), DeletePost("t1", "p2"), SAM, INTERNAL))
 
 
 @pytest.mark.parametrize("actor", [MOD, ADA])
 def test_moderators_remove_any_post(actor: Viewer) -> None:
-    assert thread.delete_post(given(STARTED, OLI_REPLIED), cmd.DeletePost("t1", "p2"), actor,
-                              INTERNAL) == [ev.PostDeleted("t1", "p2", actor.member_id or "")]
+    assert thread.delete_post(given(STARTED, OLI_REPLIED), DeletePost("t1", "p2"), actor,
+                              INTERNAL) == [PostDeleted("t1", "p2", actor.member_id or "")]
 
 
 def test_a_post_is_removed_only_once() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostDeleted("t1", "p2", "oli"))
+    state = given(STARTED, OLI_REPLIED, PostDeleted("t1", "p2", "oli"))
     then_raises(Conflict, lambda: thread.delete_post(
-        state, cmd.DeletePost("t1", "p2"), ADA, INTERNAL))
+        state, DeletePost("t1", "p2"), ADA, INTERNAL))
 
 
 def test_in_a_locked_thread_authors_cannot_remove_posts() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.ThreadLocked("t1", "mod"))
+    state = given(STARTED, OLI_REPLIED, ThreadLocked("t1", "mod"))
     then_raises(Forbidden, lambda: thread.delete_post(
-        state, cmd.DeletePost("t1", "p2"), OLI, INTERNAL))
-    assert thread.delete_post(state, cmd.DeletePost("t1", "p2"), MOD, INTERNAL)
+        state, DeletePost("t1", "p2"), OLI, INTERNAL))
+    assert thread.delete_post(state, DeletePost("t1", "p2"), MOD, INTERNAL)
 
 
 def test_removing_a_missing_post_is_not_found() -> None:
     then_raises(NotFound, lambda: thread.delete_post(
-        given(STARTED), cmd.DeletePost("t1", "p9"), ADA, INTERNAL))
+        given(STARTED), DeletePost("t1", "p9"), ADA, INTERNAL))
 
 
 # --- hide / unhide ---------------------------------------------------------
@@ -304,130 +331,130 @@ def test_removing_a_missing_post_is_not_found() -> None:
 def test_moderators_hide_and_unhide_posts(actor: Viewer) -> None:
     by = actor.member_id or ""
     hidden = thread.hide_post(given(STARTED, OLI_REPLIED),
-                              cmd.HidePost("t1", "p2", " off topic "), actor, INTERNAL)
-    assert hidden == [ev.PostHidden("t1", "p2", "off topic", by)]
+                              HidePost("t1", "p2", " off topic "), actor, INTERNAL)
+    assert hidden == [PostHidden("t1", "p2", "off topic", by)]
     assert thread.unhide_post(given(STARTED, OLI_REPLIED, *hidden),
-                              cmd.UnhidePost("t1", "p2"), actor, INTERNAL) == [
-        ev.PostUnhidden("t1", "p2", by)
+                              UnhidePost("t1", "p2"), actor, INTERNAL) == [
+        PostUnhidden("t1", "p2", by)
     ]
 
 
 @pytest.mark.parametrize("actor", [SAM, OLI, GUS, ANONYMOUS])
 def test_members_may_not_hide_or_unhide(actor: Viewer) -> None:
-    hidden = ev.PostHidden("t1", "p2", "spam", "mod")
+    hidden = PostHidden("t1", "p2", "spam", "mod")
     then_raises(Forbidden, lambda: thread.hide_post(
-        given(STARTED, OLI_REPLIED), cmd.HidePost("t1", "p2", "spam"), actor, PUBLIC))
+        given(STARTED, OLI_REPLIED), HidePost("t1", "p2", "spam"), actor, PUBLIC))
     then_raises(Forbidden, lambda: thread.unhide_post(
-        given(STARTED, OLI_REPLIED, hidden), cmd.UnhidePost("t1", "p2"), actor, PUBLIC))
+        given(STARTED, OLI_REPLIED, hidden), UnhidePost("t1", "p2"), actor, PUBLIC))
 
 
 def test_hiding_twice_or_unhiding_a_visible_post_conflicts() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostHidden("t1", "p2", "spam", "mod"))
+    state = given(STARTED, OLI_REPLIED, PostHidden("t1", "p2", "spam", "mod"))
     then_raises(Conflict, lambda: thread.hide_post(
-        state, cmd.HidePost("t1", "p2", "again"), MOD, INTERNAL))
+        state, HidePost("t1", "p2", "again"), MOD, INTERNAL))
     then_raises(Conflict, lambda: thread.unhide_post(
-        state, cmd.UnhidePost("t1", "p1"), MOD, INTERNAL))
+        state, UnhidePost("t1", "p1"), MOD, INTERNAL))
 
 
 @pytest.mark.parametrize("reason", ["", "  ", "r" * (REASON_MAX + 1), "spam\x00"])
 def test_hiding_needs_a_sensible_reason(reason: str) -> None:
     error = then_raises(InvalidInput, lambda: thread.hide_post(
-        given(STARTED), cmd.HidePost("t1", "p1", reason), MOD, INTERNAL))
+        given(STARTED), HidePost("t1", "p1", reason), MOD, INTERNAL))
     assert error.details["field"] == "reason"
 
 
 def test_hiding_a_missing_post_is_not_found() -> None:
     then_raises(NotFound, lambda: thread.hide_post(
-        given(STARTED), cmd.HidePost("t1", "p9", "spam"), MOD, INTERNAL))
+        given(STARTED), HidePost("t1", "p9", "spam"), MOD, INTERNAL))
     then_raises(NotFound, lambda: thread.unhide_post(
-        given(STARTED), cmd.UnhidePost("t1", "p9"), MOD, INTERNAL))
+        given(STARTED), UnhidePost("t1", "p9"), MOD, INTERNAL))
 
 
 # --- lock / pin ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("history", "command", "expected"), [
-    ((), cmd.LockThread("t1", " heated "), [ev.ThreadLocked("t1", "mod", "heated")]),
-    ((), cmd.LockThread("t1"), [ev.ThreadLocked("t1", "mod", "")]),
-    ((ev.ThreadLocked("t1", "ada"),), cmd.LockThread("t1"), []),
-    ((ev.ThreadLocked("t1", "ada"),), cmd.UnlockThread("t1"), [ev.ThreadUnlocked("t1", "mod")]),
-    ((), cmd.UnlockThread("t1"), []),
-    ((), cmd.PinThread("t1"), [ev.ThreadPinned("t1", "mod")]),
-    ((ev.ThreadPinned("t1", "ada"),), cmd.PinThread("t1"), []),
-    ((ev.ThreadPinned("t1", "ada"),), cmd.UnpinThread("t1"), [ev.ThreadUnpinned("t1", "mod")]),
-    ((), cmd.UnpinThread("t1"), []),
-    ((ev.ThreadPinned("t1", "a"), ev.ThreadUnpinned("t1", "a")), cmd.PinThread("t1"),
-     [ev.ThreadPinned("t1", "mod")]),
+    ((), LockThread("t1", " heated "), [ThreadLocked("t1", "mod", "heated")]),
+    ((), LockThread("t1"), [ThreadLocked("t1", "mod", "")]),
+    ((ThreadLocked("t1", "ada"),), LockThread("t1"), []),
+    ((ThreadLocked("t1", "ada"),), UnlockThread("t1"), [ThreadUnlocked("t1", "mod")]),
+    ((), UnlockThread("t1"), []),
+    ((), PinThread("t1"), [ThreadPinned("t1", "mod")]),
+    ((ThreadPinned("t1", "ada"),), PinThread("t1"), []),
+    ((ThreadPinned("t1", "ada"),), UnpinThread("t1"), [ThreadUnpinned("t1", "mod")]),
+    ((), UnpinThread("t1"), []),
+    ((ThreadPinned("t1", "a"), ThreadUnpinned("t1", "a")), PinThread("t1"),
+     [ThreadPinned("t1", "mod")]),
 ])
-def test_moderators_lock_unlock_pin_and_unpin(history: tuple[ev.Event, ...],
-                                              command: cmd.Command,
-                                              expected: list[ev.Event]) -> None:
+def test_moderators_lock_unlock_pin_and_unpin(history: tuple[Event, ...],
+                                              command: Command,
+                                              expected: list[Event]) -> None:
     assert thread.set_flag(given(STARTED, *history), command, MOD, INTERNAL) == expected
 
 
-@pytest.mark.parametrize("command", [cmd.LockThread("t1"), cmd.UnlockThread("t1"),
-                                     cmd.PinThread("t1"), cmd.UnpinThread("t1")])
+@pytest.mark.parametrize("command", [LockThread("t1"), UnlockThread("t1"),
+                                     PinThread("t1"), UnpinThread("t1")])
 @pytest.mark.parametrize("actor", [SAM, OLI, GUS, ANONYMOUS])
-def test_only_moderators_lock_or_pin(command: cmd.Command, actor: Viewer) -> None:
+def test_only_moderators_lock_or_pin(command: Command, actor: Viewer) -> None:
     then_raises(Forbidden, lambda: thread.set_flag(given(STARTED), command, actor, PUBLIC))
 
 
 def test_a_lock_reason_is_checked() -> None:
     then_raises(InvalidInput, lambda: thread.set_flag(
-        given(STARTED), cmd.LockThread("t1", "\x1b"), MOD, INTERNAL))
+        given(STARTED), LockThread("t1", "\x1b"), MOD, INTERNAL))
     then_raises(InvalidInput, lambda: thread.set_flag(
-        given(STARTED), cmd.LockThread("t1", "r" * (REASON_MAX + 1)), MOD, INTERNAL))
+        given(STARTED), LockThread("t1", "r" * (REASON_MAX + 1)), MOD, INTERNAL))
 
 
 def test_set_flag_refuses_other_commands() -> None:
     then_raises(InvalidInput, lambda: thread.set_flag(
-        given(STARTED), cmd.MoveThread("t1", "c2"), MOD, INTERNAL))
+        given(STARTED), MoveThread("t1", "c2"), MOD, INTERNAL))
 
 
 def test_flags_on_a_missing_thread_are_not_found() -> None:
-    then_raises(NotFound, lambda: thread.set_flag(given(), cmd.LockThread("t1"), ADA, INTERNAL))
+    then_raises(NotFound, lambda: thread.set_flag(given(), LockThread("t1"), ADA, INTERNAL))
 
 
 # --- move ------------------------------------------------------------------
 
 
 def test_moderators_of_both_conferences_move_a_thread() -> None:
-    assert thread.move_thread(given(STARTED), cmd.MoveThread("t1", "c2"), MOD, INTERNAL,
-                              OTHER) == [ev.ThreadMoved("t1", "c1", "c2", "mod")]
-    moved = given(STARTED, ev.ThreadMoved("t1", "c1", "c2", "mod"))
+    assert thread.move_thread(given(STARTED), MoveThread("t1", "c2"), MOD, INTERNAL,
+                              OTHER) == [ThreadMoved("t1", "c1", "c2", "mod")]
+    moved = given(STARTED, ThreadMoved("t1", "c1", "c2", "mod"))
     assert moved.conference_id == "c2"
 
 
 def test_moving_needs_moderator_rights_on_the_target_too() -> None:
     target = ConferenceAccess("c2", "internal")
     then_raises(Forbidden, lambda: thread.move_thread(
-        given(STARTED), cmd.MoveThread("t1", "c2"), MOD, INTERNAL, target), match="target")
-    assert thread.move_thread(given(STARTED), cmd.MoveThread("t1", "c2"), ADA, INTERNAL, target)
+        given(STARTED), MoveThread("t1", "c2"), MOD, INTERNAL, target), match="target")
+    assert thread.move_thread(given(STARTED), MoveThread("t1", "c2"), ADA, INTERNAL, target)
 
 
 def test_members_may_not_move_threads() -> None:
     then_raises(Forbidden, lambda: thread.move_thread(
-        given(STARTED), cmd.MoveThread("t1", "c2"), SAM, INTERNAL, OTHER))
+        given(STARTED), MoveThread("t1", "c2"), SAM, INTERNAL, OTHER))
 
 
 def test_moving_to_the_same_conference_conflicts() -> None:
     then_raises(Conflict, lambda: thread.move_thread(
-        given(STARTED), cmd.MoveThread("t1", "c1"), ADA, INTERNAL, INTERNAL))
+        given(STARTED), MoveThread("t1", "c1"), ADA, INTERNAL, INTERNAL))
 
 
 def test_moving_a_missing_thread_is_not_found() -> None:
     then_raises(NotFound, lambda: thread.move_thread(
-        given(), cmd.MoveThread("t1", "c2"), ADA, INTERNAL, OTHER))
+        given(), MoveThread("t1", "c2"), ADA, INTERNAL, OTHER))
 
 
 # --- read markers ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(("marker", "up_to", "expected"), [
-    (0, None, [ev.ThreadRead("m", "t1", 0, 5)]),
-    (2, None, [ev.ThreadRead("m", "t1", 2, 5)]),
-    (2, 4, [ev.ThreadRead("m", "t1", 2, 4)]),
-    (2, 99, [ev.ThreadRead("m", "t1", 2, 5)]),  # never past the last post
+    (0, None, [ThreadRead("m", "t1", 0, 5)]),
+    (2, None, [ThreadRead("m", "t1", 2, 5)]),
+    (2, 4, [ThreadRead("m", "t1", 2, 4)]),
+    (2, 99, [ThreadRead("m", "t1", 2, 5)]),  # never past the last post
     (5, None, []),  # nothing new
     (4, 3, []),  # never backwards
     (4, 4, []),
@@ -435,20 +462,20 @@ def test_moving_a_missing_thread_is_not_found() -> None:
     (0, 0, []),
 ])
 def test_mark_read_only_moves_the_marker_forward(marker: int, up_to: int | None,
-                                                 expected: list[ev.Event]) -> None:
+                                                 expected: list[Event]) -> None:
     assert thread.mark_read("t1", 5, "m", marker, up_to) == expected
 
 
 @pytest.mark.parametrize(("marker", "seq", "expected"), [
-    (5, 3, [ev.ThreadRead("m", "t1", 5, 2)]),
-    (5, 1, [ev.ThreadRead("m", "t1", 5, 0)]),
-    (5, 5, [ev.ThreadRead("m", "t1", 5, 4)]),
+    (5, 3, [ThreadRead("m", "t1", 5, 2)]),
+    (5, 1, [ThreadRead("m", "t1", 5, 0)]),
+    (5, 5, [ThreadRead("m", "t1", 5, 4)]),
     (2, 3, []),  # already unread from there
     (2, 4, []),
     (0, 1, []),
 ])
 def test_mark_unread_from_moves_the_marker_back(marker: int, seq: int,
-                                                expected: list[ev.Event]) -> None:
+                                                expected: list[Event]) -> None:
     assert thread.mark_unread_from("t1", 5, "m", marker, seq) == expected
 
 
@@ -463,12 +490,12 @@ def test_mark_unread_from_a_post_not_in_the_thread_is_refused(seq: int) -> None:
 def test_the_state_follows_the_events() -> None:
     state = given(
         STARTED, OLI_REPLIED, SAM_REPLIED,
-        ev.PostEdited("t1", "p2", 2, "x", "oli"),
-        ev.PostDeleted("t1", "p3", "sam"),
-        ev.PostHidden("t1", "p1", "r", "mod"),
-        ev.ThreadLocked("t1", "mod"),
-        ev.ThreadPinned("t1", "mod"),
-        ev.ThreadMoved("t1", "c1", "c2", "mod"),
+        PostEdited("t1", "p2", 2, "x", "oli"),
+        PostDeleted("t1", "p3", "sam"),
+        PostHidden("t1", "p1", "r", "mod"),
+        ThreadLocked("t1", "mod"),
+        ThreadPinned("t1", "mod"),
+        ThreadMoved("t1", "c1", "c2", "mod"),
     )
     assert (state.conference_id, state.subject, state.author_id) == ("c2", "Study circle", "sam")
     assert (state.locked, state.pinned, state.last_seq, state.version) == (True, True, 3, 9)
@@ -480,6 +507,6 @@ def test_the_state_follows_the_events() -> None:
 
 
 def test_a_removed_post_cannot_be_hidden() -> None:
-    state = given(STARTED, OLI_REPLIED, ev.PostDeleted("t1", "p2", "oli"))
+    state = given(STARTED, OLI_REPLIED, PostDeleted("t1", "p2", "oli"))
     then_raises(Conflict, lambda: thread.hide_post(
-        state, cmd.HidePost("t1", "p2", "spam"), MOD, INTERNAL))
+        state, HidePost("t1", "p2", "spam"), MOD, INTERNAL))

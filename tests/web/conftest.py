@@ -12,10 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum import create_app
 from forum.backend import Backend
-from forum.handlers import conferences, threads
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import PASSWORD, People, make_config, sqlite_backend
 
 
@@ -76,14 +78,14 @@ class World:
         self.post: dict[str, str] = {}
         for visibility in ("public", "internal", "private"):
             cid = conferences.create_conference(
-                svc, admin, cmd.CreateConference(visibility, visibility.title(), visibility))
+                svc, admin, CreateConference(visibility, visibility.title(), visibility))
             self.conference[visibility] = cid
-            tid, pid = threads.start_thread(svc, admin, cmd.StartThread(
+            tid, pid = threads.start_thread(svc, admin, StartThread(
                 cid, f"{visibility} subject", f"secret-{visibility}-words"))
             self.thread[visibility] = tid
             self.post[visibility] = pid
         # A moderator of the private conference, and the staff member as a reader there.
-        conferences.set_conference_acl(svc, admin, cmd.SetConferenceAcl(
+        conferences.set_conference_acl(svc, admin, SetConferenceAcl(
             self.conference["private"],
             ((f"member:{people.other.member_id}", "moderator"),
              (f"member:{people.staff.member_id}", "contributor"))))

@@ -12,9 +12,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import create_app, queries
+from forum import create_app
 from forum.backend import Backend
-from forum.passwords import token_hash
+from forum.core.passwords import token_hash
+from forum.features.conferences.queries import tags
+from forum.features.members.queries import (
+    get_invitation_by_hash,
+    get_member_by_handle,
+    get_member_by_token_hash,
+)
 from tests.conftest import PASSWORD, People, make_config, sqlite_backend
 from tests.web.conftest import Auth, World, alert, html
 
@@ -24,7 +30,7 @@ NEW_PASSWORD = "a much better passphrase"
 
 def member(backend: Backend, handle: str) -> Any:
     with backend.engine.connect() as conn:
-        return queries.get_member_by_handle(conn, handle)
+        return get_member_by_handle(conn, handle)
 
 
 def login(client: FlaskClient, handle: str, password: str = PASSWORD) -> Any:
@@ -188,7 +194,7 @@ def test_invitation_accept_flow(ada: FlaskClient, auth: Auth, backend: Backend) 
     vera = member(backend, "vera")
     assert (vera.role, vera.active) == ("guest", True)
     with backend.engine.connect() as conn:
-        invitation = queries.get_invitation_by_hash(conn, token_hash(token))
+        invitation = get_invitation_by_hash(conn, token_hash(token))
     assert invitation.accepted_by == vera.id
     # A guest reads Public only.
     assert ">Internal</a>" not in page and ">Public</a>" in page
@@ -347,7 +353,7 @@ def test_profile_update_shows_on_the_profile_page(sam: FlaskClient, backend: Bac
     assert response.status_code == 302
     assert "Profile saved." in html(sam.get(response.headers["Location"]))
     row = member(backend, "sam")
-    assert queries.tags(row.skills) == ["pottery", "glazing"]
+    assert tags(row.skills) == ["pottery", "glazing"]
     assert row.share_read_history is True
     page = html(sam.get("/members/sam"))
     assert "Samira" in page
@@ -395,7 +401,7 @@ def test_api_token_is_shown_once_and_can_be_revoked(sam: FlaskClient, backend: B
     assert match and "shown only now" in page
     token = match.group(1)
     with backend.engine.connect() as conn:
-        owner = queries.get_member_by_token_hash(conn, token_hash(token))
+        owner = get_member_by_token_hash(conn, token_hash(token))
     assert owner is not None and owner.handle == "sam"
     # Shown once: the settings page lists it by name only.
     page = html(sam.get("/account"))
@@ -408,7 +414,7 @@ def test_api_token_is_shown_once_and_can_be_revoked(sam: FlaskClient, backend: B
     page = html(sam.get("/account"))
     assert "Token revoked." in page and "revoked 20" in page
     with backend.engine.connect() as conn:
-        assert queries.get_member_by_token_hash(conn, token_hash(token)) is None
+        assert get_member_by_token_hash(conn, token_hash(token)) is None
     # A revoked token cannot be revoked twice.
     again = sam.post(revoke.group(1))
     assert again.status_code == 404

@@ -11,11 +11,22 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import create_app, queries
+from forum import create_app
 from forum.backend import Backend
-from forum.handlers import members, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.members import handlers as members
+from forum.features.members.commands import (
+    DeactivateMember,
+    IssueApiToken,
+    RegisterMember,
+    RevokeApiToken,
+    UpdateProfile,
+)
+from forum.features.members.queries import list_api_tokens
+from forum.features.reading.queries import get_read_marker
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import HidePost, PinThread, PostReply, StartThread
+from forum.features.threads.queries import list_threads
 from forum.web.api import paging
 from tests.conftest import PASSWORD, People, make_config
 from tests.web.conftest import Auth, World
@@ -41,19 +52,19 @@ class Caller:
 
 
 def issue_token(backend: Backend, who: Viewer, name: str = "tests") -> str:
-    token: str = members.issue_api_token(backend.services, who, cmd.IssueApiToken(name))
+    token: str = members.issue_api_token(backend.services, who, IssueApiToken(name))
     return token
 
 
 def add_member(backend: Backend, people: People, handle: str, role: str) -> Viewer:
-    member_id = members.register_member(backend.services, people.admin, cmd.RegisterMember(
+    member_id = members.register_member(backend.services, people.admin, RegisterMember(
         handle, handle.title(), f"{handle}@example.org", PASSWORD, role))
     return Viewer(member_id, role)
 
 
 def reply(backend: Backend, who: Viewer, thread_id: str, parent_id: str, body: str) -> str:
     post_id, _ = threads.post_reply(backend.services, who,
-                                    cmd.PostReply(thread_id, parent_id, body))
+                                    PostReply(thread_id, parent_id, body))
     return str(post_id)
 
 
@@ -99,8 +110,8 @@ def test_a_revoked_token_is_refused(client: FlaskClient, backend: Backend,
                                     people: People, world: World) -> None:
     token = issue_token(backend, people.staff)
     with backend.engine.connect() as conn:
-        token_id = queries.list_api_tokens(conn, str(people.staff.member_id))[0].id
-    members.revoke_api_token(backend.services, people.staff, cmd.RevokeApiToken(token_id))
+        token_id = list_api_tokens(conn, str(people.staff.member_id))[0].id
+    members.revoke_api_token(backend.services, people.staff, RevokeApiToken(token_id))
     response = Caller(client, token).get("/conferences")
     assert problem(response)[:2] == (401, "not_authenticated")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -111,7 +122,7 @@ def test_a_deactivated_members_token_is_refused(client: FlaskClient, backend: Ba
     token = issue_token(backend, people.guest)
     assert Caller(client, token).get("/me").status_code == 200
     members.deactivate_member(backend.services, people.admin,
-                              cmd.DeactivateMember(str(people.guest.member_id)))
+                              DeactivateMember(str(people.guest.member_id)))
     assert problem(Caller(client, token).get("/me"))[:2] == (401, "not_authenticated")
 
 
@@ -246,12 +257,12 @@ def walk(caller: Caller, path: str, key: str = "id",
 
 def busy_conference(backend: Backend, people: People, conference_id: str) -> list[str]:
     """Six more threads, one pinned and one bumped by a reply; their listing order."""
-    started = [threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    started = [threads.start_thread(backend.services, people.staff, StartThread(
         conference_id, f"Thread {n}", "body")) for n in range(6)]
-    threads.pin_thread(backend.services, people.admin, cmd.PinThread(started[4][0]))
+    threads.pin_thread(backend.services, people.admin, PinThread(started[4][0]))
     reply(backend, people.admin, started[1][0], started[1][1], "bump")
     with backend.engine.connect() as conn:
-        order = [t.id for t in queries.list_threads(conn, conference_id)]
+        order = [t.id for t in list_threads(conn, conference_id)]
     assert order[:2] == [started[4][0], started[1][0]]
     return order
 
@@ -322,7 +333,7 @@ def test_a_thread_and_its_marker_are_not_moved_by_reading(
     as_("pat").get(f"/threads/{tid}/posts")
     pat_id = as_("pat").get("/me").get_json()["id"]
     with backend.engine.connect() as conn:
-        assert queries.get_read_marker(conn, pat_id, tid) == 0
+        assert get_read_marker(conn, pat_id, tid) == 0
 
 
 # --- posts ---------------------------------------------------------------------
@@ -390,7 +401,7 @@ def test_a_hidden_post_keeps_its_text_for_moderators_only(
     tid, first = world.thread["private"], world.post["private"]
     post_id = reply(backend, people.staff, tid, first, "something rude")
     threads.hide_post(backend.services, people.other,
-                      cmd.HidePost(tid, post_id, "off topic"))
+                      HidePost(tid, post_id, "off topic"))
     for who, sees in (("sam", False), ("oli", True), ("ada", True)):
         post = as_(who).get(f"/posts/{post_id}").get_json()
         assert (post["hidden"], post["hidden_reason"]) == (True, "off topic")
@@ -444,7 +455,7 @@ def test_unread_summary_next_and_mark_conference_read(as_: Any, world: World) ->
 
 def test_profiles_with_resume(as_: Any, world: World, backend: Backend,
                               people: People) -> None:
-    members.update_profile(backend.services, people.admin, cmd.UpdateProfile(
+    members.update_profile(backend.services, people.admin, UpdateProfile(
         "Ada", bio="Runs the place", skills=("python",), can_teach=("chess",)))
     ada = as_("gus").get("/members/ada").get_json()
     assert (ada["handle"], ada["bio"], ada["skills"], ada["can_teach"]) == (

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, members
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
 from tests.conftest import People
 from tests.web.conftest import World
 
 
 def _bearer(backend: Backend, who: object) -> dict[str, str]:
     token = members.issue_api_token(backend.services, who,  # type: ignore[arg-type]
-                                    cmd.IssueApiToken("t"))
+                                    IssueApiToken("t"))
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -21,10 +23,10 @@ def test_anyone_lists_published_articles_page_by_page(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     svc = backend.services
     for visibility in ("public", "internal", "private"):
-        article_id = articles.propose_article(svc, people.admin, cmd.ProposeArticle(
+        article_id = articles.propose_article(svc, people.admin, ProposeArticle(
             "thread", world.thread[visibility], title=f"From {visibility}"))
         if visibility != "private":
-            articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+            articles.approve_article(svc, people.admin, ApproveArticle(article_id))
     first = client.get("/api/v1/articles?limit=1").get_json()
     second = client.get(f"/api/v1/articles?limit=1&cursor={first['next_cursor']}").get_json()
     titles = [a["title"] for a in first["items"] + second["items"]]

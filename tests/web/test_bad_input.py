@@ -11,11 +11,15 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import queries
 from forum.backend import Backend
-from forum.handlers import members, threads
-from forum.model.text import BODY_MAX, SUBJECT_MAX
+from forum.core.text import BODY_MAX, SUBJECT_MAX
+from forum.features.conferences.commands import UpdateConference
+from forum.features.conferences.queries import get_conference_by_slug
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueInvitation
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import DeletePost, EditPost, LockThread, PostReply
+from forum.features.threads.queries import get_post, list_posts
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -107,7 +111,7 @@ def test_the_kept_form_can_be_sent_again(sam: FlaskClient, world: World,
 
 def read_posts(backend: Backend, thread_id: str) -> Any:
     with backend.engine.connect() as conn:
-        return queries.list_posts(conn, thread_id)
+        return list_posts(conn, thread_id)
 
 
 # --- unknown things --------------------------------------------------------
@@ -161,8 +165,8 @@ def test_reply_to_a_removed_post(sam: FlaskClient, world: World, backend: Backen
                                  people: People, unchanged: Any) -> None:
     tid, first = world.thread["internal"], world.post["internal"]
     pid, _ = threads.post_reply(backend.services, people.other,
-                                cmd.PostReply(tid, first, "soon gone"))
-    threads.delete_post(backend.services, people.other, cmd.DeletePost(tid, pid))
+                                PostReply(tid, first, "soon gone"))
+    threads.delete_post(backend.services, people.other, DeletePost(tid, pid))
     with unchanged():
         response = sam.post(f"/t/{tid}/reply", data={"parent_post_id": pid,
                                                      "body": "my careful answer"})
@@ -187,7 +191,7 @@ def test_edit_by_someone_else(sam: FlaskClient, world: World, unchanged: Any) ->
 def test_posting_in_a_locked_thread(sam: FlaskClient, world: World, backend: Backend,
                                     people: People, unchanged: Any) -> None:
     tid = world.thread["internal"]
-    threads.lock_thread(backend.services, people.admin, cmd.LockThread(tid, "enough"))
+    threads.lock_thread(backend.services, people.admin, LockThread(tid, "enough"))
     page = html(sam.get(f"/t/{tid}"))
     assert "This thread is locked: only moderators can reply." in page
     assert 'id="reply-form"' not in page
@@ -203,11 +207,11 @@ def test_stale_revision_on_edit(sam: FlaskClient, world: World, backend: Backend
                                 people: People, unchanged: Any) -> None:
     tid = world.thread["internal"]
     pid, _ = threads.post_reply(backend.services, people.staff,
-                                cmd.PostReply(tid, world.post["internal"], "version one"))
+                                PostReply(tid, world.post["internal"], "version one"))
     form = html(sam.get(f"/p/{pid}/edit"))
     assert 'name="revision" value="1"' in form
     # Meanwhile a moderator edits it (an admin moderates everywhere).
-    threads.edit_post(backend.services, people.admin, cmd.EditPost(tid, pid, "version two"))
+    threads.edit_post(backend.services, people.admin, EditPost(tid, pid, "version two"))
     with unchanged():
         response = sam.post(f"/p/{pid}/edit", data={"body": "my version", "revision": "1"})
     assert response.status_code == 409
@@ -220,14 +224,14 @@ def test_stale_revision_on_edit(sam: FlaskClient, world: World, backend: Backend
                                              "revision": kept(response, "revision")})
     assert again.status_code == 302
     with backend.engine.connect() as conn:
-        assert queries.get_post(conn, pid).body == "my version"
+        assert get_post(conn, pid).body == "my version"
 
 
 def test_revision_that_is_not_a_number(sam: FlaskClient, world: World, backend: Backend,
                                        people: People, unchanged: Any) -> None:
     tid = world.thread["internal"]
     pid, _ = threads.post_reply(backend.services, people.staff,
-                                cmd.PostReply(tid, world.post["internal"], "hello"))
+                                PostReply(tid, world.post["internal"], "hello"))
     with unchanged():
         response = sam.post(f"/p/{pid}/edit", data={"body": "hello!", "revision": "one"})
     assert response.status_code == 400
@@ -250,7 +254,7 @@ def test_mark_unread_from_a_post_that_is_not_there(sam: FlaskClient, world: Worl
 
 def conference_row(backend: Backend, slug: str) -> Any:
     with backend.engine.connect() as conn:
-        return queries.get_conference_by_slug(conn, slug)
+        return get_conference_by_slug(conn, slug)
 
 
 def test_stale_conference_version_in_settings(client: FlaskClient, auth: Auth, world: World,
@@ -261,8 +265,8 @@ def test_stale_conference_version_in_settings(client: FlaskClient, auth: Auth, w
     seen = int(re.search(r'name="version" value="(\d+)"', form).group(1))  # type: ignore[union-attr]
     assert seen == conference_row(backend, "private").version
     # Someone else saves first.
-    from forum.handlers import conferences
-    conferences.update_conference(backend.services, people.admin, cmd.UpdateConference(
+    from forum.features.conferences import handlers as conferences
+    conferences.update_conference(backend.services, people.admin, UpdateConference(
         world.conference["private"], "Private", "Changed by Ada", "private"))
     current = conference_row(backend, "private").version
     assert current == seen + 1
@@ -412,7 +416,7 @@ def test_bad_invitation_token(client: FlaskClient, world: World, unchanged: Any)
 def test_taken_handle_when_accepting_an_invitation(
     client: FlaskClient, backend: Backend, people: People, unchanged: Any
 ) -> None:
-    token = members.issue_invitation(backend.services, people.admin, cmd.IssueInvitation())
+    token = members.issue_invitation(backend.services, people.admin, IssueInvitation())
     with unchanged():
         response = client.post(f"/invite/{token}", data={
             "handle": "gus", "display_name": "Gus Two", "email": "gus2@example.org",

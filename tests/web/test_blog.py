@@ -9,9 +9,11 @@ import feedparser
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, threads
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -36,7 +38,7 @@ def test_a_member_proposes_a_thread_and_a_moderator_publishes_it(
         client: FlaskClient, auth: Auth, backend: Backend, people: People,
         world: World) -> None:
     thread_id = world.thread["internal"]
-    threads.post_reply(backend.services, people.other, cmd.PostReply(
+    threads.post_reply(backend.services, people.other, PostReply(
         thread_id, world.post["internal"], "A reply worth *keeping*"))
     auth.login("sam")
     form = html(client.get(f"/t/{thread_id}/propose"))
@@ -81,10 +83,10 @@ def test_a_member_proposes_a_thread_and_a_moderator_publishes_it(
 def test_the_blog_feed_is_valid_and_lists_published_articles(
         client: FlaskClient, backend: Backend, people: People, world: World) -> None:
     svc = backend.services
-    a1 = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    a1 = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"], summary="Sum & more", tags=("open",)))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(a1))
-    articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    articles.approve_article(svc, people.admin, ApproveArticle(a1))
+    articles.propose_article(svc, people.staff, ProposeArticle(
         "post", world.post["internal"], title="Still a draft"))
     response = client.get("/blog/feed.atom")
     assert response.content_type == "application/atom+xml; charset=utf-8"
@@ -102,7 +104,7 @@ def test_the_blog_feed_is_valid_and_lists_published_articles(
 def test_sent_back_with_a_comment_then_revised_and_resubmitted(
         client: FlaskClient, auth: Auth, backend: Backend, people: People,
         world: World) -> None:
-    article_id = articles.propose_article(backend.services, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(backend.services, people.staff, ProposeArticle(
         "post", world.post["private"]))
     auth.login("oli")  # moderator of the private conference
     client.post(f"/articles/{article_id}/send-back", data={"comment": "Say why it matters"})
@@ -122,9 +124,9 @@ def test_unpublishing_leaves_a_410_and_removes_it_everywhere(
         client: FlaskClient, auth: Auth, backend: Backend, people: People,
         world: World) -> None:
     svc = backend.services
-    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"], tags=("gone",)))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    articles.approve_article(svc, people.admin, ApproveArticle(article_id))
     auth.login("ada")
     client.post(f"/articles/{article_id}/unpublish", data={"reason": "Out of date"})
     auth.logout()
@@ -142,7 +144,7 @@ def test_unpublishing_leaves_a_410_and_removes_it_everywhere(
 def test_a_draft_from_a_private_conference_is_seen_by_its_proposer_and_reviewers_only(
         client: FlaskClient, auth: Auth, backend: Backend, people: People, world: World,
         handle: str) -> None:
-    article_id = articles.propose_article(backend.services, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(backend.services, people.staff, ProposeArticle(
         "thread", world.thread["private"]))
     auth.login("gus" if handle == "gus" else "ada")
     expected = 404 if handle == "gus" else 200
@@ -157,7 +159,7 @@ def test_a_draft_from_a_private_conference_is_seen_by_its_proposer_and_reviewers
 def test_bad_input_is_refused_with_a_reason_and_writes_nothing(
         client: FlaskClient, auth: Auth, backend: Backend, people: People,
         world: World) -> None:
-    article_id = articles.propose_article(backend.services, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(backend.services, people.staff, ProposeArticle(
         "thread", world.thread["internal"]))
     before = _events(backend)
     auth.login("sam")

@@ -10,9 +10,11 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import circles, members
+from forum.features.circles import handlers as circles
+from forum.features.circles.commands import StartCircle
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
 from tests.conftest import People
 from tests.web.conftest import Auth, alert, html
 from tests.web.test_openapi import CHECKS, DOCUMENT
@@ -78,10 +80,10 @@ def test_a_circle_from_start_to_archive(client: FlaskClient, auth: Auth, people:
 def test_only_circles_the_viewer_may_see(client: FlaskClient, auth: Auth, people: People,
                                          backend: Backend) -> None:
     svc = backend.services
-    circles.start_circle(svc, people.staff, cmd.StartCircle(
+    circles.start_circle(svc, people.staff, StartCircle(
         "secret", "Security reading group", "Threat models", visibility="private",
         join="invitation"))
-    circles.start_circle(svc, people.staff, cmd.StartCircle("zope", "Zope"))
+    circles.start_circle(svc, people.staff, StartCircle("zope", "Zope"))
     assert client.get("/circles/zope").status_code == 404  # internal: not for visitors
     assert "Security reading group" not in html(client.get("/circles"))
     auth.login("oli")
@@ -109,7 +111,7 @@ def test_each_circle_write_succeeds_as_documented(app: Flask, backend: Backend,
                                                   people: People) -> None:
     """Scripted successes through the circles' operations, held to the OpenAPI document."""
     svc = backend.services
-    tokens = {who: members.issue_api_token(svc, viewer, cmd.IssueApiToken("doc"))
+    tokens = {who: members.issue_api_token(svc, viewer, IssueApiToken("doc"))
               for who, viewer in (("sam", people.staff), ("oli", people.other),
                                   ("gus", people.guest))}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)

@@ -9,11 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 
-from forum import queries
 from forum.backend import Backend
 from forum.cli import main
-from forum.db import write_connection
-from forum.projections.tables import posts, read_markers
+from forum.core.db import write_connection
+from forum.features.members.queries import get_member_by_handle
+from forum.features.reading.tables import read_markers
+from forum.features.threads.tables import posts
 from tests.conftest import PASSWORD
 from tests.web.conftest import Auth, World
 
@@ -89,7 +90,7 @@ def test_create_admin(app: Flask, backend: Backend, client: FlaskClient) -> None
     assert result.exit_code == 0, result.output
     assert result.stdout == "administrator @root created\n"
     with backend.engine.connect() as conn:
-        row = queries.get_member_by_handle(conn, "root")
+        row = get_member_by_handle(conn, "root")
     assert (row.role, row.display_name, row.active) == ("admin", "Root User", True)
     response = client.post("/login", data={"login": "root", "password": "root's long password"})
     assert response.status_code == 302
@@ -103,7 +104,7 @@ def test_create_admin_asks_for_what_is_missing(app: Flask, backend: Backend) -> 
     assert "administrator @keeper created" in result.output
     assert "keeper password" not in result.output  # hidden input
     with backend.engine.connect() as conn:
-        assert queries.get_member_by_handle(conn, "keeper").role == "admin"
+        assert get_member_by_handle(conn, "keeper").role == "admin"
 
 
 def test_create_admin_with_a_taken_handle(app: Flask, backend: Backend, world: World) -> None:

@@ -10,8 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import create_app, queries
+from forum import create_app
 from forum.backend import Backend
+from forum.features.threads.queries import get_thread, list_posts
 from tests.conftest import PASSWORD, make_config, sqlite_backend
 from tests.web.conftest import World, alert, csrf_from, html
 
@@ -69,7 +70,7 @@ def test_reply_without_a_token_changes_nothing(client: FlaskClient, world: World
         "parent_post_id": pid, "body": "another", "csrf_token": csrf_from(page)})
     assert response.status_code == 302
     with backend.engine.connect() as conn:
-        bodies = [p.body for p in queries.list_posts(conn, tid)]
+        bodies = [p.body for p in list_posts(conn, tid)]
     assert bodies[-2:] == ["my reply", "another"]
 
 
@@ -135,4 +136,4 @@ def test_moderation_without_a_token(client: FlaskClient, world: World,
     token = csrf_from(html(client.get(f"/t/{tid}")))
     assert client.post(f"/t/{tid}/lock", data={"csrf_token": token}).status_code == 302
     with backend.engine.connect() as conn:
-        assert queries.get_thread(conn, tid).locked
+        assert get_thread(conn, tid).locked

@@ -10,11 +10,19 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import rota_queries
 from forum.backend import Backend
-from forum.digest_queries import Month
-from forum.handlers import articles, circles, kudos, members, rotas
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle
+from forum.features.circles import handlers as circles
+from forum.features.circles.commands import RecordCircleSession, StartCircle
+from forum.features.digest.queries import Month
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import ChooseTilConference, GiveKudos, PostTil
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.commands import CreateRota, ScheduleSlots, SignUpForSlot
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 from tests.web.test_openapi import CHECKS, DOCUMENT
@@ -26,29 +34,29 @@ def _a_month(backend: Backend, people: People, world: World) -> Month:
     svc = backend.services
     slots = {}
     for visibility in ("public", "internal"):
-        rota_id = rotas.create_rota(svc, people.admin, cmd.CreateRota(
+        rota_id = rotas.create_rota(svc, people.admin, CreateRota(
             world.conference[visibility], f"talks-{visibility}", f"Talks ({visibility})",
             timezone="UTC"))
         first = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
-        rotas.schedule_slots(svc, people.admin, cmd.ScheduleSlots(
+        rotas.schedule_slots(svc, people.admin, ScheduleSlots(
             rota_id, first, "12:00", "FREQ=DAILY;COUNT=1"))
         with backend.engine.connect() as conn:
             slots[visibility] = rota_queries.list_slots(conn, rota_id)[0]
-        rotas.sign_up_for_slot(svc, people.staff, cmd.SignUpForSlot(
+        rotas.sign_up_for_slot(svc, people.staff, SignUpForSlot(
             rota_id, slots[visibility].slot.id, f"Talk-{visibility}-title"))
     given = slots["public"].starts_at + timedelta(hours=2)
     backend.store.clock = lambda: given
-    kudos.choose_til_conference(svc, people.admin, cmd.ChooseTilConference(
+    kudos.choose_til_conference(svc, people.admin, ChooseTilConference(
         world.conference["public"]))
-    kudos.post_til(svc, people.other, cmd.PostTil("TIL-public-words about tuples"))
-    kudos.give_kudos(svc, people.other, cmd.GiveKudos(
+    kudos.post_til(svc, people.other, PostTil("TIL-public-words about tuples"))
+    kudos.give_kudos(svc, people.other, GiveKudos(
         "post", world.post["internal"], "Kudos-internal-note"))
-    zope = circles.start_circle(svc, people.staff, cmd.StartCircle("zope", "Zope-circle-name"))
-    circles.record_circle_session(svc, people.staff, cmd.RecordCircleSession(
+    zope = circles.start_circle(svc, people.staff, StartCircle("zope", "Zope-circle-name"))
+    circles.record_circle_session(svc, people.staff, RecordCircleSession(
         zope, given.date().isoformat(), "Macros", "Circle-notes"))
-    article = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    article = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["internal"], title="Article-title"))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(article))
+    articles.approve_article(svc, people.admin, ApproveArticle(article))
     return Month.of(given)
 
 
@@ -102,7 +110,7 @@ def test_each_viewer_sees_their_part_and_the_public_part_is_published(
 
 def test_the_digest_api(app: Flask, backend: Backend, people: People, world: World) -> None:
     month = _a_month(backend, people, world)
-    tokens = {who: members.issue_api_token(backend.services, viewer, cmd.IssueApiToken("d"))
+    tokens = {who: members.issue_api_token(backend.services, viewer, IssueApiToken("d"))
               for who, viewer in (("ada", people.admin), ("oli", people.other))}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
 

@@ -6,9 +6,11 @@ import feedparser
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, threads
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import UpdateConference
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import DeletePost, HidePost, PostReply, StartThread
 from tests.conftest import People
 from tests.web.conftest import Auth, World, html
 
@@ -26,7 +28,7 @@ def test_a_public_conference_feed_lists_its_threads(
     client: FlaskClient, backend: Backend, people: People, world: World
 ) -> None:
     svc = backend.services
-    threads.start_thread(svc, people.staff, cmd.StartThread(
+    threads.start_thread(svc, people.staff, StartThread(
         world.conference["public"], "A second thread", "With *emphasis* & an ampersand"))
     feed = parsed(client, "/c/public/feed.atom")
     assert feed.feed.title == "Public"
@@ -43,11 +45,11 @@ def test_a_public_thread_feed_lists_its_posts_without_hidden_or_deleted_ones(
 ) -> None:
     svc = backend.services
     tid, first = world.thread["public"], world.post["public"]
-    kept, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "kept-words"))
-    hidden, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "hidden-words"))
-    gone, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, first, "deleted-words"))
-    threads.hide_post(svc, people.admin, cmd.HidePost(tid, hidden, "off topic"))
-    threads.delete_post(svc, people.staff, cmd.DeletePost(tid, gone))
+    kept, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "kept-words"))
+    hidden, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "hidden-words"))
+    gone, _ = threads.post_reply(svc, people.staff, PostReply(tid, first, "deleted-words"))
+    threads.hide_post(svc, people.admin, HidePost(tid, hidden, "off topic"))
+    threads.delete_post(svc, people.staff, DeletePost(tid, gone))
     feed = parsed(client, f"/t/{tid}/feed.atom")
     text = " ".join(e.content[0].value for e in feed.entries)
     assert "secret-public-words" in text and "kept-words" in text
@@ -69,7 +71,7 @@ def test_a_conference_made_internal_loses_its_feeds_at_once(
     client: FlaskClient, backend: Backend, people: People, world: World
 ) -> None:
     assert client.get(f"/t/{world.thread['public']}/feed.atom").status_code == 200
-    conferences.update_conference(backend.services, people.admin, cmd.UpdateConference(
+    conferences.update_conference(backend.services, people.admin, UpdateConference(
         world.conference["public"], "Public", "", "internal"))
     assert client.get("/c/public/feed.atom").status_code == 404
     assert client.get(f"/t/{world.thread['public']}/feed.atom").status_code == 404

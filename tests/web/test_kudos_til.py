@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import kudos, members, rotas
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import GiveKudos
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas.commands import SignUpForSlot
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 from tests.web.test_rotas import Rota
@@ -35,13 +39,13 @@ def test_kudos_on_a_post_from_the_thread_page(client: FlaskClient, auth: Auth, w
 def test_kudos_on_a_talk_with_a_note(client: FlaskClient, auth: Auth, people: People,
                                      backend: Backend) -> None:
     rota = Rota(backend, people, "internal")
-    talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota.id, rota.slots[0].slot.id, "SQL"))
     auth.login("oli")
     page = html(client.post(f"/kudos/talk/{talk}", data={"note": "Finally I get joins"},
                             follow_redirects=True))
     assert "Oli</a>: Finally I get joins" in page and "Take back your kudos" in page
-    token = members.issue_api_token(backend.services, people.admin, cmd.IssueApiToken("t"))
+    token = members.issue_api_token(backend.services, people.admin, IssueApiToken("t"))
     listed = client.get(f"/api/v1/talks/{talk}/kudos",
                         headers={"Authorization": f"Bearer {token}"}).get_json()
     assert [k["note"] for k in listed["items"]] == ["Finally I get joins"]
@@ -50,11 +54,11 @@ def test_kudos_on_a_talk_with_a_note(client: FlaskClient, auth: Auth, people: Pe
 def test_private_kudos_stay_private(client: FlaskClient, auth: Auth, world: World,
                                     people: People, backend: Backend) -> None:
     post = world.post["private"]
-    kudos.give_kudos(backend.services, people.staff, cmd.GiveKudos("post", post, "secret-thanks"))
+    kudos.give_kudos(backend.services, people.staff, GiveKudos("post", post, "secret-thanks"))
     head = backend.store.head()
     auth.login("gus")
     assert client.post(f"/kudos/post/{post}", data={"action": "give"}).status_code == 404
-    token = members.issue_api_token(backend.services, people.guest, cmd.IssueApiToken("t"))
+    token = members.issue_api_token(backend.services, people.guest, IssueApiToken("t"))
     response = client.get(f"/api/v1/posts/{post}/kudos",
                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404 and "secret-thanks" not in html(response)

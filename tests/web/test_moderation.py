@@ -9,10 +9,20 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import queries
 from forum.backend import Backend
-from forum.handlers import members, threads
+from forum.features.members import handlers as members
+from forum.features.members.commands import ChangeMemberRole, RegisterMember
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import (
+    DeletePost,
+    HidePost,
+    LockThread,
+    PinThread,
+    PostReply,
+    StartThread,
+    UnpinThread,
+)
+from forum.features.threads.queries import get_post, get_thread
 from tests.conftest import PASSWORD, People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -26,12 +36,12 @@ def audit_rows(page: str) -> list[str]:
 
 def thread_row(backend: Backend, thread_id: str) -> Any:
     with backend.engine.connect() as conn:
-        return queries.get_thread(conn, thread_id)
+        return get_thread(conn, thread_id)
 
 
 def post_row(backend: Backend, post_id: str) -> Any:
     with backend.engine.connect() as conn:
-        return queries.get_post(conn, post_id)
+        return get_post(conn, post_id)
 
 
 @pytest.fixture
@@ -79,7 +89,7 @@ def test_pin_and_unpin(oli: FlaskClient, world: World, backend: Backend,
                        people: People) -> None:
     tid = world.thread["private"]
     # A newer thread would normally come first.
-    newer, _ = threads.start_thread(backend.services, people.staff, cmd.StartThread(
+    newer, _ = threads.start_thread(backend.services, people.staff, StartThread(
         world.conference["private"], "a newer thread", "hello"))
     listing = html(oli.get("/c/private"))
     assert listing.index("a newer thread") < listing.index("private subject")
@@ -147,7 +157,7 @@ def test_moderator_removes_a_post(oli: FlaskClient, world: World, backend: Backe
                                   people: People) -> None:
     tid = world.thread["private"]
     pid, _ = threads.post_reply(backend.services, people.staff,
-                                cmd.PostReply(tid, world.post["private"], "oops"))
+                                PostReply(tid, world.post["private"], "oops"))
     assert oli.post(f"/p/{pid}/delete").status_code == 302
     assert post_row(backend, pid).deleted_by == people.other.member_id
     assert "Post removed." in html(oli.get(f"/t/{tid}"))
@@ -212,9 +222,9 @@ def test_moderation_controls_only_for_moderators(client: FlaskClient, auth: Auth
 def moderated(backend: Backend, people: People, world: World) -> World:
     """Moderation in Private (by Oli) and in Internal (by Ada), and a member change."""
     svc = backend.services
-    threads.lock_thread(svc, people.other, cmd.LockThread(world.thread["private"], "private lock"))
-    threads.pin_thread(svc, people.admin, cmd.PinThread(world.thread["internal"]))
-    members.change_member_role(svc, people.admin, cmd.ChangeMemberRole(
+    threads.lock_thread(svc, people.other, LockThread(world.thread["private"], "private lock"))
+    threads.pin_thread(svc, people.admin, PinThread(world.thread["internal"]))
+    members.change_member_role(svc, people.admin, ChangeMemberRole(
         people.guest.member_id, "staff"))
     return world
 
@@ -249,7 +259,7 @@ def test_audit_is_not_there_for_people_who_moderate_nothing(
     handle: str
 ) -> None:
     if handle == "zed":
-        members.register_member(backend.services, people.admin, cmd.RegisterMember(
+        members.register_member(backend.services, people.admin, RegisterMember(
             "zed", "Zed", "zed@example.org", PASSWORD, "staff"))
     auth.login(handle)
     response = client.get("/audit")
@@ -268,8 +278,8 @@ def test_audit_pages_back_through_older_entries(oli: FlaskClient, world: World,
                                                 backend: Backend, people: People) -> None:
     tid = world.thread["private"]
     for _ in range(30):
-        threads.pin_thread(backend.services, people.other, cmd.PinThread(tid))
-        threads.unpin_thread(backend.services, people.other, cmd.UnpinThread(tid))
+        threads.pin_thread(backend.services, people.other, PinThread(tid))
+        threads.unpin_thread(backend.services, people.other, UnpinThread(tid))
     page = html(oli.get("/audit"))
     rows = audit_rows(page)
     assert len(rows) == 50
@@ -287,7 +297,7 @@ def test_a_hidden_post_cannot_be_read_by_quoting_it(
     client: FlaskClient, auth: Auth, world: World, backend: Backend, people: People
 ) -> None:
     tid, pid = world.thread["internal"], world.post["internal"]
-    threads.hide_post(backend.services, people.admin, cmd.HidePost(tid, pid, "not for now"))
+    threads.hide_post(backend.services, people.admin, HidePost(tid, pid, "not for now"))
     auth.login("sam")
     for url in (f"/t/{tid}", f"/t/{tid}/reply?to={pid}", f"/t/{tid}/reply?to={pid}&quote=1",
                 f"/p/{pid}/history", "/members/ada"):
@@ -298,10 +308,10 @@ def test_the_edit_form_is_only_for_those_who_may_edit(
     client: FlaskClient, auth: Auth, world: World, backend: Backend, people: People
 ) -> None:
     tid, pid = world.thread["internal"], world.post["internal"]
-    threads.hide_post(backend.services, people.admin, cmd.HidePost(tid, pid, "not for now"))
+    threads.hide_post(backend.services, people.admin, HidePost(tid, pid, "not for now"))
     gone, _ = threads.post_reply(backend.services, people.staff,
-                                 cmd.PostReply(tid, pid, "soon removed"))
-    threads.delete_post(backend.services, people.staff, cmd.DeletePost(tid, gone))
+                                 PostReply(tid, pid, "soon removed"))
+    threads.delete_post(backend.services, people.staff, DeletePost(tid, gone))
     auth.login("sam")
     response = client.get(f"/p/{pid}/edit")  # Ada's hidden post
     assert response.status_code == 403

@@ -6,9 +6,11 @@ import re
 
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import rooms, threads
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import OpenDirectRoom, PostMessage
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply, StartThread
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -22,7 +24,7 @@ def _count(page: str) -> int:
 def test_a_mention_lands_in_the_inbox_and_reading_it_goes_there(
         client: FlaskClient, auth: Auth, backend: Backend, people: People,
         world: World) -> None:
-    post_id, _ = threads.post_reply(backend.services, people.other, cmd.PostReply(
+    post_id, _ = threads.post_reply(backend.services, people.other, PostReply(
         world.thread["internal"], world.post["internal"], "What do you think, @sam?"))
     auth.login("sam")
     assert _count(html(client.get("/"))) == 1
@@ -39,9 +41,9 @@ def test_a_mention_lands_in_the_inbox_and_reading_it_goes_there(
 def test_mark_all_read_and_bad_input(client: FlaskClient, auth: Auth, backend: Backend,
                                      people: People, world: World) -> None:
     room_id = rooms.open_direct_room(backend.services, people.other,
-                                     cmd.OpenDirectRoom((people.staff.member_id or "",)))
+                                     OpenDirectRoom((people.staff.member_id or "",)))
     for i in range(3):
-        rooms.post_message(backend.services, people.other, cmd.PostMessage(room_id, f"hi {i}"))
+        rooms.post_message(backend.services, people.other, PostMessage(room_id, f"hi {i}"))
     auth.login("sam")
     assert _count(html(client.get("/"))) == 3
     assert "Oli sent you a message in Oli" in html(client.get("/notifications"))
@@ -61,7 +63,7 @@ def test_watching_a_conference_hears_of_new_threads(
                            data={"level": "watching", "next": "/c/internal"})
     assert response.status_code == 302 and response.location.endswith("/c/internal")
     assert '<option value="watching" selected>' in html(client.get("/c/internal"))
-    threads.start_thread(backend.services, people.other, cmd.StartThread(
+    threads.start_thread(backend.services, people.other, StartThread(
         world.conference["internal"], "Lunch?", "Anyone"))
     assert "Oli started Lunch?" in html(client.get("/notifications"))
     bad = client.post(f"/watch/conference/{world.conference['internal']}",

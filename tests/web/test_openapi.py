@@ -24,9 +24,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, members
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle
+from forum.features.circles.commands import StartCircle
+from forum.features.kudos.commands import ChooseTilConference
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.rotas.commands import CreateRota
 from tests.conftest import People
 from tests.web.conftest import World
 
@@ -143,17 +148,17 @@ def test_every_operation_keeps_to_the_document(
     app: Flask, backend: Backend, people: People, world: World
 ) -> None:
     svc = backend.services
-    tokens = [members.issue_api_token(svc, who, cmd.IssueApiToken("schemathesis"))
+    tokens = [members.issue_api_token(svc, who, IssueApiToken("schemathesis"))
               for who in (people.admin, people.staff, people.guest)]
     # Real identifiers half the time, so generated requests reach real resources too.
-    article_id = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    article_id = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", world.thread["public"]))
-    articles.approve_article(svc, people.admin, cmd.ApproveArticle(article_id))
+    articles.approve_article(svc, people.admin, ApproveArticle(article_id))
     from datetime import UTC, datetime
 
-    from forum.handlers import circles
+    from forum.features.circles import handlers as circles
 
-    circles.start_circle(svc, people.staff, cmd.StartCircle("public", "A circle", join="open"))
+    circles.start_circle(svc, people.staff, StartCircle("public", "A circle", join="open"))
     real = {"slug": "public", "handle": "ada", "thread_id": world.thread["public"],
             "article_id": article_id,
             "post_id": world.post["public"], "member_id": people.guest.member_id,
@@ -181,7 +186,7 @@ def test_every_operation_keeps_to_the_document(
 def test_each_write_succeeds_as_documented(app: Flask, backend: Backend, people: People,
                                            world: World) -> None:
     """Scripted successes (random bodies rarely get past the model's rules)."""
-    token = members.issue_api_token(backend.services, people.admin, cmd.IssueApiToken("doc"))
+    token = members.issue_api_token(backend.services, people.admin, IssueApiToken("doc"))
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
 
     def call(method: str, path: str, status: int, **case: Any) -> Any:
@@ -232,12 +237,12 @@ def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, pe
     """Scripted successes through the talk rota's operations, held to the document."""
     from datetime import UTC, datetime, timedelta
 
-    from forum.handlers import rotas
+    from forum.features.rotas import handlers as rotas
 
     svc = backend.services
-    rotas.create_rota(svc, people.admin, cmd.CreateRota(
+    rotas.create_rota(svc, people.admin, CreateRota(
         world.conference["public"], "fridays", "Friday talks", timezone="Europe/Stockholm"))
-    tokens = {who: members.issue_api_token(svc, viewer, cmd.IssueApiToken("doc"))
+    tokens = {who: members.issue_api_token(svc, viewer, IssueApiToken("doc"))
               for who, viewer in (("ada", people.admin), ("sam", people.staff))}
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
 
@@ -296,11 +301,11 @@ def test_each_rota_write_succeeds_as_documented(app: Flask, backend: Backend, pe
 
 def test_kudos_and_til_writes_succeed_as_documented(app: Flask, backend: Backend,
                                                     people: People, world: World) -> None:
-    from forum.handlers import kudos
+    from forum.features.kudos import handlers as kudos
 
     kudos.choose_til_conference(backend.services, people.admin,
-                                cmd.ChooseTilConference(world.conference["public"]))
-    token = members.issue_api_token(backend.services, people.staff, cmd.IssueApiToken("doc"))
+                                ChooseTilConference(world.conference["public"]))
+    token = members.issue_api_token(backend.services, people.staff, IssueApiToken("doc"))
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
 
     def call(method: str, path: str, status: int, **case: Any) -> Any:

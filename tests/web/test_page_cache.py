@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, members, threads
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import UpdateConference
+from forum.features.members import handlers as members
+from forum.features.members.commands import UpdateProfile
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import HidePost, PostReply
 from tests.conftest import People
 from tests.web.conftest import World, html
 
@@ -33,22 +37,22 @@ def test_writes_that_change_the_page_change_what_visitors_see(
     url = f"/t/{tid}"
     assert "fresh reply words" not in html(client.get(url))
 
-    threads.post_reply(svc, people.staff, cmd.PostReply(tid, first_post, "fresh reply words"))
+    threads.post_reply(svc, people.staff, PostReply(tid, first_post, "fresh reply words"))
     assert "fresh reply words" in html(client.get(url))
 
-    members.update_profile(svc, people.admin, cmd.UpdateProfile("Ada Renamed"))
+    members.update_profile(svc, people.admin, UpdateProfile("Ada Renamed"))
     assert "Ada Renamed" in html(client.get(url))
 
-    threads.hide_post(svc, people.admin, cmd.HidePost(tid, first_post, "off topic here"))
+    threads.hide_post(svc, people.admin, HidePost(tid, first_post, "off topic here"))
     page = html(client.get(url))
     assert "off topic here" in page and "secret-public-words" not in page
 
-    conferences.update_conference(svc, people.admin, cmd.UpdateConference(
+    conferences.update_conference(svc, people.admin, UpdateConference(
         world.conference["public"], "Renamed Public", "", "public"))
     assert "Renamed Public" in html(client.get(url))
 
     # Made private: the cached page must not be served to anyone outside.
-    conferences.update_conference(svc, people.admin, cmd.UpdateConference(
+    conferences.update_conference(svc, people.admin, UpdateConference(
         world.conference["public"], "Renamed Public", "", "private"))
     assert client.get(url).status_code == 404
 

@@ -14,12 +14,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import queries
 from forum.backend import Backend
-from forum.events import ReplyPosted
-from forum.handlers import reading, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.core.rows import PAGE_SIZE
+from forum.features.conferences.queries import access_from_row, get_conference_by_slug
+from forum.features.members.queries import get_member_by_handle
+from forum.features.reading import handlers as reading
+from forum.features.reading.commands import MarkThreadRead
+from forum.features.reading.queries import get_read_marker, unread_by_conference, unread_by_thread
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import EditPost, PostReply, StartThread
+from forum.features.threads.events import ReplyPosted
+from forum.features.threads.queries import get_post, get_thread, list_posts
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -37,13 +43,13 @@ def read(backend: Backend, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def marker(backend: Backend, who: Viewer, thread_id: str) -> int:
-    return int(read(backend, queries.get_read_marker, who.member_id, thread_id))
+    return int(read(backend, get_read_marker, who.member_id, thread_id))
 
 
 def reply(backend: Backend, who: Viewer, thread_id: str, parent_id: str, body: str
           ) -> tuple[str, int]:
     result: tuple[str, int] = threads.post_reply(
-        backend.services, who, cmd.PostReply(thread_id, parent_id, body))
+        backend.services, who, PostReply(thread_id, parent_id, body))
     return result
 
 
@@ -156,7 +162,7 @@ def test_post_history_shows_revisions_and_diff(
     tid = world.thread["internal"]
     pid, _ = reply(backend, people.staff, tid, world.post["internal"], "first draft")
     threads.edit_post(backend.services, people.staff,
-                      cmd.EditPost(tid, pid, "second draft", expected_revision=1))
+                      EditPost(tid, pid, "second draft", expected_revision=1))
     page = html(sam.get(f"/p/{pid}/history"))
     assert "Revision 1" in page and "Revision 2" in page
     assert "-first draft" in page and "+second draft" in page
@@ -194,7 +200,7 @@ def test_start_a_thread(sam: FlaskClient, world: World, backend: Backend) -> Non
                                                  "body": "Who is in for *soup*?"})
     assert response.status_code == 302
     thread_id = location(response).rsplit("/t/", 1)[1]
-    row = read(backend, queries.get_thread, thread_id)
+    row = read(backend, get_thread, thread_id)
     assert row.subject == "Lunch plans" and row.conference_id == world.conference["internal"]
     page = html(sam.get(location(response)))
     assert "Lunch plans" in page and "<em>soup</em>" in page
@@ -217,7 +223,7 @@ def test_reply(sam: FlaskClient, world: World, backend: Backend, people: People)
     response = sam.post(f"/t/{tid}/reply", data={"parent_post_id": pid, "body": "Me too"})
     assert response.status_code == 302
     assert location(response).endswith(f"/t/{tid}?page=1#p2")
-    posts = read(backend, queries.list_posts, tid)
+    posts = read(backend, list_posts, tid)
     assert [(p.seq, p.body, p.author_id, p.parent_id) for p in posts][-1] == (
         2, "Me too", people.staff.member_id, pid)
     page = html(sam.get(f"/t/{tid}"))
@@ -234,7 +240,7 @@ def test_edit_own_post(sam: FlaskClient, world: World, backend: Backend,
     assert "typo hree" in html(form)
     response = sam.post(f"/p/{pid}/edit", data={"body": "typo here", "revision": "1"})
     assert response.status_code == 302
-    post = read(backend, queries.get_post, pid)
+    post = read(backend, get_post, pid)
     assert (post.body, post.revision) == ("typo here", 2)
     page = html(sam.get(location(response)))
     assert "Your edit is saved" in page and "typo here" in page
@@ -246,7 +252,7 @@ def test_remove_own_post(sam: FlaskClient, world: World, backend: Backend,
     pid, _ = reply(backend, people.staff, tid, world.post["internal"], "regrettable words")
     response = sam.post(f"/p/{pid}/delete")
     assert response.status_code == 302
-    assert read(backend, queries.get_post, pid).deleted_by == people.staff.member_id
+    assert read(backend, get_post, pid).deleted_by == people.staff.member_id
     page = html(sam.get(location(response)))
     assert "The post was removed." in page and "Post removed." in page
     assert "regrettable words" not in page
@@ -264,12 +270,12 @@ def test_conference_settings_page_and_save(
     page = html(form)
     assert "Settings of Private" in page
     assert "@oli moderator" in page and "@sam contributor" in page
-    version = read(backend, queries.get_conference_by_slug, "private").version
+    version = read(backend, get_conference_by_slug, "private").version
     response = client.post("/c/private/settings", data={
         "section": "settings", "version": str(version), "name": "Private Room",
         "resume": "Where *we* plan.", "visibility": "private"})
     assert response.status_code == 302
-    row = read(backend, queries.get_conference_by_slug, "private")
+    row = read(backend, get_conference_by_slug, "private")
     assert (row.name, row.resume) == ("Private Room", "Where *we* plan.")
     assert "<em>we</em>" in html(client.get("/c/private"))
     # The access list, edited as text.
@@ -277,7 +283,7 @@ def test_conference_settings_page_and_save(
         "section": "acl", "version": str(row.version),
         "acl": "@oli moderator\n\n@gus reader\nrole:staff none"})
     assert response.status_code == 302
-    acl = queries.access_from_row(read(backend, queries.get_conference_by_slug, "private")).acl
+    acl = access_from_row(read(backend, get_conference_by_slug, "private")).acl
     assert [a for _, a in acl] == ["moderator", "reader", "none"]
     assert acl[2] == ("role:staff", "none")
 
@@ -290,7 +296,7 @@ def test_admin_creates_a_conference(client: FlaskClient, auth: Auth, world: Worl
         "parent_id": world.conference["internal"]})
     assert response.status_code == 302
     assert location(response).endswith("/c/garden/settings")
-    row = read(backend, queries.get_conference_by_slug, "garden")
+    row = read(backend, get_conference_by_slug, "garden")
     assert row.parent_id == world.conference["internal"]
     assert "Sub-conferences" in html(client.get("/c/internal"))
     assert ">Garden</a>" in html(client.get("/"))
@@ -345,7 +351,7 @@ def test_too_large_request_is_refused(sam: FlaskClient, world: World, backend: B
 @pytest.fixture
 def long_thread(backend: Backend, people: People, world: World) -> str:
     """A 120-post thread in Internal, written by Oli (so every post is unread for Sam)."""
-    tid, first = threads.start_thread(backend.services, people.other, cmd.StartThread(
+    tid, first = threads.start_thread(backend.services, people.other, StartThread(
         world.conference["internal"], "A long one", "post number 1"))
     for n in range(2, 121):
         reply(backend, people.other, tid, first, f"post number {n}")
@@ -359,7 +365,7 @@ def test_page_one_of_a_long_thread_marks_fifty_read(
     assert "Page 1 of 3" in page
     assert 'id="p50"' in page and 'id="p51"' not in page
     assert marker(backend, people.staff, long_thread) == 50
-    assert read(backend, queries.unread_by_thread, people.staff, [long_thread]) == {
+    assert read(backend, unread_by_thread, people.staff, [long_thread]) == {
         long_thread: 70}
     page = html(sam.get(f"/t/{long_thread}?page=3"))
     assert 'id="p101"' in page and 'id="p120"' in page
@@ -408,7 +414,7 @@ def test_mark_conference_read(sam: FlaskClient, backend: Backend, people: People
     assert "Marked 2 threads read." in page
     assert marker(backend, people.staff, long_thread) == 120
     assert marker(backend, people.staff, world.thread["internal"]) == 1
-    assert read(backend, queries.unread_by_conference, people.staff,
+    assert read(backend, unread_by_conference, people.staff,
                 [world.conference["internal"]]) == {}
     # Other conferences are untouched.
     assert marker(backend, people.staff, world.thread["public"]) == 0
@@ -420,13 +426,13 @@ def test_next_unread_goes_to_the_oldest_unread_post(
     # Read everything but a long thread's tail; /next must land on its page and anchor.
     for visibility in ("public", "internal", "private"):
         reading.mark_thread_read(backend.services, people.staff,
-                                 cmd.MarkThreadRead(world.thread[visibility]))
-    tid, first = threads.start_thread(backend.services, people.other, cmd.StartThread(
+                                 MarkThreadRead(world.thread[visibility]))
+    tid, first = threads.start_thread(backend.services, people.other, StartThread(
         world.conference["internal"], "Paged", "one"))
     for n in range(2, 61):
         reply(backend, people.other, tid, first, f"reply {n}")
     reading.mark_thread_read(backend.services, people.staff,
-                             cmd.MarkThreadRead(tid, up_to_seq=52))
+                             MarkThreadRead(tid, up_to_seq=52))
     # A newer unread post elsewhere comes after it in the log.
     reply(backend, people.other, world.thread["public"], world.post["public"], "newer")
     response = sam.get("/next")
@@ -459,7 +465,7 @@ def test_readers_page_lists_readers_and_respects_privacy(
     auth.login("oli")
     # Oli turns off sharing what he reads.
     client.post("/account/profile", data={"display_name": "Oli"})
-    assert read(backend, queries.get_member_by_handle, "oli").share_read_history is False
+    assert read(backend, get_member_by_handle, "oli").share_read_history is False
     # Oli is neither the author nor a moderator of Internal.
     assert client.get(f"/p/{pid}/readers").status_code == 404
     assert "Who read it" not in html(client.get(f"/t/{tid}"))
@@ -501,7 +507,7 @@ BIG = 5000
 @pytest.fixture
 def big_thread(backend: Backend, people: People, world: World) -> Iterator[str]:
     """A 5,000-post thread: replies appended straight to the log, in chunks."""
-    tid, first = threads.start_thread(backend.services, people.other, cmd.StartThread(
+    tid, first = threads.start_thread(backend.services, people.other, StartThread(
         world.conference["public"], "The big one", "post 1"))
     ids = {1: first}
     version = 1
@@ -534,9 +540,9 @@ def test_a_five_thousand_post_thread_renders_first_and_last_pages(
     sam: FlaskClient, big_thread: str, backend: Backend, people: People
 ) -> None:
     """One test for both views: building the thread is the slow part."""
-    row = read(backend, queries.get_thread, big_thread)
+    row = read(backend, get_thread, big_thread)
     assert (row.last_seq, row.post_count) == (BIG, BIG)
-    pages = BIG // queries.PAGE_SIZE
+    pages = BIG // PAGE_SIZE
 
     # By time.
     first = html(sam.get(f"/t/{big_thread}"))
@@ -552,11 +558,11 @@ def test_a_five_thousand_post_thread_renders_first_and_last_pages(
     order = tree_order(BIG)
     first = html(sam.get(f"/t/{big_thread}?view=tree"))
     assert f"Page 1 of {pages}" in first
-    assert seqs_on(first) == order[:queries.PAGE_SIZE]
+    assert seqs_on(first) == order[:PAGE_SIZE]
     assert seqs_on(first)[:5] == [1, 2, 4, 8, 16]
     assert re.search(r'id="p4096" class="post[^"]*" style="--depth: 12"', first)
     last = html(sam.get(f"/t/{big_thread}?view=tree&page={pages}"))
-    assert seqs_on(last) == order[-queries.PAGE_SIZE:]
+    assert seqs_on(last) == order[-PAGE_SIZE:]
     prev = re.search(r'<a rel="prev" href="([^"]+)"', last)
     assert prev and f"page={pages - 1}" in prev.group(1) and "view=tree" in prev.group(1)
 

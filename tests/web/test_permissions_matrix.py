@@ -13,10 +13,20 @@ from datetime import UTC, datetime
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import articles, circles, conferences, kudos, members, threads
-from forum.permissions import Viewer
+from forum.core.permissions import Viewer
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ProposeArticle, SendBackArticle
+from forum.features.circles import handlers as circles
+from forum.features.circles.commands import AddCircleMember, RecordCircleSession, StartCircle
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import SetConferenceAcl, UpdateConference
+from forum.features.kudos import handlers as kudos
+from forum.features.kudos.commands import GiveKudos
+from forum.features.members import handlers as members
+from forum.features.members.commands import DeactivateMember, RegisterMember
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import HidePost, LockThread, PinThread, PostReply
 from tests.conftest import PASSWORD, People
 from tests.web.conftest import Auth, World, alert, html
 
@@ -55,10 +65,10 @@ class Matrix:
 def matrix(backend: Backend, people: People, world: World) -> Matrix:
     """The world, plus a staff member on no list, and the same roles in every conference."""
     svc = backend.services
-    zed = members.register_member(svc, people.admin, cmd.RegisterMember(
+    zed = members.register_member(svc, people.admin, RegisterMember(
         "zed", "Zed", "zed@example.org", PASSWORD, "staff"))
     for visibility in ("public", "internal"):
-        conferences.set_conference_acl(svc, people.admin, cmd.SetConferenceAcl(
+        conferences.set_conference_acl(svc, people.admin, SetConferenceAcl(
             world.conference[visibility],
             ((f"member:{people.other.member_id}", "moderator"),
              (f"member:{people.staff.member_id}", "contributor"))))
@@ -186,24 +196,24 @@ def busy(backend: Backend, people: People, matrix: Matrix) -> Matrix:
     """Activity in Private that would leak if any surface forgot the rule."""
     svc, w = backend.services, matrix.world
     tid, pid = w.thread["private"], w.post["private"]
-    reply, _ = threads.post_reply(svc, people.staff, cmd.PostReply(
+    reply, _ = threads.post_reply(svc, people.staff, PostReply(
         tid, pid, "more secret-private-words"))
-    threads.lock_thread(svc, people.other, cmd.LockThread(tid, "secret-private-words reason"))
-    threads.pin_thread(svc, people.other, cmd.PinThread(tid))
-    threads.hide_post(svc, people.admin, cmd.HidePost(tid, pid, "secret-private-words hidden"))
-    conferences.update_conference(svc, people.admin, cmd.UpdateConference(
+    threads.lock_thread(svc, people.other, LockThread(tid, "secret-private-words reason"))
+    threads.pin_thread(svc, people.other, PinThread(tid))
+    threads.hide_post(svc, people.admin, HidePost(tid, pid, "secret-private-words hidden"))
+    conferences.update_conference(svc, people.admin, UpdateConference(
         w.conference["private"], "Private", "About secret-private-words", "private"))
-    matrix.article = articles.propose_article(svc, people.staff, cmd.ProposeArticle(
+    matrix.article = articles.propose_article(svc, people.staff, ProposeArticle(
         "thread", tid, summary="secret-private-words summary", tags=("private-subject",)))
-    articles.send_back_article(svc, people.other, cmd.SendBackArticle(
+    articles.send_back_article(svc, people.other, SendBackArticle(
         matrix.article, "secret-private-words comment"))
     # Learning together: kudos on the private post, a private study circle with notes.
-    kudos.give_kudos(svc, people.other, cmd.GiveKudos("post", reply, "secret-private-words"))
-    circle = circles.start_circle(svc, people.admin, cmd.StartCircle(
+    kudos.give_kudos(svc, people.other, GiveKudos("post", reply, "secret-private-words"))
+    circle = circles.start_circle(svc, people.admin, StartCircle(
         "hidden", "secret-private-words circle", visibility="private", join="invitation"))
-    circles.add_circle_member(svc, people.admin, cmd.AddCircleMember(
+    circles.add_circle_member(svc, people.admin, AddCircleMember(
         circle, people.staff.member_id or ""))
-    circles.record_circle_session(svc, people.staff, cmd.RecordCircleSession(
+    circles.record_circle_session(svc, people.staff, RecordCircleSession(
         circle, backend.store.clock().date().isoformat(), "private subject", "Notes"))
     return matrix
 
@@ -286,7 +296,7 @@ def test_a_deactivated_members_session_stops_working(
     auth.login("sam")
     assert client.get(f"/t/{w.thread['private']}").status_code == 200
     members.deactivate_member(backend.services, people.admin,
-                              cmd.DeactivateMember(people.staff.member_id))
+                              DeactivateMember(people.staff.member_id))
     before = backend.store.head()
     # The same session cookie no longer signs anyone in.
     response = client.get(f"/t/{w.thread['private']}")

@@ -7,15 +7,22 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import rooms
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import (
+    ArchiveRoom,
+    CreateRoom,
+    DeleteMessage,
+    MarkRoomRead,
+    PostMessage,
+    RemoveRoomMember,
+)
 from tests.conftest import People
 from tests.web.conftest import Auth, World, alert, html
 
 
 def _room(backend: Backend, people: People, **kwargs: object) -> str:
-    command = cmd.CreateRoom(**{"name": "Lounge", "slug": "lounge", **kwargs})  # type: ignore[arg-type]
+    command = CreateRoom(**{"name": "Lounge", "slug": "lounge", **kwargs})  # type: ignore[arg-type]
     return rooms.create_room(backend.services, people.staff, command)
 
 
@@ -40,7 +47,7 @@ def test_messages_edit_with_history_delete_as_tombstone_and_react(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     room_id = _room(backend, people)
     message_id, _ = rooms.post_message(backend.services, people.staff,
-                                       cmd.PostMessage(room_id, "first words"))
+                                       PostMessage(room_id, "first words"))
     auth.login("sam")
     assert client.get(f"/rooms/lounge/m/{message_id}/edit").status_code == 200
     client.post(f"/rooms/lounge/m/{message_id}/edit", data={"body": "second words"})
@@ -59,7 +66,7 @@ def test_others_may_not_edit_and_bad_input_changes_nothing(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     room_id = _room(backend, people)
     message_id, _ = rooms.post_message(backend.services, people.staff,
-                                       cmd.PostMessage(room_id, "mine"))
+                                       PostMessage(room_id, "mine"))
     auth.login("oli")
     before = _log_size(backend)
     refused = [
@@ -87,7 +94,7 @@ def test_a_private_room_is_invisible_to_everyone_outside_it(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     room_id = _room(backend, people, slug="hiring", visibility="private",
                     members=(people.other.member_id,))
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, "secret-words"))
+    rooms.post_message(backend.services, people.staff, PostMessage(room_id, "secret-words"))
     assert client.get("/rooms/hiring").status_code == 302  # to the sign-in page
     for handle, status in (("gus", 404), ("oli", 200), ("ada", 200)):
         auth.login(handle)
@@ -98,7 +105,7 @@ def test_a_private_room_is_invisible_to_everyone_outside_it(
         auth.logout()
     # Removed, oli no longer sees it, nor can talk there.
     rooms.remove_room_member(backend.services, people.staff,
-                             cmd.RemoveRoomMember(room_id, people.other.member_id or ""))
+                             RemoveRoomMember(room_id, people.other.member_id or ""))
     auth.login("oli")
     assert client.get("/rooms/hiring").status_code == 404
     assert client.post("/rooms/hiring/messages", data={"body": "x"}).status_code == 404
@@ -128,7 +135,7 @@ def test_direct_messages_are_for_their_people_only_and_found_again(
 def test_archived_rooms_keep_history_but_take_no_messages(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     room_id = _room(backend, people)
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, "kept"))
+    rooms.post_message(backend.services, people.staff, PostMessage(room_id, "kept"))
     auth.login("sam")
     client.post("/rooms/lounge/archive")
     page = html(client.get("/rooms/lounge"))
@@ -143,11 +150,11 @@ def test_join_leave_and_the_unread_marker(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     room_id = _room(backend, people)
     for i in range(3):
-        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, f"m{i}"))
+        rooms.post_message(backend.services, people.staff, PostMessage(room_id, f"m{i}"))
     auth.login("oli")
     assert "Other rooms you can join" in html(client.get("/rooms"))
     client.post("/rooms/lounge/join")
-    rooms.mark_room_read(backend.services, people.other, cmd.MarkRoomRead(room_id, 1))
+    rooms.mark_room_read(backend.services, people.other, MarkRoomRead(room_id, 1))
     page = html(client.get("/rooms/lounge"))
     assert page.index('id="first-unread"') < page.index('id="m2"')
     assert 'id="first-unread"' not in html(client.get("/rooms/lounge"))  # read now
@@ -159,7 +166,7 @@ def test_history_pages_backwards(client: FlaskClient, auth: Auth, backend: Backe
                                  people: People) -> None:
     room_id = _room(backend, people)
     for i in range(1, 61):
-        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, f"n{i}"))
+        rooms.post_message(backend.services, people.staff, PostMessage(room_id, f"n{i}"))
     auth.login("sam")
     latest = html(client.get("/rooms/lounge"))
     assert 'id="m60"' in latest and 'id="m10"' not in latest and "?before=11" in latest
@@ -171,7 +178,7 @@ def test_history_pages_backwards(client: FlaskClient, auth: Auth, backend: Backe
 def test_next_unread_walks_rooms_and_threads_together(
         client: FlaskClient, auth: Auth, backend: Backend, people: People, world: World) -> None:
     room_id = _room(backend, people, members=(people.other.member_id,))
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, "hi"))
+    rooms.post_message(backend.services, people.staff, PostMessage(room_id, "hi"))
     auth.login("oli")
     # The room's message is newer than the conference threads: threads come first.
     seen = []
@@ -191,10 +198,10 @@ def test_conference_rooms_follow_the_conference(
         client: FlaskClient, auth: Auth, backend: Backend, people: People, world: World,
         handle: str) -> None:
     # The private conference: oli moderates, sam contributes, gus is not on its list.
-    room_id = rooms.create_room(backend.services, people.other, cmd.CreateRoom(
+    room_id = rooms.create_room(backend.services, people.other, CreateRoom(
         "Private live", "private-live", visibility="conference",
         conference_id=world.conference["private"]))
-    rooms.post_message(backend.services, people.other, cmd.PostMessage(room_id, "inside"))
+    rooms.post_message(backend.services, people.other, PostMessage(room_id, "inside"))
     auth.login(handle)
     assert client.get("/rooms/private-live").status_code == (404 if handle == "gus" else 200)
 
@@ -203,7 +210,7 @@ def test_moderators_move_a_stretch_of_chat_to_a_thread(
         client: FlaskClient, auth: Auth, backend: Backend, people: People, world: World) -> None:
     room_id = _room(backend, people)
     for body in ("Who is on call?", "Me", "Thanks"):
-        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, body))
+        rooms.post_message(backend.services, people.staff, PostMessage(room_id, body))
     auth.login("sam")
     page = html(client.get("/rooms/lounge"))
     assert "Move messages to a thread" in page and "#2 · " in page
@@ -234,12 +241,12 @@ def test_room_moderation_is_on_the_audit_log_for_those_who_moderate_it(
         client: FlaskClient, auth: Auth, backend: Backend, people: People) -> None:
     svc, sam, oli = backend.services, people.staff, people.other
     room_id = _room(backend, people, visibility="private", members=(oli.member_id,))
-    mine, _ = rooms.post_message(svc, oli, cmd.PostMessage(room_id, "mine"))
-    theirs, _ = rooms.post_message(svc, oli, cmd.PostMessage(room_id, "spam"))
-    rooms.delete_message(svc, oli, cmd.DeleteMessage(room_id, mine))  # their own: not moderation
-    rooms.delete_message(svc, sam, cmd.DeleteMessage(room_id, theirs))
-    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(room_id, oli.member_id or ""))
-    rooms.archive_room(svc, sam, cmd.ArchiveRoom(room_id))
+    mine, _ = rooms.post_message(svc, oli, PostMessage(room_id, "mine"))
+    theirs, _ = rooms.post_message(svc, oli, PostMessage(room_id, "spam"))
+    rooms.delete_message(svc, oli, DeleteMessage(room_id, mine))  # their own: not moderation
+    rooms.delete_message(svc, sam, DeleteMessage(room_id, theirs))
+    rooms.remove_room_member(svc, sam, RemoveRoomMember(room_id, oli.member_id or ""))
+    rooms.archive_room(svc, sam, ArchiveRoom(room_id))
     auth.login("sam")
     page = html(client.get("/audit"))
     assert page.count("deleted a message") == 1

@@ -12,10 +12,18 @@ import pytest
 from flask.testing import FlaskClient
 from icalendar import Calendar
 
-from forum import article_queries, rota_queries
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, rotas
+from forum.features.articles import queries as article_queries
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.commands import (
+    CreateRota,
+    IssueCalendarFeed,
+    ScheduleSlots,
+    SignUpForSlot,
+)
 from tests.conftest import People
 from tests.web.conftest import Auth, alert, html
 
@@ -26,16 +34,16 @@ class Rota:
     def __init__(self, backend: Backend, people: People, visibility: str) -> None:
         svc = backend.services
         self.backend = backend
-        self.conference = conferences.create_conference(svc, people.admin, cmd.CreateConference(
+        self.conference = conferences.create_conference(svc, people.admin, CreateConference(
             f"talks-{visibility}", f"Talks ({visibility})", visibility))
         if visibility == "private":
-            conferences.set_conference_acl(svc, people.admin, cmd.SetConferenceAcl(
+            conferences.set_conference_acl(svc, people.admin, SetConferenceAcl(
                 self.conference, ((f"member:{people.staff.member_id}", "contributor"),)))
         self.slug = f"fridays-{visibility}"
-        self.id = rotas.create_rota(svc, people.admin, cmd.CreateRota(
+        self.id = rotas.create_rota(svc, people.admin, CreateRota(
             self.conference, self.slug, "Friday talks", timezone="Europe/Stockholm"))
         self.first = (datetime.now(UTC) + timedelta(days=10)).date()
-        rotas.schedule_slots(svc, people.admin, cmd.ScheduleSlots(
+        rotas.schedule_slots(svc, people.admin, ScheduleSlots(
             self.id, self.first.isoformat(), "13:00", "FREQ=WEEKLY;COUNT=3"))
 
     @property
@@ -62,7 +70,7 @@ def unchanged(backend: Backend) -> Callable[[], None]:
 def test_organiser_makes_a_rota_and_slots_with_forms(client: FlaskClient, auth: Auth,
                                                       people: People, backend: Backend) -> None:
     conference = conferences.create_conference(backend.services, people.admin,
-                                               cmd.CreateConference("learning", "Learning",
+                                               CreateConference("learning", "Learning",
                                                                     "internal"))
     auth.login("ada")
     assert "Start a talk rota" in html(client.get("/c/learning"))
@@ -104,7 +112,7 @@ def test_the_second_member_is_told_the_slot_was_just_taken(
     rota = Rota(backend, people, "internal")
     slot = rota.slots[0].slot.id
     # Sam's page showed the slot free; Oli took it before Sam pressed the button.
-    rotas.sign_up_for_slot(backend.services, people.other, cmd.SignUpForSlot(
+    rotas.sign_up_for_slot(backend.services, people.other, SignUpForSlot(
         rota.id, slot, "Property tests"))
     head = backend.store.head()
     auth.login("sam")
@@ -160,7 +168,7 @@ def test_release_gives_the_slot_to_the_waiting_list(client: FlaskClient, auth: A
                                                     people: People, backend: Backend) -> None:
     rota = Rota(backend, people, "internal")
     slot = rota.slots[0].slot.id
-    talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota.id, slot, "SQL"))
     auth.login("oli")
     response = client.post(f"{rota.url}/slots/{slot}/wait", data={"title": "Go"},
@@ -179,7 +187,7 @@ def test_release_gives_the_slot_to_the_waiting_list(client: FlaskClient, auth: A
 def test_the_write_up_is_reviewed_and_linked_from_the_rota(
         client: FlaskClient, auth: Auth, people: People, backend: Backend) -> None:
     rota = Rota(backend, people, "internal")
-    talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota.id, rota.slots[0].slot.id, "SQL"))
     base = f"{rota.url}/talks/{talk}/write-up"
     auth.login("sam")
@@ -240,7 +248,7 @@ def _events(data: bytes) -> list[Any]:
 def test_calendar_feeds_validate(client: FlaskClient, auth: Auth, people: People,
                                  backend: Backend) -> None:
     public = Rota(backend, people, "public")
-    rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         public.id, public.slots[1].slot.id, "Open talk"))
     response = client.get(f"{public.url}/calendar.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -263,12 +271,12 @@ def test_a_private_rota_is_invisible_to_outsiders_on_every_surface(
         client: FlaskClient, auth: Auth, people: People, backend: Backend) -> None:
     rota = Rota(backend, people, "private")
     slot = rota.slots[0].slot.id
-    talk = rotas.sign_up_for_slot(backend.services, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(backend.services, people.staff, SignUpForSlot(
         rota.id, slot, "Secret budget talk"))
     oli_token = rotas.issue_calendar_feed(backend.services, people.other,
-                                          cmd.IssueCalendarFeed())
+                                          IssueCalendarFeed())
     sam_token = rotas.issue_calendar_feed(backend.services, people.staff,
-                                          cmd.IssueCalendarFeed())
+                                          IssueCalendarFeed())
     surfaces = [rota.url, f"{rota.url}/slots/{slot}", f"{rota.url}/talks/{talk}",
                 f"{rota.url}/talks/{talk}/write-up", f"{rota.url}/calendar.ics",
                 f"{rota.url}/calendar.ics?token={oli_token}", f"/api/v1/rotas/{rota.slug}",

@@ -8,10 +8,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
 from forum.cli import main
-from forum.handlers import articles, members, threads
+from forum.features.articles import handlers as articles
+from forum.features.articles.commands import ApproveArticle, ProposeArticle
+from forum.features.members import handlers as members
+from forum.features.members.commands import UpdateProfile
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply
 from tests.conftest import People
 from tests.search.conftest import index_all
 from tests.web.conftest import Auth, World, alert, html
@@ -19,7 +23,7 @@ from tests.web.conftest import Auth, World, alert, html
 
 @pytest.fixture
 def indexed(backend: Backend, world: World, people: People) -> World:
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    threads.post_reply(backend.services, people.staff, PostReply(
         world.thread["public"], world.post["public"],
         "Kanelbullar and <b>bold</b> claims, see https://example.org"))
     index_all(backend)
@@ -85,7 +89,7 @@ def test_the_api(client: FlaskClient, indexed: World, backend: Backend,
     assert item["title"] == "public subject" and "<mark" in item["snippet_html"]
     # Members are found only with a token
     members.update_profile(backend.services, people.staff,
-                           cmd.UpdateProfile("Sam", bio="zqbeekeeper"))
+                           UpdateProfile("Sam", bio="zqbeekeeper"))
     index_all(backend)
     assert client.get("/api/v1/search?q=zqbeekeeper").get_json()["total"] == 0
 
@@ -129,9 +133,9 @@ def test_odd_queries_never_fail(client: FlaskClient, indexed: World, query: str)
 
 def test_a_published_article_links_to_the_blog(
         client: FlaskClient, backend: Backend, people: People, indexed: World) -> None:
-    article_id = articles.propose_article(backend.services, people.admin, cmd.ProposeArticle(
+    article_id = articles.propose_article(backend.services, people.admin, ProposeArticle(
         "thread", indexed.thread["public"], title="Zqfika for everyone"))
-    articles.approve_article(backend.services, people.admin, cmd.ApproveArticle(article_id))
+    articles.approve_article(backend.services, people.admin, ApproveArticle(article_id))
     index_all(backend)
     page = html(client.get("/search", query_string={"q": "zqfika type:article"}))
     assert "1 result" in page and 'href="/blog/zqfika-for-everyone"' in page

@@ -9,9 +9,13 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import members, skills, threads
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.skills import handlers as skills
+from forum.features.skills.commands import AskForMentoring, ListSkills
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import StartThread
 from tests.conftest import People
 from tests.search.conftest import index_all
 from tests.web.conftest import Auth, World, alert, html
@@ -71,11 +75,11 @@ def test_ask_who_knows_never_shows_private_writers_to_outsiders(
         backend: Backend) -> None:
     svc = backend.services
     for n in range(2):  # oli writes about it in the private conference (sam and oli)
-        threads.start_thread(svc, people.other, cmd.StartThread(
+        threads.start_thread(svc, people.other, StartThread(
             world.conference["private"], f"Plans {n}", "zqterraform modules"))
-    threads.start_thread(svc, people.admin, cmd.StartThread(
+    threads.start_thread(svc, people.admin, StartThread(
         world.conference["internal"], "Infra", "zqterraform state"))
-    skills.list_skills(svc, people.guest, cmd.ListSkills(("zqTerraform",)))
+    skills.list_skills(svc, people.guest, ListSkills(("zqTerraform",)))
     index_all(backend)
     auth.login("gus")  # a guest: reads neither the internal nor the private conference
     page = html(client.get("/who-knows?q=zqterraform"))
@@ -92,7 +96,7 @@ def test_ask_who_knows_never_shows_private_writers_to_outsiders(
 def test_mentoring_offer_ask_match_contact_and_withdraw(
         client: FlaskClient, auth: Auth, people: People, backend: Backend) -> None:
     skills.ask_for_mentoring(backend.services, people.other,
-                             cmd.AskForMentoring("Python", "Starting out"))
+                             AskForMentoring("Python", "Starting out"))
     auth.login("sam")
     page = html(client.post("/mentoring", data={"kind": "offer", "skill": "python",
                                                  "note": "An hour a week"},
@@ -119,7 +123,7 @@ def test_mentoring_offer_ask_match_contact_and_withdraw(
 
 
 def _mentoring(backend: Backend) -> list[Any]:
-    from forum import skill_queries
+    from forum.features.skills import queries as skill_queries
 
     with backend.engine.connect() as conn:
         return skill_queries.list_mentoring(conn)
@@ -128,9 +132,9 @@ def _mentoring(backend: Backend) -> list[Any]:
 def test_the_api_does_what_the_pages_do(app: Flask, client: FlaskClient, world: World,
                                         people: People, backend: Backend) -> None:
     svc = backend.services
-    token = members.issue_api_token(svc, people.staff, cmd.IssueApiToken("doc"))
-    oli = members.issue_api_token(svc, people.other, cmd.IssueApiToken("doc"))
-    threads.start_thread(svc, people.other, cmd.StartThread(
+    token = members.issue_api_token(svc, people.staff, IssueApiToken("doc"))
+    oli = members.issue_api_token(svc, people.other, IssueApiToken("doc"))
+    threads.start_thread(svc, people.other, StartThread(
         world.conference["private"], "Deep", "zqgraphql resolvers"))
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
 
@@ -153,7 +157,7 @@ def test_the_api_does_what_the_pages_do(app: Flask, client: FlaskClient, world: 
     index_all(backend)
     answer = call("GET", "/who-knows", 200, query={"q": "zqgraphql"})
     assert [w["member"]["handle"] for w in answer["writers"]] == ["oli"]  # sam may read it
-    guest = members.issue_api_token(svc, people.guest, cmd.IssueApiToken("doc"))
+    guest = members.issue_api_token(svc, people.guest, IssueApiToken("doc"))
     assert call("GET", "/who-knows", 200, who=guest, query={"q": "zqgraphql"})[
         "writers"] == []
     call("GET", "/who-knows", 400, query={"q": "zqgraphql in:nowhere"})

@@ -14,11 +14,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import members, rooms, threads
-from forum.realtime import Live
-from forum.subscribers import SubscriberRunner
+from forum.core.subscribers import SubscriberRunner
+from forum.features.members import handlers as members
+from forum.features.members.commands import DeactivateMember, IssueApiToken
+from forum.features.rooms import handlers as rooms
+from forum.features.rooms.commands import CreateRoom, PostMessage, React, RemoveRoomMember
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import HidePost, PostReply
+from forum.live.realtime import Live
 from tests.conftest import People
 from tests.web.conftest import Auth, World
 
@@ -77,7 +81,7 @@ def received(client: SocketIOTestClient, name: str) -> list[Any]:
 
 
 def lounge(backend: Backend, people: People, **kwargs: Any) -> str:
-    return rooms.create_room(backend.services, people.staff, cmd.CreateRoom(
+    return rooms.create_room(backend.services, people.staff, CreateRoom(
         **{"name": "Lounge", "slug": "lounge", **kwargs}))
 
 
@@ -85,7 +89,7 @@ def test_connecting_needs_a_session_or_a_token(connect: Connect, backend: Backen
                                                people: People) -> None:
     assert not connect().is_connected()
     assert connect("sam").is_connected()
-    token = members.issue_api_token(backend.services, people.other, cmd.IssueApiToken("bot"))
+    token = members.issue_api_token(backend.services, people.other, IssueApiToken("bot"))
     assert connect(auth={"token": token}).is_connected()
     assert not connect(auth={"token": "not-a-token"}).is_connected()
 
@@ -96,7 +100,7 @@ def test_a_message_reaches_the_room_after_commit_with_its_position(
     oli = connect("oli")
     assert oli.emit("join", {"kind": "room", "id": room_id}, callback=True)["ok"]
     settle(push, oli)
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, "**hi**"))
+    rooms.post_message(backend.services, people.staff, PostMessage(room_id, "**hi**"))
     assert received(oli, "room_event") == []  # nothing before the subscriber saw the commit
     push()
     [event] = received(oli, "room_event")
@@ -114,10 +118,10 @@ def test_a_burst_goes_out_as_one_packet_per_room_cut_where_access_changes(
         assert client.emit("join", {"kind": "room", "id": room_id}, callback=True)["ok"]
     settle(push, oli, watcher)
     for body in ("one", "two"):
-        rooms.post_message(svc, sam, cmd.PostMessage(room_id, body))
-    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(room_id, people.other.member_id or ""))
+        rooms.post_message(svc, sam, PostMessage(room_id, body))
+    rooms.remove_room_member(svc, sam, RemoveRoomMember(room_id, people.other.member_id or ""))
     for body in ("three", "four"):
-        rooms.post_message(svc, sam, cmd.PostMessage(room_id, body))
+        rooms.post_message(svc, sam, PostMessage(room_id, body))
     assert push() == 5  # one batch
     heard = [(item["name"], item["args"][0]) for item in oli.get_received()]
     assert [name for name, _ in heard] == ["room_events", "revoked"]
@@ -148,7 +152,7 @@ def test_nobody_follows_what_they_may_not_read(
                                               "message": "nothing to follow there"}}
     assert gus.emit("join", {"kind": "thread", "id": world.thread["public"]},
                     callback=True)["ok"]
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(secret, "secret-words"))
+    rooms.post_message(backend.services, people.staff, PostMessage(secret, "secret-words"))
     push()
     assert "secret-words" not in repr(gus.get_received())
 
@@ -158,10 +162,10 @@ def test_catch_up_sends_exactly_what_was_missed(
     room_id = lounge(backend, people)
     svc, sam = backend.services, people.staff
     for i in range(3):
-        rooms.post_message(svc, sam, cmd.PostMessage(room_id, f"seen {i}"))
+        rooms.post_message(svc, sam, PostMessage(room_id, f"seen {i}"))
     seen = backend.store.stream_head(f"room-{room_id}")
     for i in range(4):
-        rooms.post_message(svc, sam, cmd.PostMessage(room_id, f"missed {i}"))
+        rooms.post_message(svc, sam, PostMessage(room_id, f"missed {i}"))
     oli = connect("oli")
     oli.get_received()
     ack = oli.emit("join", {"kind": "room", "id": room_id, "after": seen}, callback=True)
@@ -184,8 +188,8 @@ def test_losing_access_leaves_the_channel_at_once(
     assert oli.emit("join", {"kind": "room", "id": secret}, callback=True)["ok"]
     settle(push, oli)
     svc, sam = backend.services, people.staff
-    rooms.remove_room_member(svc, sam, cmd.RemoveRoomMember(secret, people.other.member_id or ""))
-    rooms.post_message(svc, sam, cmd.PostMessage(secret, "after-you-left"))
+    rooms.remove_room_member(svc, sam, RemoveRoomMember(secret, people.other.member_id or ""))
+    rooms.post_message(svc, sam, PostMessage(secret, "after-you-left"))
     push()
     got = oli.get_received()
     assert {"name": "revoked", "args": [{"channel": f"room:{secret}"}],
@@ -197,7 +201,7 @@ def test_a_deactivated_member_is_disconnected(
         connect: Connect, push: Callable[[], int], backend: Backend, people: People) -> None:
     oli = connect("oli")
     members.deactivate_member(backend.services, people.admin,
-                              cmd.DeactivateMember(people.other.member_id or ""))
+                              DeactivateMember(people.other.member_id or ""))
     push()
     assert not oli.is_connected()
 
@@ -263,9 +267,9 @@ def test_a_new_message_comes_without_reactions_and_its_reactions_follow(
     oli.emit("join", {"kind": "room", "id": room_id}, callback=True)
     settle(push, oli)
     message_id, _ = rooms.post_message(backend.services, people.staff,
-                                       cmd.PostMessage(room_id, "react to me"))
+                                       PostMessage(room_id, "react to me"))
     push()
-    rooms.react(backend.services, people.other, cmd.React(room_id, message_id, "👍"))
+    rooms.react(backend.services, people.other, React(room_id, message_id, "👍"))
     push()
     posted, changed = received(oli, "room_event")
     assert posted["kind"] == "message" and posted["message"]["reactions"] == []
@@ -320,7 +324,7 @@ def test_presence_is_told_only_of_active_members(connect: Connect, backend: Back
     gus = connect("gus")
     assert gus.is_connected()
     members.deactivate_member(backend.services, people.admin,
-                              cmd.DeactivateMember(people.guest.member_id or ""))
+                              DeactivateMember(people.guest.member_id or ""))
     # Gus's socket is still open (the live follower has not run yet): not listed anyway.
     ada = connect("ada")
     assert received(ada, "presence_list")[0] == {people.admin.member_id: "online"}
@@ -335,9 +339,9 @@ def test_an_open_thread_sees_replies_and_never_hidden_words(
     oli.emit("join", {"kind": "thread", "id": tid}, callback=True)
     settle(push, oli)
     svc, admin = backend.services, people.admin
-    pid, _ = threads.post_reply(svc, people.staff, cmd.PostReply(tid, world.post["internal"],
+    pid, _ = threads.post_reply(svc, people.staff, PostReply(tid, world.post["internal"],
                                                                  "new reply"))
-    threads.hide_post(svc, admin, cmd.HidePost(tid, pid, "spoiler"))
+    threads.hide_post(svc, admin, HidePost(tid, pid, "spoiler"))
     push()
     events = received(oli, "thread_event")
     assert [e["kind"] for e in events] == ["post", "post_changed"]
@@ -356,10 +360,10 @@ def test_the_home_page_hears_of_new_things_in_what_it_watches(
         {"kind": "watch:conference", "id": world.conference["internal"]}]}, callback=True)
     assert ack["ok"] and len(ack["watching"]) == 2
     settle(push, oli)
-    rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, "x"))
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    rooms.post_message(backend.services, people.staff, PostMessage(room_id, "x"))
+    threads.post_reply(backend.services, people.staff, PostReply(
         world.thread["internal"], world.post["internal"], "y"))
-    threads.post_reply(backend.services, people.staff, cmd.PostReply(
+    threads.post_reply(backend.services, people.staff, PostReply(
         world.thread["private"], world.post["private"], "z"))
     push()
     activity = received(oli, "activity")
@@ -371,19 +375,19 @@ def test_marking_a_room_read_over_the_socket(connect: Connect, backend: Backend,
                                              people: People, client: FlaskClient) -> None:
     room_id = lounge(backend, people)
     for i in range(3):
-        rooms.post_message(backend.services, people.staff, cmd.PostMessage(room_id, f"m{i}"))
+        rooms.post_message(backend.services, people.staff, PostMessage(room_id, f"m{i}"))
     oli = connect("oli")
     assert oli.emit("read", {"room": room_id, "seq": 2}, callback=True) == {"ok": True}
     with backend.engine.connect() as conn:
-        from forum import queries
-        assert queries.get_room_marker(conn, people.other.member_id, room_id) == 2
+        from forum.features.rooms.queries import get_room_marker
+        assert get_room_marker(conn, people.other.member_id, room_id) == 2
 
 
 def test_the_notification_badge_is_live(connect: Connect, push: Callable[[], int],
                                         backend: Backend, people: People, world: World) -> None:
     sam = connect("sam")
     settle(push, sam)
-    threads.post_reply(backend.services, people.other, cmd.PostReply(
+    threads.post_reply(backend.services, people.other, PostReply(
         world.thread["internal"], world.post["internal"], "@sam look"))
     push()
     [notice] = received(sam, "notifications")

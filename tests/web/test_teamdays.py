@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
 from forum.backend import Backend
-from forum.handlers import conferences, members, teamdays
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
+from forum.features.members import handlers as members
+from forum.features.members.commands import IssueApiToken
+from forum.features.teamdays import handlers as teamdays
 from tests.conftest import People
 from tests.web.conftest import Auth, alert, html
 
@@ -16,10 +19,10 @@ from tests.web.conftest import Auth, alert, html
 def _plan(client: FlaskClient, auth: Auth, people: People, backend: Backend,
           visibility: str = "internal") -> str:
     conference = conferences.create_conference(backend.services, people.admin,
-                                               cmd.CreateConference("learning", "Learning",
+                                               CreateConference("learning", "Learning",
                                                                     visibility))
     if visibility == "private":
-        conferences.set_conference_acl(backend.services, people.admin, cmd.SetConferenceAcl(
+        conferences.set_conference_acl(backend.services, people.admin, SetConferenceAcl(
             conference, ((f"member:{people.staff.member_id}", "contributor"),)))
     auth.login("ada")
     day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
@@ -64,7 +67,7 @@ def test_sign_up_for_a_session_until_it_is_full(client: FlaskClient, auth: Auth,
 def test_a_private_day_is_invisible_to_outsiders(client: FlaskClient, auth: Auth,
                                                  people: People, backend: Backend) -> None:
     _plan(client, auth, people, backend, visibility="private")
-    token = members.issue_api_token(backend.services, people.other, cmd.IssueApiToken("t"))
+    token = members.issue_api_token(backend.services, people.other, IssueApiToken("t"))
     for who in (None, "oli"):
         if who:
             auth.login(who)
@@ -80,7 +83,7 @@ def test_a_private_day_is_invisible_to_outsiders(client: FlaskClient, auth: Auth
 def test_the_api_shows_seats_and_takes_a_place(client: FlaskClient, auth: Auth,
                                                people: People, backend: Backend) -> None:
     _plan(client, auth, people, backend)
-    token = members.issue_api_token(backend.services, people.other, cmd.IssueApiToken("t"))
+    token = members.issue_api_token(backend.services, people.other, IssueApiToken("t"))
     headers = {"Authorization": f"Bearer {token}"}
     day = client.get("/api/v1/days/spring", headers=headers).get_json()
     (session,) = day["sessions"]

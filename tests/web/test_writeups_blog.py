@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
-from forum import commands as cmd
-from forum import events as ev
 from forum.backend import Backend
-from forum.handlers import rotas
+from forum.features.rotas import handlers as rotas
+from forum.features.rotas.commands import SaveWriteUp, SignUpForSlot, SubmitWriteUp
+from forum.features.rotas.events import WriteUpApproved
 from tests.conftest import People
 from tests.web.conftest import Auth, alert, html
 from tests.web.test_rotas import Rota
@@ -20,15 +20,15 @@ def test_an_earlier_approved_write_up_is_proposed_from_its_page(
         client: FlaskClient, auth: Auth, people: People, backend: Backend) -> None:
     rota = Rota(backend, people, "internal")
     svc = backend.services
-    talk = rotas.sign_up_for_slot(svc, people.staff, cmd.SignUpForSlot(
+    talk = rotas.sign_up_for_slot(svc, people.staff, SignUpForSlot(
         rota.id, rota.slots[0].slot.id, "SQL"))
-    rotas.save_writeup(svc, people.staff, cmd.SaveWriteUp(rota.id, talk, "Joins", "*Inner*"))
+    rotas.save_writeup(svc, people.staff, SaveWriteUp(rota.id, talk, "Joins", "*Inner*"))
     clock = backend.store.clock
     backend.store.clock = lambda: clock() + timedelta(days=11)
-    rotas.submit_writeup(svc, people.staff, cmd.SubmitWriteUp(rota.id, talk))
+    rotas.submit_writeup(svc, people.staff, SubmitWriteUp(rota.id, talk))
     # As the log holds write-ups approved before approval published them.
     history = backend.store.read_stream(rotas.stream(rota.id))
-    backend.store.append(rotas.stream(rota.id), [ev.WriteUpApproved(
+    backend.store.append(rotas.stream(rota.id), [WriteUpApproved(
         rota.id, talk, people.admin.member_id or "")], expected_version=len(history))
     base = f"{rota.url}/talks/{talk}/write-up"
     auth.login("oli")

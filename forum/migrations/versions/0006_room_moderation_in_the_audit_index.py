@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from forum.events import MODERATION_EVENTS
+from forum.core.events import MODERATION_EVENTS
 
 revision = "0006"
 down_revision = "0005"

@@ -15,28 +15,8 @@ import flask_smorest
 from flask import Flask
 
 from federation import api as federation_api
-from forum.web.api import (
-    articles,
-    circles,
-    conferences,
-    digest,
-    federation,
-    kudos,
-    members,
-    posts,
-    reading,
-    rotas,
-    search,
-    skills,
-    teamdays,
-    threads,
-)
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
-
-BLUEPRINTS = (conferences.blp, threads.blp, posts.blp, reading.blp, members.blp, search.blp,
-              rotas.blp, kudos.blp, teamdays.blp, articles.blp, skills.blp, circles.blp,
-              digest.blp, federation.blp, federation_api.blp)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
@@ -59,7 +39,9 @@ def register(app: Flask) -> Any:
         "type": "http", "scheme": "bearer",
         "description": "An API token from your account page.",
     })
-    for blueprint in BLUEPRINTS:
+    from forum.web.app import blueprints_of
+
+    for blueprint in [*blueprints_of("api"), federation_api.blp]:
         # Tokens, not cookies, authenticate here, so there is no cross-site request to forge.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

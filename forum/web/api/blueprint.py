@@ -18,10 +18,10 @@ from flask import g, request
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
-from forum import queries
-from forum.errors import CommonroomError, InvalidInput, NotAuthenticated, NotFound
-from forum.passwords import token_hash
-from forum.permissions import ANONYMOUS, Viewer
+from forum.core.errors import CommonroomError, InvalidInput, NotAuthenticated, NotFound
+from forum.core.passwords import token_hash
+from forum.core.permissions import ANONYMOUS, Viewer
+from forum.features.members.queries import get_member_by_token_hash, viewer_from_row
 from forum.web import context
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,11 +109,11 @@ def authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("send your API token as 'Authorization: Bearer <token>'")
-    row = queries.get_member_by_token_hash(context.db(), token_hash(token.strip()))
+    row = get_member_by_token_hash(context.db(), token_hash(token.strip()))
     if row is None or not row.active:
         raise NotAuthenticated("that API token is not valid: unknown, revoked, "
                                "or its account is deactivated")
-    g.api_viewer = queries.viewer_from_row(row)
+    g.api_viewer = viewer_from_row(row)
 
 
 def refuse_other_media_types() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forum import queries
+from forum.features.conferences.queries import ConferenceSummary, tags
 
 
 def person(member_id: str, handle: str, display_name: str) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def listed_author(row: Any) -> dict[str, Any]:
     return person(row.author_id, row.author_handle, row.author_name)
 
 
-def conference(summary: queries.ConferenceSummary, *, may_post: bool,
+def conference(summary: ConferenceSummary, *, may_post: bool,
                may_moderate: bool) -> dict[str, Any]:
     row = summary.row
     return {
@@ -60,8 +60,8 @@ def conference(summary: queries.ConferenceSummary, *, may_post: bool,
 
 
 def _resume(row: Any) -> dict[str, Any]:
-    return {"bio": row.bio, "skills": queries.tags(row.skills),
-            "interests": queries.tags(row.interests), "can_teach": queries.tags(row.can_teach)}
+    return {"bio": row.bio, "skills": tags(row.skills),
+            "interests": tags(row.interests), "can_teach": tags(row.can_teach)}
 
 
 def profile(row: Any, recent: Any) -> dict[str, Any]:

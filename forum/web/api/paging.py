@@ -18,7 +18,9 @@ from typing import Any
 from marshmallow import ValidationError, fields
 from sqlalchemy import Connection, and_, false, or_, select
 
-from forum.projections.tables import articles, members, threads
+from forum.features.articles.tables import articles
+from forum.features.members.tables import members
+from forum.features.threads.tables import threads
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def list_threads_after(conn: Connection, conference_id: str, after: ThreadKey | 
 def list_articles_after(conn: Connection, after: tuple[datetime, str] | None,
                         limit: int) -> Sequence[Any]:
     """Published articles, newest first, starting after ``after`` (published at, id)."""
-    from forum.article_queries import published_query
+    from forum.features.articles.queries import published_query
 
     query = published_query()
     if after is not None:

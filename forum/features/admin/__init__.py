@@ -1,0 +1,1 @@
+"""Administration pages: accounts, invitations, conferences and their access lists."""

@@ -1,0 +1,1 @@
+"""Publishing: threads and posts proposed, reviewed and published on the blog."""

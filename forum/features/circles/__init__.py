@@ -1,0 +1,1 @@
+"""Study circles: small groups that meet on a cadence with a reading list."""

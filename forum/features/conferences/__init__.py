@@ -1,0 +1,1 @@
+"""Conferences: the FirstClass spaces, their résumés and ordered access lists."""

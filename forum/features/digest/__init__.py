@@ -1,0 +1,1 @@
+"""The monthly "what we learned" digest, and publishing its public part."""

@@ -1,0 +1,1 @@
+"""The fediverse's followers of our actors: requests, answers and policies."""

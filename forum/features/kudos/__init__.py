@@ -1,0 +1,1 @@
+"""Recognising learning: kudos on posts and talks, and "today I learned"."""

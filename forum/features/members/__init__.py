@@ -1,0 +1,1 @@
+"""Members: registration, invitations, profiles, passwords, API tokens, sign-in."""

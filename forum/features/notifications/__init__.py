@@ -1,0 +1,1 @@
+"""Notifications: watch levels, the inbox and its unread count."""

@@ -1,0 +1,1 @@
+"""Reading: read markers, honest unread counts, next unread, who read a post."""

@@ -1,0 +1,1 @@
+"""Who knows what: skills from résumés, "ask who knows X", mentoring."""

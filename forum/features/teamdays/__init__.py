@@ -1,0 +1,1 @@
+"""Team-together days: sessions with places, and their follow-ups."""

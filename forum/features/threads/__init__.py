@@ -1,0 +1,1 @@
+"""Threads and posts: starting, replying, editing, removing; the reading pages."""

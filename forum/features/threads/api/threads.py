@@ -1,0 +1,85 @@
+"""Threads and their posts: read a thread, page through its posts, reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from forum.core.permissions import ConferenceAccess, can_moderate, can_post
+from forum.features.members.queries import get_member
+from forum.features.reading.queries import get_read_marker, unread_by_thread
+from forum.features.threads import handlers as threads
+from forum.features.threads.commands import PostReply
+from forum.features.threads.queries import get_post, list_posts
+from forum.features.threads.views.pages import readable_thread
+from forum.web import context
+from forum.web.api import documents, paging
+from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.schemas import (
+    NewPostSchema,
+    PostPageArgs,
+    PostPageSchema,
+    PostSchema,
+    ThreadDetailSchema,
+)
+
+blp = Blueprint("api_threads", "Threads and their posts, in the order they were written.")
+LOCATION = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
+
+
+def detail(thread: Any, conference: Any, access: ConferenceAccess) -> dict[str, Any]:
+    """A thread as its own page sees it: with the caller's marker and what they may do."""
+    conn = context.db()
+    viewer = context.viewer()
+    author = get_member(conn, thread.author_id)
+    assert author is not None, "members are deactivated, never removed"
+    unread = unread_by_thread(conn, viewer, [thread.id]).get(thread.id, 0)
+    return {
+        **documents.thread(thread, conference,
+                           documents.person(author.id, author.handle, author.display_name),
+                           unread),
+        "read_up_to": get_read_marker(conn, viewer.member_id, thread.id),
+        "may_reply": can_post(viewer, access, locked=thread.locked),
+        "may_moderate": can_moderate(viewer, access),
+    }
+
+
+@blp.route("/threads/<thread_id>")
+class Thread(MethodView):
+    @blp.errors(404)
+    @blp.response(200, ThreadDetailSchema)
+    def get(self, thread_id: str) -> dict[str, Any]:
+        """A thread you may read (404 for one you may not)."""
+        return detail(*readable_thread(thread_id))
+
+
+@blp.route("/threads/<thread_id>/posts")
+class ThreadPosts(MethodView):
+    @blp.errors(404)
+    @blp.arguments(PostPageArgs, location="query")
+    @blp.response(200, PostPageSchema)
+    def get(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:
+        """The thread's posts by number; reading them here does not move your marker."""
+        thread, _, access = readable_thread(thread_id)
+        after, limit = args["cursor"] or 0, args["limit"]
+        rows = list_posts(context.db(), thread.id, first_seq=after + 1, limit=limit + 1)
+        page = rows[:limit]
+        moderator = can_moderate(context.viewer(), access)
+        return {"items": [documents.post(p, moderator=moderator) for p in page],
+                "next_cursor": paging.post_cursor(page[-1].seq) if len(rows) > limit else None}
+
+    @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
+    @blp.arguments(NewPostSchema)
+    @blp.response(201, PostSchema, headers=LOCATION)
+    def post(self, args: dict[str, Any], thread_id: str) -> Any:
+        """Reply to a post of the thread (to its first post when parent_post_id is omitted)."""
+        thread, _, access = readable_thread(thread_id)
+        parent_id = args["parent_post_id"] or list_posts(
+            context.db(), thread.id, limit=1)[0].id
+        post_id, _ = context.send(threads.post_reply,
+                                  PostReply(thread.id, parent_id, args["body"]))
+        post = get_post(context.db(), post_id)
+        moderator = can_moderate(context.viewer(), access)
+        return (documents.post(post, moderator=moderator), 201,
+                {"Location": f"{PREFIX}/posts/{post_id}"})

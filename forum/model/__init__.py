@@ -1,1 +1,0 @@
-"""Pure decide/evolve functions per aggregate. Standard library only."""
