@@ -71,7 +71,13 @@ def _decoder(event_type: str, schema_version: int) -> Decoder:
     Worked out once per pair and kept: a replay decodes millions of events of a
     few dozen kinds, so the common case is a bare ``cls(**payload)``.
     """
-    cls = EVENT_TYPES[event_type]
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None:
+        # Each feature registers its events when imported; a process that reads the
+        # log must import them all first (forum.features.register_events; the
+        # backend does).
+        raise LookupError(f"unknown event type {event_type!r}: are the features' events "
+                          "registered (forum.features.register_events)?")
     steps = [UPCASTERS[(event_type, v)] for v in range(schema_version, cls.schema_version)]
     tuple_fields = _tuple_fields(cls)
     if not steps and not tuple_fields:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import importlib
 from importlib.util import find_spec
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from forum.core.projections.registry import Projection, Projections
+if TYPE_CHECKING:  # importing a feature's pure parts must not load the database layer
+    from forum.core.projections.registry import Projections
 
 # The order projections apply in: a later feature's projection may read what an
 # earlier one wrote in the same transaction (notifications read threads and rooms).
@@ -62,6 +64,8 @@ def register_tables() -> None:
 
 def all_projections() -> Projections:
     """The inline projections, in the order they are applied."""
+    from forum.core.projections.registry import Projection, Projections
+
     register_events()
     register_tables()
     items: list[Projection] = [module.projection for module in modules("projection")]

@@ -11,6 +11,7 @@ from pathlib import Path
 from forum.core.db import make_engine
 from forum.core.eventstore import EventStore, Recorded
 from forum.core.subscribers import SubscriberRunner
+from forum.features import register_events
 
 
 class Writer:
@@ -26,6 +27,7 @@ class Writer:
 
 def main() -> None:
     url, output = sys.argv[1], Path(sys.argv[2])
+    register_events()
     store = EventStore(make_engine(url), projections=None)
     SubscriberRunner(store, [Writer(output)], poll_interval=0.1).run_forever()
 

@@ -1,4 +1,5 @@
-"""The core (events, commands, permissions, model/) imports the standard library only.
+"""The pure core (each feature's events, commands and model; core's events, commands,
+permissions, errors and text) imports the standard library only.
 
 ARCHITECTURE §2 and STYLE habit 3: swapping an outside library must never
 touch the rules, so the rules may not import one — not even for typing.
@@ -19,12 +20,17 @@ FORUM = ROOT / "forum"
 
 # The pure modules, and the other forum modules they may lean on (which must
 # themselves be pure: errors.py is checked like the rest).
+PURE_CORE = ("events", "commands", "permissions", "errors", "text")
+PURE_PARTS = ("events", "commands", "model")
 CORE_FILES = sorted(
-    [FORUM / "events.py", FORUM / "commands.py", FORUM / "permissions.py", FORUM / "errors.py"]
-    + list((FORUM / "model").glob("*.py"))
+    [FORUM / "core" / f"{name}.py" for name in PURE_CORE]
+    + [path for part in PURE_PARTS for path in (FORUM / "features").glob(f"*/{part}.py")]
 )
-CORE_MODULES = {"forum", "forum.events", "forum.commands", "forum.permissions", "forum.errors",
-                "forum.model"} | {f"forum.model.{p.stem}" for p in (FORUM / "model").glob("*.py")}
+# The packages on the way to a pure module are allowed too: their __init__ is
+# checked at run time by the probe below.
+CORE_MODULES = {"forum", "forum.core", "forum.features"} | {
+    f"forum.features.{p.parent.name}" for p in CORE_FILES if p.parent.parent.name == "features"
+} | {".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE_FILES}
 
 
 def _module_name(path: Path) -> str:
@@ -53,9 +59,9 @@ def _imported_modules(path: Path, source: str | None = None) -> list[tuple[int, 
             if base == "__future__":
                 continue
             found.append((node.lineno, base))
-            # ``from forum import events`` imports the submodule forum.events.
-            found.extend((node.lineno, f"{base}.{alias.name}") for alias in node.names
-                         if f"{base}.{alias.name}" in CORE_MODULES or base == "forum")
+            # ``from forum.core import markup`` imports the submodule forum.core.markup.
+            if base.startswith("forum") and (ROOT / base.replace(".", "/")).is_dir():
+                found.extend((node.lineno, f"{base}.{alias.name}") for alias in node.names)
     return found
 
 
@@ -69,8 +75,10 @@ def _allowed(module: str) -> bool:
 def test_the_core_files_exist() -> None:
     # Guards the check below against silently checking nothing after a rename.
     names = {_module_name(p) for p in CORE_FILES}
-    assert {"forum.events", "forum.commands", "forum.permissions",
-            "forum.model.thread", "forum.model.member", "forum.model.conference"} <= names
+    assert {"forum.core.events", "forum.core.commands", "forum.core.permissions",
+            "forum.features.threads.model", "forum.features.members.model",
+            "forum.features.conferences.model", "forum.features.threads.events",
+            "forum.features.rooms.commands"} <= names
 
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -86,24 +94,27 @@ def test_the_checker_catches_outside_imports() -> None:
         "import re, sqlalchemy\n"
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from flask import Flask\n"
-        "from forum import markup\n"
-        "from forum.eventstore import Recorded\n"
-        "from ..projections import tables\n"
-        "from .text import clean_text\n"
+        "from forum.core import markup\n"
+        "from forum.core.eventstore import Recorded\n"
+        "from ..rooms import tables\n"
+        "from .events import ThreadStarted\n"
     )
-    # Parsed as if it were forum/model/fake.py, so the relative imports resolve.
-    modules = [m for _, m in _imported_modules(FORUM / "model" / "fake.py", source)]
+    # Parsed as if it were forum/features/threads/fake.py, so the relative imports resolve.
+    fake = FORUM / "features" / "threads" / "fake.py"
+    modules = [m for _, m in _imported_modules(fake, source)]
     assert {m for m in modules if not _allowed(m)} == {
-        "sqlalchemy", "flask", "forum.markup", "forum.eventstore", "forum.projections",
+        "sqlalchemy", "flask", "forum.core.markup", "forum.core.eventstore",
+        "forum.features.rooms.tables",
     }
-    assert "forum.model.text" in modules and "re" in modules
+    assert "forum.features.threads.events" in modules and "re" in modules
 
 
 _PROBE = """
 import json, sys
 before = set(sys.modules)
-import forum.events, forum.commands, forum.permissions, forum.errors
-import forum.model.thread, forum.model.member, forum.model.conference, forum.model.text
+import forum.core.events, forum.core.commands, forum.core.permissions, forum.core.errors
+import forum.core.text, forum.features.threads.model, forum.features.members.model
+import forum.features.conferences.model, forum.features.rooms.events
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
 
@@ -114,5 +125,5 @@ def test_importing_the_core_loads_nothing_outside_it() -> None:
                          text=True, check=True, timeout=60)
     loaded = json.loads(out.stdout)
     bad = [m for m in loaded if not _allowed(m) and not m.startswith("_")]
-    assert "forum.model.thread" in loaded
+    assert "forum.features.threads.model" in loaded
     assert not bad, f"importing the core loaded {bad}"
