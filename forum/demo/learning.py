@@ -27,6 +27,7 @@ from forum.demo.texts import (
 from forum.handlers import articles, circles, kudos, rotas, skills
 
 APPROVED_WRITEUPS = 2
+CIRCLE_SESSIONS = sum(len(circle.sessions) for circle in CIRCLES)
 
 
 def talk_rota(loader: Loader) -> int:
@@ -81,6 +82,8 @@ def talk_rota(loader: Loader) -> int:
         rota_id, talk_ids[len(PAST_TALKS) + 2], talk_ids[len(PAST_TALKS) + 1]))
     rotas.send_due_reminders(svc)
     return len(PAST_TALKS) + coming
+
+
 def recognise(loader: Loader) -> int:
     """TIL posts in their own conference, and kudos on talks and posts; returns kudos given."""
     svc = loader.svc
@@ -188,6 +191,3 @@ def study_circles(loader: Loader) -> int:
 def _start(circle: CirclePlan) -> cmd.StartCircle:
     return cmd.StartCircle(circle.slug, circle.name, circle.description, circle.cadence,
                            circle.visibility, circle.join)
-
-
-CIRCLE_SESSIONS = sum(len(circle.sessions) for circle in CIRCLES)

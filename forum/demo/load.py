@@ -59,4 +59,3 @@ def load_demo(backend: Backend, *, admin_password: str, seed: int = 7,
                       len(plan.threads) + talks + len(TILS) + CIRCLE_SESSIONS,
                       plan.post_count + talks + len(TILS) + CIRCLE_SESSIONS, room_count,
                       messages, talks, published, circle_count)
-

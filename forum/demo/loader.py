@@ -26,6 +26,8 @@ from forum.permissions import Viewer
 
 
 class Loader:
+    """Sends a plan's commands, each as the person concerned, and reports progress."""
+
     def __init__(self, svc: Services, plan: DemoPlan,
                  progress: Callable[[int], None] | None) -> None:
         self.svc = svc

@@ -131,6 +131,8 @@ def _check_mentions(body: str, handles: set[str]) -> None:
             name = word[1:].rstrip(".,:;!?)'\"*")
             if name.isidentifier() and name.islower() and name not in handles:
                 raise AssertionError(f"demo text mentions @{name}, who is not a demo member")
+
+
 def _thread_from_script(script: Script, rng: random.Random,
                         posters: dict[str, list[str]], chatter: list[str]) -> ThreadPlan:
     """Turn a script into posts, adding a little random chatter to some threads."""
@@ -223,4 +225,3 @@ def plan_demo(seed: int = 7) -> DemoPlan:
     plans = [_thread_from_script(s, rng, posters, chatter) for s in scripts]
     plans.sort(key=lambda t: t.age)
     return DemoPlan(people, profiles, list(CONFERENCES), plans, _reads(rng, plans, readers))
-
