@@ -5,11 +5,16 @@ BIN := $(VENV)/bin
 DATA_DIR ?= instance
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint types pytest bench clean deps browser
+.PHONY: run test lint types pytest bench clean deps test-deps browser
 
-$(BIN)/commonroom: pyproject.toml
+# Running needs the package alone; testing adds the dev tools and the protocol peers.
+$(VENV)/.run-deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.run-deps
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -28,7 +33,9 @@ static/vendor/socket.io.min.js: node_modules/.package-lock.json
 	$(PYTHON) -m venv .venv-bovine
 	.venv-bovine/bin/pip install --quiet "bovine-herd==0.5.19"
 
-deps: $(BIN)/commonroom node_modules/.package-lock.json static/vendor/socket.io.min.js .venv-bovine/bin/python
+deps: $(VENV)/.run-deps node_modules/.package-lock.json static/vendor/socket.io.min.js
+
+test-deps: deps $(VENV)/.test-deps .venv-bovine/bin/python
 
 ## Create the virtualenv, install everything, load the demo organisation once, serve on :5000.
 run: deps
@@ -41,7 +48,7 @@ run: deps
 	COMMONROOM_DATA_DIR=$(DATA_DIR) $(BIN)/commonroom run --host 127.0.0.1 --port 5000
 
 ## Lint, type-check and run the whole test suite (unit, integration, web, e2e in Chromium).
-test: deps browser lint types pytest
+test: test-deps browser lint types pytest
 
 # Debian's Chromium for the browser tests (a browser download does not work here).
 browser:
@@ -50,8 +57,10 @@ browser:
 			apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
 		else echo "Chromium not found: the browser tests will skip (install chromium)"; fi; }
 
+# ruff, then the layout's import contracts ([tool.importlinter] in pyproject.toml).
 lint:
 	$(BIN)/ruff check forum search federation tests bench
+	$(BIN)/lint-imports
 
 types:
 	$(BIN)/mypy
@@ -64,7 +73,7 @@ pytest:
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 ## Benchmarks against named peers; results go to bench/RESULTS.md.
-bench: deps
+bench: test-deps
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run_all.py
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from forum.core.errors import InvalidInput
-from forum.features.members.views.auth import safe_next
 from forum.features.notifications import handlers as notifications
 from forum.features.notifications.commands import MarkNotificationsRead, SetWatchLevel
 from forum.features.notifications.queries import list_notifications
 from forum.web import context
+from forum.web.navigation import safe_next
 
 bp = Blueprint("notifications", __name__)
 bp.before_request(context.require_member)

@@ -12,15 +12,9 @@ from forum.features.members import handlers as members
 from forum.features.members.commands import AcceptInvitation
 from forum.features.members.queries import get_invitation_by_hash, get_member, get_member_by_login
 from forum.web import context
+from forum.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """A return address on this site only (no "//host" or "/\\host"); else ``default``."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default or url_for("pages.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

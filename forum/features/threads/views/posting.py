@@ -9,7 +9,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum.core.errors import Conflict, Forbidden, InvalidInput
 from forum.core.permissions import can_edit_post
 from forum.core.rows import PAGE_SIZE
-from forum.features.members.views.auth import safe_next
 from forum.features.reading import handlers as reading
 from forum.features.reading.commands import MarkConferenceRead, MarkThreadRead, MarkUnreadFrom
 from forum.features.threads import handlers as threads
@@ -17,6 +16,7 @@ from forum.features.threads.commands import DeletePost, EditPost, PostReply, Sta
 from forum.features.threads.queries import get_post, list_posts
 from forum.features.threads.views.pages import readable_conference, readable_post, readable_thread
 from forum.web import context
+from forum.web.navigation import safe_next
 
 bp = Blueprint("posting", __name__)
 
