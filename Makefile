@@ -47,7 +47,7 @@ run: deps
 	@echo "Sign in at http://127.0.0.1:5000/ as 'admin' with password '$$(cat $(DATA_DIR)/demo-admin-password)'"
 	COMMONROOM_DATA_DIR=$(DATA_DIR) $(BIN)/commonroom run --host 127.0.0.1 --port 5000
 
-## Lint, type-check and run the whole test suite (unit, integration, web, e2e in Chromium).
+## Lint, type-check and run the whole test suite (tests/README.md; e2e in Chromium included).
 test: test-deps browser lint types pytest
 
 # Debian's Chromium for the browser tests (a browser download does not work here).

@@ -1,11 +1,19 @@
-"""Shared fixtures: a fresh database per test (SQLite file; PostgreSQL schema when configured)."""
+"""Shared fixtures: a fresh database per test (SQLite file; PostgreSQL schema when configured).
+
+Tests mirror the code (tests/README.md). Where the two speeds share a folder
+(tests/features/<feature>/, tests/live/), the file name says which fixtures a
+module gets: test_pages*, test_api* and test_sockets* modules run against the
+Flask app, with the fixtures of tests/web/conftest.py (whose ``backend`` is the
+app's SQLite database); every other module gets the ones below, where
+``backend`` is SQLite and again PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,10 @@ from forum.core.permissions import Viewer
 from forum.features.members import handlers as members
 from forum.features.members.commands import RegisterMember
 
+TESTS = Path(__file__).resolve().parent
+APP_MODULES = ("test_pages", "test_api", "test_sockets")
+APP_FOLDERS = (TESTS / "features", TESTS / "live")
+APP_FIXTURES = ("app", "backend", "people", "client", "auth", "world")
 SETTINGS = test_settings()
 FAST_HASH = {"password_time_cost": 1, "password_memory_cost": 1024}
 PASSWORD = "correct horse battery"
@@ -132,3 +144,25 @@ def people(backend: Backend) -> People:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
+
+
+class AppModule(pytest.Module):
+    """A module that runs against the app, beside modules that do not (same folder, so one
+    conftest): it sees tests/web/conftest.py's fixtures as if it had imported them."""
+
+    def collect(self) -> Iterable[pytest.Item | pytest.Collector]:
+        # Imported here, not at the top: tests/web/conftest.py imports this module.
+        from tests.web import conftest as web
+
+        namespace = vars(self.obj)
+        for name in APP_FIXTURES:
+            namespace.setdefault(name, getattr(web, name))  # the module's own fixture wins
+        return super().collect()
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector
+                                ) -> pytest.Module | None:
+    if module_path.stem.startswith(APP_MODULES) and any(
+            folder in module_path.parents for folder in APP_FOLDERS):
+        return AppModule.from_parent(parent, path=module_path)
+    return None

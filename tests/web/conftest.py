@@ -1,4 +1,8 @@
-"""Fixtures for the web layer: the app on a fresh SQLite database, clients, a sign-in helper."""
+"""Fixtures for the web layer: the app on a fresh SQLite database, clients, a sign-in helper.
+
+They serve this folder, and the test_pages*, test_api* and test_sockets* modules of
+tests/features/ and tests/live/ (see AppModule in tests/conftest.py).
+"""
 
 from __future__ import annotations
 

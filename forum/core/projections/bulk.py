@@ -8,7 +8,7 @@ B-tree insert per row; the page cache is made large enough for the
 working set; and pages the clear frees are not zeroed (``secure_delete``).
 None of it changes what is committed: the indexes come back from their own
 ``CREATE INDEX`` text, inside the same transaction, before the
-commit (tests/integration/test_rebuild.py compares the schema).
+commit (tests/core/test_rebuild.py compares the schema).
 
 PostgreSQL keeps its indexes: there ``DROP INDEX`` would lock the tables
 against readers for the whole rebuild, where now they read the old rows.

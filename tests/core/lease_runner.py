@@ -1,6 +1,6 @@
 """A worker process for the lease tests: follows the log and writes each position it handles.
 
-    python tests/integration/lease_runner.py DATABASE_URL OUTPUT_FILE
+    python tests/core/lease_runner.py DATABASE_URL OUTPUT_FILE
 """
 
 from __future__ import annotations

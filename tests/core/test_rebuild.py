@@ -470,8 +470,8 @@ def team_day(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: st
 
 def talk_rota(backend: Backend, sam: Viewer, oli: Viewer, vera: Viewer, talks: str) -> None:
     """Friday talks: slots in bulk, sign-ups, a waiting list, release, moves, swaps,
-    reminders, a calendar feed and a write-up through review (tests/integration/
-    test_rotas.py tells each part in detail)."""
+    reminders, a calendar feed and a write-up through review (tests/features/rotas/
+    test_handlers.py tells each part in detail)."""
     svc = backend.services
     # sam moderates "learning", the parent of "talks"; vera is an admin.
     fridays = rotas.create_rota(svc, vera, CreateRota(

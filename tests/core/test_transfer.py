@@ -18,7 +18,7 @@ from forum.core.errors import InvalidInput
 from forum.features.threads.events import ThreadPinned
 from forum.transfer import export_log, import_log
 from tests.conftest import People, make_config, sqlite_backend
-from tests.integration.test_rebuild import Snapshot, live_a_little, snapshot
+from tests.core.test_rebuild import Snapshot, live_a_little, snapshot
 
 
 def exported(backend: Backend) -> str:

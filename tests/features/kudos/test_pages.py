@@ -12,8 +12,8 @@ from forum.features.members.commands import IssueApiToken
 from forum.features.rotas import handlers as rotas
 from forum.features.rotas.commands import SignUpForSlot
 from tests.conftest import People
+from tests.features.rotas.test_pages import Rota
 from tests.web.conftest import Auth, World, alert, html
-from tests.web.test_rotas import Rota
 
 
 def test_kudos_on_a_post_from_the_thread_page(client: FlaskClient, auth: Auth, world: World,

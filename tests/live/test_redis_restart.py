@@ -29,7 +29,7 @@ from forum.features.members.commands import IssueApiToken
 from forum.features.rooms import handlers as rooms
 from forum.features.rooms.commands import CreateRoom
 from tests.conftest import People, make_config, missing, sqlite_backend
-from tests.integration.test_live_processes import Follower
+from tests.live.test_live_processes import Follower
 from tests.servers import free_port, start_server
 
 MESSAGES = 300

@@ -20,7 +20,7 @@ from forum.backend import Backend
 from forum.core.db import make_engine
 from forum.core.eventstore import EventStore
 from forum.core.subscribers import SubscriberRunner
-from tests.integration.test_subscribers import Recorder, append, drain
+from tests.core.test_subscribers import Recorder, append, drain
 
 RUNNER_SCRIPT = Path(__file__).with_name("lease_runner.py")
 

@@ -12,8 +12,8 @@ from forum.features.rotas import handlers as rotas
 from forum.features.rotas.commands import SaveWriteUp, SignUpForSlot, SubmitWriteUp
 from forum.features.rotas.events import WriteUpApproved
 from tests.conftest import People
+from tests.features.rotas.test_pages import Rota
 from tests.web.conftest import Auth, alert, html
-from tests.web.test_rotas import Rota
 
 
 def test_an_earlier_approved_write_up_is_proposed_from_its_page(
