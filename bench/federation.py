@@ -11,7 +11,7 @@
   so this line has no ratio.
 - signatures: one signed POST (a 1 KiB activity) signed and verified, per
   second: ours (draft-cavage, ``rsa-sha256`` over ``(request-target) host
-  date digest``, federation/signatures.py) against the ``http-message-signatures``
+  date digest``, federation/delivery/signatures.py) against the ``http-message-signatures``
   library (RFC 9421, ``rsa-v1_5-sha256`` over ``@method @authority
   @target-uri content-digest``), both RSA-2048, both with a body digest.
   Ratio above 1: ours faster.
@@ -84,6 +84,8 @@ class Receivers:
 
 
 def delivery(args: Any, path: Path, rounds: int) -> tuple[list[float], int]:
+    from federation.follows import handlers as follows
+    from federation.follows.events import FollowAccepted, FollowRequested
     from forum import create_app
     from forum.core.config import Config
     from forum.core.events import Event
@@ -92,8 +94,6 @@ def delivery(args: Any, path: Path, rounds: int) -> tuple[list[float], int]:
     from forum.features.articles.commands import ApproveArticle, ProposeArticle
     from forum.features.conferences import handlers as conferences
     from forum.features.conferences.commands import CreateConference
-    from forum.features.follows import handlers as follows
-    from forum.features.follows.events import FollowAccepted, FollowRequested
     from forum.features.members import handlers as members
     from forum.features.members.commands import RegisterMember
     from forum.features.threads import handlers as threads
@@ -173,7 +173,7 @@ class Keys(HTTPSignatureKeyResolver):  # type: ignore[misc]
 
 
 def signatures(iterations: int) -> tuple[float, float]:
-    from federation import signatures as sig
+    from federation.delivery import signatures as sig
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private.public_key().public_bytes(

@@ -2,7 +2,9 @@
 
 Every function here asks :func:`forum.permissions.can_read` for ``ANONYMOUS``
 (or reads published articles, which are public by a reviewer's decision), so
-nothing internal or private is ever turned into an ActivityPub document.
+nothing internal or private is ever turned into an ActivityPub document. The
+documents of public posts and articles are read here too (built by
+:mod:`federation.documents.local`), the same for the pages and the outbox.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from federation.documents import local
+from federation.documents.actors import Site
+from federation.inbound import queries as inbound_queries
 from forum.core.permissions import ANONYMOUS, can_read
+from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import (
     access_from_row,
     get_conference,
@@ -144,3 +150,23 @@ def usage(conn: Connection) -> tuple[int, int, int, int]:
         select(func.count()).select_from(posts.join(threads, threads.c.id == posts.c.thread_id))
         .where(threads.c.conference_id.in_(public), _SHOWN)).scalar() or 0)
     return total, active_since(30), active_since(182), local_posts
+
+
+# --- as documents -------------------------------------------------------------------------
+
+
+def first_post_type(conn: Connection, conference_id: str) -> str:
+    """What a thread's first post in this conference is: its moderators' choice."""
+    return local.first_post_type(inbound_queries.get_style(conn, conference_id))
+
+
+def post_document(conn: Connection, site: Site, row: DbRow, conference: DbRow
+                  ) -> dict[str, Any]:
+    return local.post_document(site, row, conference, first_post_type(conn, conference.id))
+
+
+def article_document(conn: Connection, site: Site, row: DbRow) -> dict[str, Any]:
+    author = get_fediverse_member(conn, row.author_handle)
+    thread = get_public_thread(conn, row.thread_id)
+    return local.article_document(site, row, author.handle if author else None,
+                                  thread[1] if thread else None, article_queries.tags(row))

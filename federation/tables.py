@@ -21,7 +21,7 @@ from forum.core.db import metadata
 # Each fediverse actor's RSA key pair (instance, conference groups, opted-in members).
 # Not a read model and not in the log: a private key is a secret, so it is kept
 # out of events, exports and rebuilds, and stored encrypted with the secret key
-# (federation/keys.py); no page or API reads this table.
+# (federation/delivery/keys.py); no page or API reads this table.
 actor_keys = Table(
     "actor_keys",
     metadata,
@@ -47,7 +47,7 @@ inbound_activities = Table(
 # Federation's working tables: not read models and not in the log. They hold
 # what came from elsewhere (remote actors' documents, a cache) and the state of
 # outbound deliveries (a queue and its ledger: which inbox got which activity),
-# so rebuilds keep them. federation/remote.py and federation/delivery.py own them.
+# so rebuilds keep them. federation/delivery/ (remote.py, outbox.py, worker.py) owns them.
 remote_actors = Table(
     "remote_actors",
     metadata,
@@ -74,7 +74,7 @@ deliveries = Table(
     Column("host", String(255), nullable=False),
     Column("object_id", String(500), nullable=False, index=True),
     Column("kind", String(20), nullable=False),  # Create, Announce, Update, Delete, Accept…
-    Column("sign_as", String(60), nullable=False),  # the actor key (federation/keys.py)
+    Column("sign_as", String(60), nullable=False),  # the actor key (federation/delivery/keys.py)
     Column("key_id", String(500), nullable=False),
     # Who the object speaks for (its attributedTo): a Delete is signed by it.
     Column("owner_key", String(60), nullable=False),

@@ -5,7 +5,9 @@ list drives everything that spans features: the event-type registry (each
 feature's ``events``), the read-model tables (``tables``), the inline
 projections in this order (``projection``), the pages (``views``) and the JSON
 API (``api``). A feature need not have every part; what it has is found by
-name.
+name. A name is a package under ``forum.features``, or, when it has a dot, a
+package's full path: federation's own features (``federation.inbound``,
+``federation.follows``) live with the bridge they serve.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ FEATURES: tuple[str, ...] = (
     "members",
     "conferences",
     "threads",
-    "inbound",
+    "federation.inbound",
     "reading",
     "rooms",
     "rotas",
@@ -34,7 +36,7 @@ FEATURES: tuple[str, ...] = (
     "circles",
     "articles",
     "notifications",
-    "follows",
+    "federation.follows",
     "digest",
     "moderation",
     "search",
@@ -46,7 +48,8 @@ def modules(part: str) -> list[ModuleType]:
     """Each feature's module ``part`` (``events``, ``tables``, ``views``...), in order."""
     found = []
     for name in FEATURES:
-        dotted = f"{__name__}.{name}.{part}"
+        package = name if "." in name else f"{__name__}.{name}"
+        dotted = f"{package}.{part}"
         if find_spec(dotted) is not None:
             found.append(importlib.import_module(dotted))
     return found

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from federation.inbound.events import RemoteReplyReceived
 from forum.core.events import Event
 from forum.core.eventstore import Recorded
-from forum.features.inbound.events import RemoteReplyReceived
 from forum.features.members.queries import get_member
 from forum.features.rooms.events import (
     MessageDeleted,

@@ -29,12 +29,12 @@ from flask_socketio import SocketIO
 from socketio.manager import Manager
 from sqlalchemy import Connection
 
+from federation.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
 from forum.core.eventstore import EventStore, Recorded
 from forum.core.permissions import Viewer, can_read, can_see_presence
 from forum.core.subscribers import CommitSignal, SubscriberRunner
 from forum.features.conferences.events import ConferenceAclChanged, ConferenceUpdated
 from forum.features.conferences.queries import conference_access
-from forum.features.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
 from forum.features.members.events import MemberDeactivated, MemberRoleChanged
 from forum.features.members.queries import get_member, get_members, viewer_from_row
 from forum.features.notifications.events import NotificationsRead

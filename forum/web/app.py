@@ -146,11 +146,10 @@ def _wire(app: Flask, backend: Backend, config: Config) -> None:
     for blueprint in blueprints_of("views"):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
+    from federation import http as activitypub
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(blog.bp)
-    from federation import web as activitypub
-
     activitypub.register(app)
     api.register(app)
     errors.register(app)

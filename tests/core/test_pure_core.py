@@ -1,5 +1,6 @@
-"""The pure core (each feature's events, commands and model; core's events, commands,
-permissions, errors and text) imports the standard library only.
+"""The pure core (each feature's events, commands and model, federation's own features'
+too; core's events, commands, permissions, errors and text) imports the standard
+library only.
 
 ARCHITECTURE §2 and STYLE habit 3: swapping an outside library must never
 touch the rules, so the rules may not import one — not even for typing.
@@ -17,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FORUM = ROOT / "forum"
+FEDERATION = ROOT / "federation"
 
 # The pure modules, and the other forum modules they may lean on (which must
 # themselves be pure: errors.py is checked like the rest).
@@ -25,11 +27,13 @@ PURE_PARTS = ("events", "commands", "model")
 CORE_FILES = sorted(
     [FORUM / "core" / f"{name}.py" for name in PURE_CORE]
     + [path for part in PURE_PARTS for path in (FORUM / "features").glob(f"*/{part}.py")]
+    + [path for part in PURE_PARTS for feature in ("follows", "inbound")
+       for path in (FEDERATION / feature).glob(f"{part}.py")]
 )
 # The packages on the way to a pure module are allowed too: their __init__ is
 # checked at run time by the probe below.
-CORE_MODULES = {"forum", "forum.core", "forum.features"} | {
-    f"forum.features.{p.parent.name}" for p in CORE_FILES if p.parent.parent.name == "features"
+CORE_MODULES = {"forum", "forum.core", "forum.features", "federation"} | {
+    ".".join(p.relative_to(ROOT).parent.parts) for p in CORE_FILES
 } | {".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE_FILES}
 
 
@@ -60,14 +64,15 @@ def _imported_modules(path: Path, source: str | None = None) -> list[tuple[int, 
                 continue
             found.append((node.lineno, base))
             # ``from forum.core import markup`` imports the submodule forum.core.markup.
-            if base.startswith("forum") and (ROOT / base.replace(".", "/")).is_dir():
+            if base.startswith(("forum", "federation")) and \
+                    (ROOT / base.replace(".", "/")).is_dir():
                 found.extend((node.lineno, f"{base}.{alias.name}") for alias in node.names)
     return found
 
 
 def _allowed(module: str) -> bool:
     top = module.partition(".")[0]
-    if top == "forum":
+    if top in ("forum", "federation"):
         return module in CORE_MODULES
     return top in sys.stdlib_module_names
 
@@ -78,7 +83,8 @@ def test_the_core_files_exist() -> None:
     assert {"forum.core.events", "forum.core.commands", "forum.core.permissions",
             "forum.features.threads.model", "forum.features.members.model",
             "forum.features.conferences.model", "forum.features.threads.events",
-            "forum.features.rooms.commands"} <= names
+            "forum.features.rooms.commands", "federation.follows.model",
+            "federation.inbound.model", "federation.inbound.events"} <= names
 
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -115,6 +121,7 @@ before = set(sys.modules)
 import forum.core.events, forum.core.commands, forum.core.permissions, forum.core.errors
 import forum.core.text, forum.features.threads.model, forum.features.members.model
 import forum.features.conferences.model, forum.features.rooms.events
+import federation.follows.model, federation.inbound.model
 print(json.dumps(sorted(set(sys.modules) - before)))
 """
 

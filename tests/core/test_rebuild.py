@@ -8,6 +8,24 @@ from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, text, update
 
+from federation.follows import handlers as follows
+from federation.follows.commands import (
+    AcceptFollow,
+    RejectFollow,
+    RequestFollow,
+    SetFollowPolicy,
+    UndoFollow,
+)
+from federation.inbound import handlers as inbound
+from federation.inbound.commands import (
+    BlockDomain,
+    DeleteRemoteReply,
+    EditRemoteReply,
+    ReceiveRemoteReply,
+    SetFederationPolicy,
+    SetFederationStyle,
+    UnblockDomain,
+)
 from forum.backend import Backend
 from forum.core.db import metadata, write_connection
 from forum.core.permissions import Viewer
@@ -35,24 +53,6 @@ from forum.features.circles.commands import (
 )
 from forum.features.conferences import handlers as conferences
 from forum.features.conferences.commands import CreateConference, SetConferenceAcl, UpdateConference
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import (
-    AcceptFollow,
-    RejectFollow,
-    RequestFollow,
-    SetFollowPolicy,
-    UndoFollow,
-)
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound.commands import (
-    BlockDomain,
-    DeleteRemoteReply,
-    EditRemoteReply,
-    ReceiveRemoteReply,
-    SetFederationPolicy,
-    SetFederationStyle,
-    UnblockDomain,
-)
 from forum.features.kudos import handlers as kudos
 from forum.features.kudos.commands import ChooseTilConference, GiveKudos, PostTil, WithdrawKudos
 from forum.features.members import handlers as members

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
+from federation.inbound import handlers as inbound
+from federation.inbound.commands import ReceiveRemoteReply, SetFederationPolicy
 from forum import create_app
 from forum.backend import Backend
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound.commands import ReceiveRemoteReply, SetFederationPolicy
 from forum.features.members.handlers import SYSTEM
 from tests.conftest import People, make_config, sqlite_backend
 from tests.e2e.conftest import Axe, LiveServer, format_violations, login

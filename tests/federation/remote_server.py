@@ -24,7 +24,7 @@ from http_message_signatures import HTTPMessageSigner, HTTPSignatureKeyResolver,
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from federation.signatures import digest
+from federation.delivery.signatures import digest
 
 BASE = "http://127.0.0.1:5000"  # our server, as tests/federation/conftest.py sets it
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"

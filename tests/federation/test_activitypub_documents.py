@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from federation import actors as ap
-from federation.activities import Group, PostObject, collection, create, post_object, tombstone
+from federation.documents import actors as ap
+from federation.documents.activities import (
+    Group,
+    PostObject,
+    collection,
+    create,
+    post_object,
+    tombstone,
+)
 
 SITE = ap.Site("https://forum.example.org")
 HOSTS = {"forum.example.org"}

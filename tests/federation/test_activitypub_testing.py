@@ -77,7 +77,7 @@ def test_activitypub_testings_actor_checks_pass(live: Flask) -> None:
 def test_the_specifications_accept_header_alone_gets_activitystreams(
         client: Any, world: World) -> None:
     """ActivityPub's own ``Accept`` (ld+json with the profile, nothing else) negotiates JSON."""
-    from federation.actors import LD_JSON
+    from federation.documents.actors import LD_JSON
 
     response = client.get("/c/public", headers={"Accept": LD_JSON})
     assert response.mimetype == "application/activity+json", response.mimetype

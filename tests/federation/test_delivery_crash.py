@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from federation.worker import WorkerSettings
+from federation.delivery.worker import WorkerSettings
 from forum.backend import Backend
 from forum.features.threads import handlers as threads
 from forum.features.threads.commands import StartThread

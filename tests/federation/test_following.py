@@ -15,6 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from federation.follows import handlers as follows
+from federation.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
+from federation.inbound.commands import SetFederationStyle
 from federation.tables import deliveries
 from forum import create_app
 from forum.backend import Backend
@@ -26,9 +29,6 @@ from forum.features.articles.commands import (
     UnpublishArticle,
 )
 from forum.features.conferences.commands import UpdateConference
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
-from forum.features.inbound.commands import SetFederationStyle
 from forum.features.members import handlers as members
 from forum.features.members.commands import IssueApiToken, SetFediverseProfile
 from forum.features.threads import handlers as threads
@@ -261,7 +261,7 @@ def test_bad_requests_to_the_inbox_get_a_reason_and_change_nothing(
 def test_permanent_failures_go_to_the_dead_letters_and_can_be_retried(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    from federation.worker import list_dead_letters, retry
+    from federation.delivery.worker import list_dead_letters, retry
 
     gone = new_peer(app, peers, status=410)
     assert post(client, gone, "/inbox", gone.follow(f"{BASE}/c/public")).status_code == 202
@@ -278,7 +278,7 @@ def test_permanent_failures_go_to_the_dead_letters_and_can_be_retried(
 def test_transient_failures_back_off_and_open_the_hosts_circuit(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    from federation.worker import WorkerSettings
+    from federation.delivery.worker import WorkerSettings
 
     busy = new_peer(app, peers, status=503)
     worker = app.extensions["commonroom_delivery"]
@@ -294,7 +294,7 @@ def test_transient_failures_back_off_and_open_the_hosts_circuit(
 
 
 def test_the_ssrf_guard_refuses_private_addresses(app: Flask) -> None:
-    from federation.delivery import AddressRefused, Outbound
+    from federation.delivery.outbound import AddressRefused, Outbound
 
     guard = Outbound(app.extensions["commonroom_keys"], BASE, allow_loopback=False)
     for url in ("http://127.0.0.1:8080/inbox", "http://[::1]/inbox", "http://10.1.2.3/x",
@@ -311,7 +311,7 @@ def test_the_ssrf_guard_checks_the_address_a_connection_reached(
         app: Flask, peers: list[Peer]) -> None:
     """DNS rebinding: a name that resolved to a public address for the check may resolve
     to a private one when the connection is made; the connection itself is refused."""
-    from federation.delivery import Outbound
+    from federation.delivery.outbound import Outbound
 
     alice = new_peer(app, peers)  # a real server, listening on loopback
     guard = Outbound(app.extensions["commonroom_keys"], BASE, allow_loopback=False)
@@ -445,7 +445,7 @@ def test_what_leaves_public_view_is_withdrawn_with_delete(
 def test_a_note_conference_serves_delivers_and_deletes_its_thread_starters_as_notes(
         app: Flask, client: FlaskClient, backend: Backend, people: People, world: World,
         peers: list[Peer]) -> None:
-    from forum.features.inbound import handlers as inbound
+    from federation.inbound import handlers as inbound
 
     svc = backend.services
     conference = world.conference["public"]

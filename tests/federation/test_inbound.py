@@ -14,11 +14,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from federation.inbound import handlers as inbound
+from federation.inbound.commands import ReceiveRemoteReply, SetFederationPolicy, UnblockDomain
 from forum import create_app
 from forum.backend import Backend
 from forum.core.db import events
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound.commands import ReceiveRemoteReply, SetFederationPolicy, UnblockDomain
 from forum.features.members.commands import IssueApiToken
 from forum.features.members.handlers import SYSTEM
 from forum.features.threads import handlers as threads

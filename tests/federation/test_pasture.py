@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from federation.inbound import handlers as inbound
+from federation.inbound.commands import SetFederationPolicy
 from forum import create_app
 from forum.backend import Backend
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound.commands import SetFederationPolicy
 from forum.features.threads.tables import posts
 from tests.conftest import SETTINGS, People, make_config, sqlite_backend
 from tests.web.conftest import World
@@ -94,7 +94,7 @@ def offline_bovine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     # and pasture's servers run in others.
     from bovine.jsonld import with_external_context
 
-    from federation.actors import CONTEXT
+    from federation.documents.actors import CONTEXT
     with_external_context({"@context": CONTEXT, "id": "http://127.0.0.1/x", "type": "Note"})
     yield
 
@@ -120,7 +120,7 @@ def test_pastures_signature_checker_accepts_our_post_and_get(ours: Flask) -> Non
     from fediverse_pasture.server.http_signature import http_signature_blueprint
     from quart import Quart
 
-    from federation.delivery import outbound
+    from federation.http.server import outbound
 
     checker_app = Quart("pasture_http_signature")
     checker_app.register_blueprint(http_signature_blueprint)

@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from federation import signatures as sig
-from federation.signatures import SignatureRefused
+from federation.delivery import signatures as sig
+from federation.delivery.signatures import SignatureRefused
 
 # The RSA test key of draft-cavage-http-signatures-12, Appendix C (published for tests).
 TEST_KEY = """-----BEGIN RSA PRIVATE KEY-----

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from http_message_signatures import HTTPMessageSigner, HTTPSignatureKeyResolver, algorithms
 
-from federation import signatures as sig
-from federation.signatures import Request, SignatureRefused
+from federation.delivery import signatures as sig
+from federation.delivery.signatures import Request, SignatureRefused
 
 KEY_ID = "https://remote.example/users/alice#main-key"
 URL = "https://forum.example.org/inbox"

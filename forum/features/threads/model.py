@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from federation.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
 from forum.core.commands import Command
 from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from forum.core.events import Event
@@ -17,7 +18,6 @@ from forum.core.permissions import (
     can_read,
 )
 from forum.core.text import BODY_MAX, REASON_MAX, SUBJECT_MAX, clean_text
-from forum.features.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
 from forum.features.reading.events import ThreadRead
 from forum.features.rooms.events import ThreadStartedFromChat
 from forum.features.threads.commands import (

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from federation.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
+from federation.inbound.model import HELD_BY
 from forum.core import markup
 from forum.core.eventstore import Recorded
 from forum.core.projections import rendering
 from forum.core.projections.registry import Projection
 from forum.core.projections.sql import Statement, current_batch, stamp
-from forum.features.inbound.events import RemoteReplyDeleted, RemoteReplyEdited, RemoteReplyReceived
-from forum.features.inbound.model import HELD_BY
 from forum.features.rooms.events import ThreadStartedFromChat
 from forum.features.threads.events import (
     PostDeleted,

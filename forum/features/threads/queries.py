@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, literal, select
 
+from federation.inbound.tables import blocked_domains, remote_authors
 from forum.core.db import projection_checkpoints
 from forum.core.permissions import (
     Viewer,
@@ -18,7 +19,6 @@ from forum.core.projections.sql import Statement
 from forum.core.rows import PAGE_SIZE, DbRow
 from forum.features.conferences.queries import readable_ids
 from forum.features.conferences.tables import conferences
-from forum.features.inbound.tables import blocked_domains, remote_authors
 from forum.features.members.tables import members
 from forum.features.threads.tables import post_revisions, posts, threads
 

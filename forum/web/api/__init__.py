@@ -14,7 +14,7 @@ from typing import Any
 import flask_smorest
 from flask import Flask
 
-from federation import api as federation_api
+from federation.http import api as federation_api
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 

@@ -7,19 +7,19 @@ import inspect
 import pytest
 from sqlalchemy import select
 
-from forum.backend import Backend
-from forum.core.errors import Forbidden, InvalidInput, NotFound
-from forum.features.conferences import handlers as conferences
-from forum.features.conferences.commands import CreateConference, SetConferenceAcl
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import (
+from federation.follows import handlers as follows
+from federation.follows.commands import (
     AcceptFollow,
     RejectFollow,
     RequestFollow,
     SetFollowPolicy,
     UndoFollow,
 )
-from forum.features.follows.tables import followers
+from federation.follows.tables import followers
+from forum.backend import Backend
+from forum.core.errors import Forbidden, InvalidInput, NotFound
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference, SetConferenceAcl
 from forum.features.members import handlers as members
 from forum.features.members.commands import SetFediverseProfile
 from tests.conftest import People

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from forum.core.errors import Forbidden, InvalidInput, NotFound
-from forum.features.follows import model as follow
-from forum.features.follows.commands import (
+from federation.follows import model as follow
+from federation.follows.commands import (
     AcceptFollow,
     RejectFollow,
     RequestFollow,
     SetFollowPolicy,
     UndoFollow,
 )
-from forum.features.follows.events import (
+from federation.follows.events import (
     FollowAccepted,
     FollowPolicySet,
     FollowRejected,
     FollowRequested,
     FollowUndone,
 )
+from forum.core.errors import Forbidden, InvalidInput, NotFound
 
 LOCAL, ANN = "conference:c1", "https://far.example/users/ann"
 

@@ -7,13 +7,9 @@ import inspect
 
 import pytest
 
-from forum.backend import Backend
-from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from forum.features.conferences import handlers as conferences
-from forum.features.conferences.commands import CreateConference
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound import queries as inbound_queries
-from forum.features.inbound.commands import (
+from federation.inbound import handlers as inbound
+from federation.inbound import queries as inbound_queries
+from federation.inbound.commands import (
     BlockDomain,
     DeleteRemoteReply,
     EditRemoteReply,
@@ -22,7 +18,11 @@ from forum.features.inbound.commands import (
     SetFederationStyle,
     UnblockDomain,
 )
-from forum.features.inbound.model import HELD_BY, domain_is_blocked, remote_author_id
+from federation.inbound.model import HELD_BY, domain_is_blocked, remote_author_id
+from forum.backend import Backend
+from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from forum.features.conferences import handlers as conferences
+from forum.features.conferences.commands import CreateConference
 from forum.features.members.handlers import SYSTEM
 from forum.features.threads import handlers as threads
 from forum.features.threads.commands import LockThread, StartThread, UnhidePost, UnlockThread

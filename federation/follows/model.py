@@ -11,22 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from forum.core.errors import Forbidden, InvalidInput, NotFound
-from forum.core.events import Event
-from forum.features.follows.commands import (
+from federation.follows.commands import (
     AcceptFollow,
     RejectFollow,
     RequestFollow,
     SetFollowPolicy,
     UndoFollow,
 )
-from forum.features.follows.events import (
+from federation.follows.events import (
     FollowAccepted,
     FollowPolicySet,
     FollowRejected,
     FollowRequested,
     FollowUndone,
 )
+from forum.core.errors import Forbidden, InvalidInput, NotFound
+from forum.core.events import Event
 
 POLICIES = ("automatic", "moderated")
 PENDING, ACCEPTED = "pending", "accepted"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from forum.core.commands import Command
 
-# Built by federation/inbound.py from verified activities; ``html`` is already cleaned.
+# Built by federation/inbound/receive.py from verified activities; ``html`` is already cleaned.
 
 
 @dataclass(frozen=True)

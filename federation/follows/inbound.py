@@ -1,8 +1,8 @@
-"""Follow, Undo(Follow), Accept and Reject arriving at our inboxes; followers' reads.
+"""Follow, Undo(Follow), Accept and Reject arriving at our inboxes.
 
 A Follow of a public conference's Group or an opted-in member's Person becomes
 ``RequestFollow``; the answer (Accept or Reject) is sent by the delivery worker
-once the decision is in the log (federation/outbox.py). This server follows no
+once the decision is in the log (federation/delivery/outbox.py). This server follows no
 one, so an Accept or Reject addressed to us answers a Follow we never sent: it
 is accepted (202) and changes nothing.
 """
@@ -10,23 +10,24 @@ is accepted (202) and changes nothing.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
-from federation import inbox, reads
-from federation.inbox import Inbound
-from federation.web import site
+from federation import reads
+from federation.follows import handlers as follows
+from federation.follows.commands import RequestFollow, UndoFollow
+from federation.http.server import site
 from forum.core.errors import InvalidInput, NotFound
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import RequestFollow, UndoFollow
-from forum.features.follows.tables import follow_policies, followers
 from forum.features.members.handlers import SYSTEM
 from forum.web import context
 
+if TYPE_CHECKING:  # the inbox's table names these handlers: no import back at run time
+    from federation.http.inbox import Inbound
+
 log = logging.getLogger(__name__)
-COLLECTION_ITEMS = 200
 
 
 def local_actor(conn: Connection, actor_id: str) -> str | None:
@@ -81,37 +82,7 @@ def on_answer(found: Inbound) -> None:
              found.type, found.actor.id)
 
 
-inbox.register("Follow", on_follow)
-inbox.register("Undo", on_undo)
-inbox.register("Accept", on_answer)
-inbox.register("Reject", on_answer)
-
-
-# --- reads ------------------------------------------------------------------------------
-
-
-def list_followers(conn: Connection, actor: str, state: str = "accepted",
-                   limit: int = COLLECTION_ITEMS) -> list[Any]:
-    return list(conn.execute(
-        select(followers).where(followers.c.local_actor == actor, followers.c.state == state)
-        .order_by(followers.c.requested_at, followers.c.remote_actor).limit(limit)).all())
-
-
-def count_followers(conn: Connection, actor: str) -> int:
-    return int(conn.execute(select(func.count()).select_from(followers).where(
-        followers.c.local_actor == actor, followers.c.state == "accepted")).scalar() or 0)
-
-
-def delivery_inboxes(conn: Connection, actors: list[str], before: int) -> list[str]:
-    """Where to deliver what happened at log position ``before`` to the followers of
-    ``actors`` (those who followed by then): one shared inbox per server."""
-    rows = conn.execute(select(followers.c.inbox, followers.c.shared_inbox).where(
-        followers.c.local_actor.in_(actors), followers.c.state == "accepted",
-        followers.c.accepted_position < before)).all()
-    return sorted({row.shared_inbox or row.inbox for row in rows})
-
-
-def get_policy(conn: Connection, actor: str) -> str:
-    value = conn.execute(select(follow_policies.c.policy).where(
-        follow_policies.c.local_actor == actor)).scalar()
-    return str(value) if value else "automatic"
+# The inbox's table (federation/http/inbox.py) takes these by activity type.
+HANDLERS: dict[str, Callable[[Inbound], None]] = {
+    "Follow": on_follow, "Undo": on_undo, "Accept": on_answer, "Reject": on_answer,
+}

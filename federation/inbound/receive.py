@@ -1,6 +1,6 @@
 """Replies from the fediverse: Create, Update and Delete of notes arriving at our inboxes.
 
-Before the inbox (federation/inbox.py) checks the signature, the actor's domain
+Before the inbox (federation/http/inbox.py) checks the signature, the actor's domain
 must not be on the block list (403; a blocked server is never contacted for its
 key). After the inbox has verified the signature and that the signer is the
 activity's ``actor``, and before anything is recorded:
@@ -26,19 +26,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import request
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from federation import inbox
-from federation.inbox import Inbound
+from federation.http.server import site
+from federation.inbound import handlers
+from federation.inbound import queries as inbound_queries
+from federation.inbound.commands import DeleteRemoteReply, EditRemoteReply, ReceiveRemoteReply
+from federation.inbound.model import domain_is_blocked, remote_author_id
 from federation.tables import inbound_activities
-from federation.web import site
 from forum.core import markup
 from forum.core.db import write_connection
 from forum.core.errors import CommonroomError, Forbidden, InvalidInput, NotAuthenticated
@@ -46,13 +49,12 @@ from forum.core.permissions import ANONYMOUS, can_read
 from forum.core.text import BODY_MAX
 from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import access_from_row
-from forum.features.inbound import handlers
-from forum.features.inbound import queries as inbound_queries
-from forum.features.inbound.commands import DeleteRemoteReply, EditRemoteReply, ReceiveRemoteReply
-from forum.features.inbound.model import domain_is_blocked, remote_author_id
 from forum.features.members.handlers import SYSTEM
 from forum.features.threads.queries import get_post, get_thread_in_conference, list_posts
 from forum.web import context
+
+if TYPE_CHECKING:  # the inbox's table names these handlers: no import back at run time
+    from federation.http.inbox import Inbound
 
 log = logging.getLogger(__name__)
 NOTE_TYPES = ("Note", "Article", "Page")
@@ -299,9 +301,9 @@ def _account_deleted(found: Inbound) -> None:
     remember(found)
 
 
-inbox.add_pre_check(check_domain)
-inbox.add_check(check_media_type)
-inbox.add_check(check_not_seen)
-inbox.register("Create", on_create)
-inbox.register("Update", on_update)
-inbox.register("Delete", on_delete)
+# The inbox (federation/http/inbox.py) runs these gates and handlers, in this order.
+PRE_CHECKS: tuple[Callable[[dict[str, Any]], None], ...] = (check_domain,)
+CHECKS: tuple[Callable[[Inbound], None], ...] = (check_media_type, check_not_seen)
+HANDLERS: dict[str, Callable[[Inbound], None]] = {
+    "Create": on_create, "Update": on_update, "Delete": on_delete,
+}

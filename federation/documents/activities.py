@@ -2,7 +2,7 @@
 
 A public thread's first post is an ``Article`` (its subject as ``name``), or a
 ``Note`` with the subject atop its content where the conference's moderators
-chose the ``note`` style (federation/web.py); a reply is a ``Note``
+chose the ``note`` style (federation/reads.py); a reply is a ``Note``
 ``inReplyTo`` its parent. A published blog article is an ``Article`` with its
 summary. Every object names its thread's ``context``
 collection and its own ``replies`` collection, and its conference's group as
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from federation.actors import AS, PUBLIC
+from federation.documents.actors import AS, PUBLIC
 
 
 @dataclass(frozen=True)

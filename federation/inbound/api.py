@@ -8,17 +8,17 @@ from flask import abort
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from forum.core.permissions import can_administer, can_read
-from forum.features.conferences.queries import conference_access
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound import queries as inbound_queries
-from forum.features.inbound.commands import (
+from federation.inbound import handlers as inbound
+from federation.inbound import queries as inbound_queries
+from federation.inbound.commands import (
     BlockDomain,
     SetFederationPolicy,
     SetFederationStyle,
     UnblockDomain,
 )
-from forum.features.inbound.model import POLICIES, STYLES
+from federation.inbound.model import POLICIES, STYLES
+from forum.core.permissions import can_administer, can_read
+from forum.features.conferences.queries import conference_access
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import UtcDateTime

@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from forum.core.errors import Forbidden, NotFound
-from forum.core.events import Event
-from forum.core.handlers import Services, run
-from forum.core.permissions import Viewer
-from forum.features.conferences.queries import conference_access
-from forum.features.inbound import model as inbound
-from forum.features.inbound import queries as inbound_queries
-from forum.features.inbound.commands import (
+from federation.inbound import model as inbound
+from federation.inbound import queries as inbound_queries
+from federation.inbound.commands import (
     BlockDomain,
     DeleteRemoteReply,
     EditRemoteReply,
@@ -21,11 +16,16 @@ from forum.features.inbound.commands import (
     SetFederationStyle,
     UnblockDomain,
 )
-from forum.features.inbound.events import (
+from federation.inbound.events import (
     FederationPolicySet,
     FederationStyleSet,
     RemoteReplyReceived,
 )
+from forum.core.errors import Forbidden, NotFound
+from forum.core.events import Event
+from forum.core.handlers import Services, run
+from forum.core.permissions import Viewer
+from forum.features.conferences.queries import conference_access
 from forum.features.members.handlers import SYSTEM
 from forum.features.threads import model as thread
 from forum.features.threads.handlers import stream as thread_stream

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from federation import follows as reads
-from federation import worker
+from federation.delivery import worker
+from federation.follows import handlers as follows
+from federation.follows import queries as reads
+from federation.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_administer, can_moderate, can_review_article
 from forum.features.articles import queries as article_queries
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import AcceptFollow, RejectFollow, SetFollowPolicy
 from forum.features.threads.views.pages import readable_conference
 from forum.web import context
 

@@ -1,6 +1,6 @@
 """Replies from the fediverse, conference policies and the domain block list: the rules.
 
-Pure. The inbox (federation/inbound.py) has already checked the signature, the
+Pure. The inbox (federation/inbound/receive.py) has already checked the signature, the
 same origin of actor, key and object, and cleaned the HTML; here we decide
 whether a reply may land at all. It may only ever land in a public conference
 (the one visibility rule: a remote actor is an anonymous reader who may write
@@ -13,11 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from forum.core.events import Event
-from forum.core.permissions import ConferenceAccess, Viewer, can_administer, can_moderate
-from forum.core.text import BODY_MAX, REASON_MAX, clean_text
-from forum.features.inbound.commands import (
+from federation.inbound.commands import (
     BlockDomain,
     DeleteRemoteReply,
     EditRemoteReply,
@@ -26,7 +22,7 @@ from forum.features.inbound.commands import (
     SetFederationStyle,
     UnblockDomain,
 )
-from forum.features.inbound.events import (
+from federation.inbound.events import (
     DomainBlocked,
     DomainUnblocked,
     FederationPolicySet,
@@ -35,6 +31,10 @@ from forum.features.inbound.events import (
     RemoteReplyEdited,
     RemoteReplyReceived,
 )
+from forum.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from forum.core.events import Event
+from forum.core.permissions import ConferenceAccess, Viewer, can_administer, can_moderate
+from forum.core.text import BODY_MAX, REASON_MAX, clean_text
 from forum.features.threads.model import ThreadState
 
 POLICIES = ("open", "moderated", "closed")

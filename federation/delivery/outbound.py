@@ -2,7 +2,8 @@
 
 Contract (other federation modules build on it; keep it stable):
 
-* ``Outbound(keys, base_url, allow_loopback)`` — one per process (``outbound(app)``).
+* ``Outbound(keys, base_url, allow_loopback)`` — one per process
+  (``federation.http.server.outbound(app)``).
 * ``Outbound.get_json(url)`` — a GET signed by the instance actor, ``Accept:
   application/activity+json``; returns the parsed JSON object or raises
   :class:`RemoteFailed` (HTTP status, timeout, too big, not JSON) or
@@ -35,13 +36,12 @@ from urllib.parse import urljoin, urlsplit
 
 import orjson
 import requests
-from flask import Flask
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from federation import signatures
-from federation.keys import KeyStore
+from federation.delivery import signatures
+from federation.delivery.keys import KeyStore
 from forum.core.errors import CommonroomError
 
 ACTIVITY_JSON = "application/activity+json"
@@ -249,13 +249,3 @@ class Outbound:
         except requests.RequestException as exc:
             return Sent(None, f"{type(exc).__name__}: {str(exc)[:200]}")
 
-
-def outbound(app: Flask) -> Outbound:
-    """This app's outbound client (made on first use)."""
-    found: Outbound | None = app.extensions.get("commonroom_outbound")
-    if found is None:
-        backend = app.extensions["commonroom"]
-        found = Outbound(app.extensions["commonroom_keys"], backend.config.base_url,
-                         backend.config.allow_loopback_federation)
-        app.extensions["commonroom_outbound"] = found
-    return found

@@ -6,17 +6,17 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, func, select
 
-from forum.core.rows import DbRow
-from forum.features.conferences.tables import conferences
-from forum.features.inbound.model import DEFAULT_POLICY, DEFAULT_STYLE, HELD_BY
-from forum.features.inbound.projection import object_digest
-from forum.features.inbound.tables import (
+from federation.inbound.model import DEFAULT_POLICY, DEFAULT_STYLE, HELD_BY
+from federation.inbound.projection import object_digest
+from federation.inbound.tables import (
     blocked_domains,
     federation_policies,
     federation_styles,
     remote_authors,
     remote_posts,
 )
+from forum.core.rows import DbRow
+from forum.features.conferences.tables import conferences
 from forum.features.threads.tables import posts, threads
 
 

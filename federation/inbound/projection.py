@@ -9,23 +9,23 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
-from forum.core.eventstore import Recorded
-from forum.core.projections.registry import Projection
-from forum.core.projections.sql import Statement, stamp
-from forum.features.inbound.events import (
+from federation.inbound.events import (
     DomainBlocked,
     DomainUnblocked,
     FederationPolicySet,
     FederationStyleSet,
     RemoteReplyReceived,
 )
-from forum.features.inbound.tables import (
+from federation.inbound.tables import (
     blocked_domains,
     federation_policies,
     federation_styles,
     remote_authors,
     remote_posts,
 )
+from forum.core.eventstore import Recorded
+from forum.core.projections.registry import Projection
+from forum.core.projections.sql import Statement, stamp
 
 projection = Projection("inbound", [remote_authors, remote_posts, federation_policies,
                                     federation_styles, blocked_domains])

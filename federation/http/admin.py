@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from federation.web import bp
-from forum.core.permissions import can_administer
-from forum.features.conferences.queries import moderated_ids
-from forum.features.inbound import handlers as inbound
-from forum.features.inbound import queries as inbound_queries
-from forum.features.inbound.commands import (
+from federation.inbound import handlers as inbound
+from federation.inbound import queries as inbound_queries
+from federation.inbound.commands import (
     BlockDomain,
     SetFederationPolicy,
     SetFederationStyle,
     UnblockDomain,
 )
-from forum.features.inbound.model import POLICIES, STYLES
+from federation.inbound.model import POLICIES, STYLES
+from forum.core.permissions import can_administer
+from forum.features.conferences.queries import moderated_ids
 from forum.features.reading.queries import list_conferences
 from forum.web import context
 
@@ -31,7 +30,6 @@ def _moderated_public() -> list[Any]:
             if c.row.id in ids and c.row.visibility == "public"]
 
 
-@bp.get("/admin/fediverse")
 def fediverse_settings() -> Any:
     """The block list (admins); the reply policy and the style of each public conference
     one moderates."""
@@ -51,7 +49,6 @@ def fediverse_settings() -> Any:
             conn, [c.id for c in conferences]))
 
 
-@bp.post("/admin/fediverse/blocks")
 def block() -> Any:
     domain = request.form.get("domain", "")
     context.send(inbound.block_domain, BlockDomain(domain, request.form.get("reason", "")))
@@ -60,14 +57,12 @@ def block() -> Any:
     return redirect(url_for("activitypub.fediverse_settings"))
 
 
-@bp.post("/admin/fediverse/blocks/<domain>/unblock")
 def unblock(domain: str) -> Any:
     context.send(inbound.unblock_domain, UnblockDomain(domain))
     flash(f"{domain} is no longer blocked.")
     return redirect(url_for("activitypub.fediverse_settings"))
 
 
-@bp.post("/admin/fediverse/policy/<conference_id>")
 def set_policy(conference_id: str) -> Any:
     policy = request.form.get("policy", "")
     context.send(inbound.set_federation_policy, SetFederationPolicy(conference_id, policy))
@@ -75,10 +70,19 @@ def set_policy(conference_id: str) -> Any:
     return redirect(url_for("activitypub.fediverse_settings"))
 
 
-@bp.post("/admin/fediverse/style/<conference_id>")
 def set_style(conference_id: str) -> Any:
     style = request.form.get("style", "")
     context.send(inbound.set_federation_style, SetFederationStyle(conference_id, style))
     kind = "a Note" if style == "note" else "an Article"
     flash(f"Threads on the fediverse: each starts as {kind}.")
     return redirect(url_for("activitypub.fediverse_settings"))
+
+
+def add_routes(bp: Blueprint) -> None:
+    post = ["POST"]
+    bp.add_url_rule("/admin/fediverse", view_func=fediverse_settings)
+    bp.add_url_rule("/admin/fediverse/blocks", view_func=block, methods=post)
+    bp.add_url_rule("/admin/fediverse/blocks/<domain>/unblock", view_func=unblock, methods=post)
+    bp.add_url_rule("/admin/fediverse/policy/<conference_id>", view_func=set_policy,
+                    methods=post)
+    bp.add_url_rule("/admin/fediverse/style/<conference_id>", view_func=set_style, methods=post)

@@ -2,7 +2,8 @@
 
 Each job is a row of ``deliveries``: one activity for one inbox, unique on
 (activity id, inbox), so replaying an event (at-least-once) adds nothing. The
-delivery worker (federation/worker.py) sends them.
+delivery worker (federation/delivery/worker.py) sends them. It needs no app:
+an engine and the site's origin are all it reads from.
 
 * A thread started or a reply posted in a **public** conference, and an article
   published: ``Create`` from the object's author (an opted-in member, else the
@@ -36,23 +37,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
-from flask import Flask
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from federation import reads
-from federation.activities import tombstone
-from federation.actors import PUBLIC
-from federation.follows import delivery_inboxes
-from federation.tables import deliveries
-from federation.web import article_document, first_post_type, post_document, site
+from federation.documents.activities import tombstone
+from federation.documents.actors import PUBLIC, Site
+from federation.follows.events import FollowAccepted, FollowRejected
+from federation.follows.queries import delivery_inboxes
+from federation.follows.tables import followers
+from federation.tables import deliveries, remote_actors
 from forum.core.db import write_connection
 from forum.core.eventstore import Recorded
 from forum.features.articles import queries as article_queries
 from forum.features.articles.events import ArticleApproved, ArticleRevised, ArticleUnpublished
 from forum.features.conferences.events import ConferenceUpdated
 from forum.features.conferences.queries import get_conference
-from forum.features.follows.events import FollowAccepted, FollowRejected
 from forum.features.members.queries import get_member
 from forum.features.threads.events import (
     PostDeleted,
@@ -83,14 +83,14 @@ def _insert(conn: Connection) -> Any:
 
 
 class Outbox:
-    """The subscriber (``federation-outbox``); runs inside an app context of ``app``."""
+    """The subscriber (``federation-outbox``) of one database and one public origin."""
 
     name = "federation-outbox"
 
-    def __init__(self, app: Flask, grace: float) -> None:
-        self.app = app
+    def __init__(self, engine: Engine, site: Site, grace: float) -> None:
+        self.engine = engine
+        self.site = site
         self.grace = timedelta(seconds=grace)
-        self.engine = app.extensions["commonroom"].engine
         self._on: dict[str, Callable[[Any, Recorded, Any], None]] = {
             "ThreadStarted": self._post_created, "ReplyPosted": self._post_created,
             "PostEdited": self._post_edited, "PostDeleted": self._post_removed,
@@ -105,14 +105,12 @@ class Outbox:
         handler = self._on.get(recorded.event.type)
         if handler is None:
             return
-        # The documents are built as the pages build them (inside an app context, on a
+        # The documents are built as the pages build them (federation/reads.py, on a
         # read connection); the jobs are then written in one short transaction, so no
         # write lock is held while keys are made or pages rendered.
         ops: list[Callable[[Connection], None]] = []
-        with self.app.app_context():
-            from forum.web import context
-
-            handler(_Planner(context.db(), ops), recorded, recorded.event)
+        with self.engine.connect() as conn:
+            handler(_Planner(conn, ops), recorded, recorded.event)
         if ops:
             with write_connection(self.engine) as conn, conn.begin():
                 for op in ops:
@@ -198,12 +196,11 @@ class Outbox:
         member = reads.get_fediverse_member(conn, author_handle) if author_handle else None
         if member is None:
             return fallback, None
-        actor_id = site().url(f"/members/{member.handle}")
+        actor_id = self.site.url(f"/members/{member.handle}")
         return Signer(f"member:{member.id}", actor_id), f"member:{member.id}"
 
-    @staticmethod
-    def _group(conference: Any) -> tuple[Signer, str]:
-        s = site()
+    def _group(self, conference: Any) -> tuple[Signer, str]:
+        s = self.site
         signer = Signer(f"conference:{conference.id}", s.url(f"/c/{conference.slug}"),
                         s.url(f"/ap/c/{conference.slug}/followers"))
         return signer, f"conference:{conference.id}"
@@ -224,7 +221,7 @@ class Outbox:
         group = self._group(conference)
         author, author_actor = self._author(
             conn, row.author_handle if row.author_federated else None, group[0])
-        document = post_document(row, conference)
+        document = reads.post_document(conn, self.site, row, conference)
         suffix = "#create" if kind == "Create" else f"#update-{rec.position}"
         self._fan_out(conn, document, kind, document["id"] + suffix, author, author_actor,
                       group, rec.position, self.grace if kind == "Update" else timedelta())
@@ -243,8 +240,9 @@ class Outbox:
         former = "Note"
         if post is not None and seq == 1:
             found = get_thread(conn, post.thread_id)
-            former = first_post_type(found.conference_id) if found is not None else "Article"
-        self._delete(conn, site().url(f"/p/{e.post_id}"), former)
+            former = reads.first_post_type(conn, found.conference_id) \
+                if found is not None else "Article"
+        self._delete(conn, self.site.url(f"/p/{e.post_id}"), former)
 
     def _withdraw_thread(self, conn: Any, thread_id: str) -> None:
         """Delete every post of a thread that is no longer public, wherever it went."""
@@ -252,8 +250,8 @@ class Outbox:
                             .join(threads, threads.c.id == posts.c.thread_id)
                             .where(posts.c.thread_id == thread_id)).all()
         for row in rows:
-            self._delete(conn, site().url(f"/p/{row.id}"),
-                         first_post_type(row.conference_id) if row.seq == 1 else "Note")
+            former = reads.first_post_type(conn, row.conference_id) if row.seq == 1 else "Note"
+            self._delete(conn, self.site.url(f"/p/{row.id}"), former)
 
     def _thread_moved(self, conn: Any, rec: Recorded, e: ThreadMoved) -> None:
         if reads.get_public_thread(conn, e.thread_id) is None:
@@ -273,10 +271,10 @@ class Outbox:
         row = article_queries.get_article(conn, article_id)
         if row is None or row.status != "published":
             return
-        document = article_document(row)
+        document = reads.article_document(conn, self.site, row)
         thread = reads.get_public_thread(conn, row.thread_id)
         group = self._group(thread[1]) if thread else None
-        instance = Signer("instance", site().url("/actor"))
+        instance = Signer("instance", self.site.url("/actor"))
         author, author_actor = self._author(conn, row.author_handle, instance)
         suffix = "#create" if kind == "Create" else f"#update-{rec.position}"
         self._fan_out(conn, document, kind, document["id"] + suffix, author, author_actor,
@@ -293,19 +291,20 @@ class Outbox:
                              e: ArticleUnpublished) -> None:
         row = article_queries.get_article(conn, e.article_id)
         if row is not None and row.slug:
-            self._delete(conn, site().url(f"/blog/{row.slug}"), "Article")
+            self._delete(conn, self.site.url(f"/blog/{row.slug}"), "Article")
 
     # --- follows ----------------------------------------------------------------------
 
     def _follow_answered(self, conn: Any, rec: Recorded,
                          e: FollowAccepted | FollowRejected) -> None:
         kind, _, ident = e.local_actor.partition(":")
+        s = self.site
         if kind == "conference":
             conference = get_conference(conn, ident)
-            actor_id = site().url(f"/c/{conference.slug}") if conference is not None else None
+            actor_id = s.url(f"/c/{conference.slug}") if conference is not None else None
         else:
             member = get_member(conn, ident)
-            actor_id = site().url(f"/members/{member.handle}") if member is not None else None
+            actor_id = s.url(f"/members/{member.handle}") if member is not None else None
         inbox = _follower_inbox(conn, e)
         if actor_id is None or inbox is None:
             return
@@ -339,13 +338,9 @@ class _Planner:
 def _follower_inbox(conn: Connection, e: FollowAccepted | FollowRejected) -> str | None:
     """The follower's own inbox, from its request (kept in the log, so a rejected
     follower, gone from the read model, is still answered)."""
-    from federation.tables import remote_actors
-
     value = conn.execute(select(remote_actors.c.inbox).where(
         remote_actors.c.id == e.remote_actor)).scalar()
     if value is None:
-        from forum.features.follows.tables import followers
-
         value = conn.execute(select(followers.c.inbox).where(
             followers.c.remote_actor == e.remote_actor)).scalar()
     return str(value) if value else None

@@ -1,22 +1,23 @@
 """Our inboxes: what other servers POST to us, verified, then handed to one handler per type.
 
-Contract (federation/inbound.py and others build on it; keep it stable):
+Contract (federation/follows/inbound.py and federation/inbound/receive.py build on
+it; keep it stable):
 
-* ``register(type_name, handler)`` adds (or replaces) the handler of one activity
-  type; ``HANDLERS`` is the table. A handler is ``handler(inbound) -> None``
-  with an :class:`Inbound`; it runs inside the request (``current_app``,
-  ``forum.web.context`` work) and raises a :class:`forum.errors.CommonroomError`
-  to refuse (its ``http_status`` is answered, with its message). Returning
-  means accepted: 202.
-* ``add_check(check)`` adds a gate run before any handler, ``check(inbound)``,
-  raising a ``CommonroomError`` to refuse (domain blocks, de-duplication).
-* Modules that register handlers are imported by ``federation.web.register``.
+* A handler is ``handler(inbound) -> None`` with an :class:`Inbound`; it runs
+  inside the request (``current_app``, ``forum.web.context`` work) and raises a
+  :class:`forum.core.errors.CommonroomError` to refuse (its ``http_status`` is
+  answered, with its message). Returning means accepted: 202.
+* :data:`HANDLERS` is the table, by activity type, written out below from each
+  module's own ``HANDLERS``; :data:`CHECKS` are gates run before any handler,
+  ``check(inbound)``, raising a ``CommonroomError`` to refuse (domain blocks,
+  de-duplication); :data:`PRE_CHECKS` run on the parsed activity before its
+  signature is checked.
 
 What happens to every POST, in order (each step answers a clear 4xx):
 the body is at most ``MAX_BODY`` bytes (413); it is a JSON object with a
 ``type`` and an ``actor`` (400); the draft-cavage signature verifies with the
-key of the actor that signs (:mod:`federation.signatures`, keys fetched and
-cached by :mod:`federation.remote`; 401); the signer is the activity's
+key of the actor that signs (:mod:`federation.delivery.signatures`, keys fetched and
+cached by :mod:`federation.delivery.remote`; 401); the signer is the activity's
 ``actor`` (401); the checks pass; the handler for the type runs. A type no
 handler knows is accepted and ignored (202), as the fediverse expects. A
 ``Delete`` of an actor whose key can no longer be fetched (the account is gone)
@@ -31,11 +32,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from flask import Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 
-from federation.remote import RemoteActor, remote_actors_of
-from federation.signatures import Request, SignatureRefused, verify_request
-from federation.web import site
+from federation.delivery.remote import RemoteActor
+from federation.delivery.signatures import Request, SignatureRefused, verify_request
+from federation.follows import inbound as follows_inbound
+from federation.http.server import remote_actors_of, site
+from federation.inbound import receive as replies_inbound
 from forum.core.errors import CommonroomError, InvalidInput, NotAuthenticated
 
 log = logging.getLogger(__name__)
@@ -76,26 +79,12 @@ class Inbound:
 
 Handler = Callable[[Inbound], None]
 Check = Callable[[Inbound], None]
-HANDLERS: dict[str, Handler] = {}
-CHECKS: list[Check] = []
 # Gates on the parsed, not yet verified activity, run before its signature is checked
 # (which may fetch a key from the actor's server): a blocked domain is never contacted.
 PreCheck = Callable[[dict[str, Any]], None]
-PRE_CHECKS: list[PreCheck] = []
-
-
-def register(type_name: str, handler: Handler) -> None:
-    HANDLERS[type_name] = handler
-
-
-def add_check(check: Check) -> None:
-    if check not in CHECKS:
-        CHECKS.append(check)
-
-
-def add_pre_check(check: PreCheck) -> None:
-    if check not in PRE_CHECKS:
-        PRE_CHECKS.append(check)
+PRE_CHECKS: tuple[PreCheck, ...] = replies_inbound.PRE_CHECKS
+CHECKS: tuple[Check, ...] = replies_inbound.CHECKS
+HANDLERS: dict[str, Handler] = {**follows_inbound.HANDLERS, **replies_inbound.HANDLERS}
 
 
 def _answer(status: int, code: str, message: str) -> Response:
@@ -167,3 +156,17 @@ def receive(recipient: tuple[str, str] | None) -> Response:
         log.info("inbox refused an activity (%s): %s", exc.code, exc.message)
         return _answer(exc.http_status, exc.code, exc.message)
     return _answer(202, "accepted", "thank you")
+
+
+def inbox(slug: str | None = None, handle: str | None = None) -> Response:
+    """Signed activities from other servers, to the shared inbox or an actor's own."""
+    if slug is not None:
+        return receive(("conference", slug))
+    if handle is not None:
+        return receive(("member", handle))
+    return receive(("instance", "") if request.path == "/actor/inbox" else None)
+
+
+def add_routes(bp: Blueprint) -> None:
+    for rule in ("/inbox", "/actor/inbox", "/ap/c/<slug>/inbox", "/ap/members/<handle>/inbox"):
+        bp.add_url_rule(rule, view_func=inbox, methods=["POST"])

@@ -2,16 +2,16 @@
 
 Contract (the inbox and delivery build on it; keep it stable):
 
-* ``RemoteActors(engine, outbound, max_age=CACHE_FOR)`` — ``remote_actors_of(app)``
-  gives this app's one.
+* ``RemoteActors(engine, outbound, max_age=CACHE_FOR)`` —
+  ``federation.http.server.remote_actors_of(app)`` gives an app's one.
 * ``RemoteActors.get(actor_id, refresh=False) -> RemoteActor`` — from the cache
   table ``remote_actors`` while younger than ``max_age``, else fetched again.
   Raises :class:`federation.delivery.RemoteFailed` (or ``AddressRefused``) when
   it cannot be had, :class:`NotAnActor` when the document is not a usable actor.
 * ``RemoteActors.by_key(key_id, refresh=False) -> RemoteActor | None`` — the
   actor owning a ``keyId`` (``…#main-key`` or a separate key document).
-* ``RemoteActors.key_lookup`` — a :data:`federation.signatures.KeyLookup` for
-  :func:`federation.signatures.verify` (``refresh=True`` refetches: key rotation).
+* ``RemoteActors.key_lookup`` — a :data:`federation.delivery.signatures.KeyLookup` for
+  :func:`federation.delivery.signatures.verify` (``refresh=True`` refetches: key rotation).
 * ``RemoteActor`` — id, type, inbox, shared_inbox, key_id, public_key_pem,
   username, name, icon, url; ``delivery_inbox`` is the shared inbox if any.
 
@@ -28,10 +28,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from flask import Flask
 from sqlalchemy import Engine, delete, insert, select
 
-from federation.delivery import Outbound, RemoteFailed, outbound
+from federation.delivery.outbound import Outbound, RemoteFailed
 from federation.tables import remote_actors
 from forum.core.db import write_connection
 
@@ -186,11 +185,3 @@ class RemoteActors:
             conn.execute(insert(remote_actors).values(**actor.__dict__))
         return actor
 
-
-def remote_actors_of(app: Flask) -> RemoteActors:
-    """This app's remote actor cache (made on first use)."""
-    found: RemoteActors | None = app.extensions.get("commonroom_remote_actors")
-    if found is None:
-        found = RemoteActors(app.extensions["commonroom"].engine, outbound(app))
-        app.extensions["commonroom_remote_actors"] = found
-    return found

@@ -9,11 +9,11 @@ from flask import abort, current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from federation import follows as reads
-from federation import worker
+from federation.delivery import worker
+from federation.follows import handlers as follows
+from federation.follows import queries as reads
+from federation.follows.commands import AcceptFollow, RejectFollow
 from forum.core.permissions import can_administer, can_moderate
-from forum.features.follows import handlers as follows
-from forum.features.follows.commands import AcceptFollow, RejectFollow
 from forum.features.threads.views.pages import readable_conference
 from forum.web import context
 from forum.web.api.blueprint import Blueprint

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, update
 
-from forum.core.eventstore import Recorded
-from forum.core.projections.registry import Projection
-from forum.features.follows.events import (
+from federation.follows.events import (
     FollowAccepted,
     FollowPolicySet,
     FollowRejected,
     FollowRequested,
     FollowUndone,
 )
-from forum.features.follows.tables import follow_policies, followers
+from federation.follows.tables import follow_policies, followers
+from forum.core.eventstore import Recorded
+from forum.core.projections.registry import Projection
 
 projection = Projection("follows", [followers, follow_policies])
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from forum.core.errors import NotFound
-from forum.core.events import Event
-from forum.core.handlers import Services, run
-from forum.core.permissions import ANONYMOUS, Viewer, can_administer, can_moderate, can_read
-from forum.features.conferences.queries import conference_access
-from forum.features.follows import model as follow
-from forum.features.follows.commands import (
+from federation.follows import model as follow
+from federation.follows.commands import (
     AcceptFollow,
     RejectFollow,
     RequestFollow,
     SetFollowPolicy,
     UndoFollow,
 )
-from forum.features.follows.model import FollowState
+from federation.follows.model import FollowState
+from forum.core.errors import NotFound
+from forum.core.events import Event
+from forum.core.handlers import Services, run
+from forum.core.permissions import ANONYMOUS, Viewer, can_administer, can_moderate, can_read
+from forum.features.conferences.queries import conference_access
 from forum.features.members.handlers import SYSTEM  # the inbox speaks as the server
 from forum.features.members.queries import get_member
 

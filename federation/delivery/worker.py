@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from federation.delivery import Outbound, Sent
+from federation.delivery.outbound import Outbound, Sent
 from federation.tables import deliveries, delivery_hosts
 from forum.core.db import write_connection
 

@@ -57,7 +57,7 @@ class KeyStore:
         return found
 
     def private_key(self, actor: str) -> Any:
-        """The actor's private key, for signing (federation/signatures.py)."""
+        """The actor's private key, for signing (federation/delivery/signatures.py)."""
         public, private = self._row(actor)
         try:
             return serialization.load_pem_private_key(private.encode(), self.secret)

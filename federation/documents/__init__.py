@@ -1,0 +1,1 @@
+"""ActivityPub and ActivityStreams documents, built from plain values: no IO, no Flask."""
