@@ -14,7 +14,7 @@ from federation.follows import handlers as follows
 from federation.follows import queries as reads
 from federation.follows.commands import AcceptFollow, RejectFollow
 from forum.core.permissions import can_administer, can_moderate
-from forum.features.threads.views.pages import readable_conference
+from forum.features.conferences.access import readable_conference
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import UtcDateTime
@@ -89,7 +89,7 @@ class RetryDeadLetter(MethodView):
 
 def _moderated(slug: str) -> str:
     _enabled()
-    row, access = readable_conference(slug)
+    row, access = readable_conference(context.db(), context.viewer(), slug)
     if row.visibility != "public" or not can_moderate(context.viewer(), access):
         abort(404)
     return f"conference:{row.id}"

@@ -14,7 +14,7 @@ from federation.follows.commands import AcceptFollow, RejectFollow, SetFollowPol
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_administer, can_moderate, can_review_article
 from forum.features.articles import queries as article_queries
-from forum.features.threads.views.pages import readable_conference
+from forum.features.conferences.access import readable_conference
 from forum.web import context
 
 bp = Blueprint("fediverse", __name__)
@@ -28,7 +28,7 @@ def _only_when_enabled() -> None:
 
 
 def _moderated_public(slug: str) -> Any:
-    row, access = readable_conference(slug)
+    row, access = readable_conference(context.db(), context.viewer(), slug)
     if row.visibility != "public" or not can_moderate(context.viewer(), access):
         abort(404)
     return row

@@ -1,8 +1,11 @@
-"""Validation of what people type, shared by every aggregate."""
+"""What people type: its validation, shared by every aggregate, and how an edit changed it."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from forum.core.errors import InvalidInput
 
@@ -28,3 +31,11 @@ def clean_text(value: str, field: str, *, maximum: int, required: bool = True) -
     if _CONTROL.search(value):
         raise InvalidInput(f"{field} contains control characters", field=field)
     return value
+
+
+def revision_diffs(revisions: Sequence[Any]) -> list[tuple[Any, list[str]]]:
+    """Each revision after the first with the unified diff from the one before."""
+    return [(after, list(difflib.unified_diff(
+        before.body.splitlines(), after.body.splitlines(),
+        f"revision {before.revision}", f"revision {after.revision}", lineterm="")))
+        for before, after in zip(revisions, revisions[1:], strict=False)]

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_administer, can_moderate
 from forum.features.conferences import handlers as conferences
+from forum.features.conferences.access import readable_conference
 from forum.features.conferences.commands import CreateConference, SetConferenceAcl, UpdateConference
 from forum.features.conferences.queries import get_conference
 from forum.features.members import handlers as members
@@ -27,7 +28,6 @@ from forum.features.members.queries import (
     list_members,
 )
 from forum.features.reading.queries import list_conferences
-from forum.features.threads.views.pages import readable_conference
 from forum.web import context
 
 bp = Blueprint("admin", __name__)
@@ -128,7 +128,7 @@ def acl_from_text(text: str) -> tuple[tuple[str, str], ...]:
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
 def conference_settings(slug: str) -> Any:
-    row, access = readable_conference(slug)
+    row, access = readable_conference(context.db(), context.viewer(), slug)
     if not can_moderate(context.viewer(), access):
         abort(404)
     if request.method == "GET":

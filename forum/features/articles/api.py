@@ -23,11 +23,10 @@ from forum.features.articles.commands import (
 )
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
 from forum.web.api.schemas import MAX_LIMIT, PersonSchema, UtcDateTime
 
 blp = Blueprint("api_articles", "The public blog's articles, and drafts on their way there.")
-LOCATION = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
 STATUSES = ["proposed", "sent_back", "published", "unpublished"]
 
 

@@ -18,7 +18,7 @@ from forum.features.articles.commands import (
     SendBackArticle,
     UnpublishArticle,
 )
-from forum.features.threads.views.pages import readable_post, readable_thread
+from forum.features.threads.access import readable_post, readable_thread
 from forum.web import context
 
 bp = Blueprint("articles", __name__)
@@ -55,13 +55,13 @@ def _propose(kind: str, source_id: str, thread: Any, access: Any, post: Any = No
 
 @bp.route("/t/<thread_id>/propose", methods=["GET", "POST"])
 def propose_thread(thread_id: str) -> Any:
-    thread, _, access = readable_thread(thread_id)
+    thread, _, access = readable_thread(context.db(), context.viewer(), thread_id)
     return _propose("thread", thread.id, thread, access)
 
 
 @bp.route("/p/<post_id>/propose", methods=["GET", "POST"])
 def propose_post(post_id: str) -> Any:
-    post, thread, _, access = readable_post(post_id)
+    post, thread, _, access = readable_post(context.db(), context.viewer(), post_id)
     if post.deleted_by or post.hidden_by:
         abort(404)
     return _propose("post", post.id, thread, access, post)

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from forum.core.permissions import can_moderate, can_post
 from forum.features.circles import handlers as circles
 from forum.features.circles import queries as circle_queries
+from forum.features.circles.access import readable_circle
 from forum.features.circles.commands import (
     AddCircleMember,
     AnswerJoinRequest,
@@ -23,7 +24,6 @@ from forum.features.circles.commands import (
     StartCircle,
 )
 from forum.features.circles.model import JOINS, VISIBILITIES
-from forum.features.circles.views import readable_circle
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
@@ -144,7 +144,7 @@ def _person(row: Any, **more: Any) -> dict[str, Any]:
 
 
 def _detail(slug: str) -> dict[str, Any]:
-    row, access = readable_circle(slug)
+    row, access = readable_circle(context.db(), context.viewer(), slug)
     viewer, conn = context.viewer(), context.db()
     organiser = can_moderate(viewer, access)
     return {
@@ -165,7 +165,7 @@ def _detail(slug: str) -> dict[str, Any]:
 
 
 def _send(slug: str, handler: Any, make: Any) -> dict[str, Any]:
-    row, _ = readable_circle(slug)
+    row, _ = readable_circle(context.db(), context.viewer(), slug)
     context.send(handler, make(row.id))
     return _detail(slug)
 
@@ -212,7 +212,7 @@ class Membership(MethodView):
     def delete(self, slug: str) -> None:
         """Leave the circle (its last organiser names another first). A private
         circle is out of sight once you have left it."""
-        row, _ = readable_circle(slug)
+        row, _ = readable_circle(context.db(), context.viewer(), slug)
         context.send(circles.leave_circle, LeaveCircle(row.id))
 
 
@@ -268,7 +268,7 @@ class Sessions(MethodView):
     @blp.response(201, CircleCreatedSchema)
     def post(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """Members record a session's notes; answers the notes thread's id."""
-        row, _ = readable_circle(slug)
+        row, _ = readable_circle(context.db(), context.viewer(), slug)
         return {"id": context.send(circles.record_circle_session, RecordCircleSession(
             row.id, args["held_on"], args["title"], args["notes"]))}
 

@@ -9,14 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forum.core import recurrence
 from forum.core.errors import InvalidInput
 from forum.core.permissions import (
-    ConferenceAccess,
     can_moderate,
     can_post,
-    can_read,
     can_start_circle,
 )
 from forum.features.circles import handlers as circles
 from forum.features.circles import queries as circle_queries
+from forum.features.circles.access import readable_circle
 from forum.features.circles.commands import (
     AddCircleMember,
     AnswerJoinRequest,
@@ -30,20 +29,10 @@ from forum.features.circles.commands import (
     StartCircle,
 )
 from forum.features.circles.model import CADENCE_MAX, NOTE_MAX, READING_MAX, TITLE_MAX, is_rule
-from forum.features.conferences.queries import conference_access
 from forum.features.members.queries import get_member_by_handle
 from forum.web import context
 
 bp = Blueprint("circles", __name__)
-
-
-def readable_circle(slug: str) -> tuple[Any, ConferenceAccess]:
-    """The circle at ``slug`` if the viewer may read its conference; 404 otherwise."""
-    row = circle_queries.get_circle_by_slug(context.db(), slug)
-    access = conference_access(context.db(), row.conference_id) if row else None
-    if row is None or access is None or not can_read(context.viewer(), access):
-        abort(404)
-    return row, access
 
 
 def reading_items(text: str) -> tuple[tuple[str, str], ...]:
@@ -78,7 +67,7 @@ def start() -> Any:
 
 @bp.get("/circles/<slug>")
 def circle(slug: str) -> Any:
-    row, access = readable_circle(slug)
+    row, access = readable_circle(context.db(), context.viewer(), slug)
     viewer, conn = context.viewer(), context.db()
     people = circle_queries.list_members(conn, row.id)
     now = context.backend().store.clock()
@@ -107,7 +96,7 @@ def _member_id(handle: str) -> str:
 def circle_action(slug: str, action: str) -> Any:
     """Join (or ask to), leave, archive; the cadence, the reading list, a session's notes,
     adding a member by handle."""
-    row, _ = readable_circle(slug)
+    row, _ = readable_circle(context.db(), context.viewer(), slug)
     form = request.form
     actions: dict[str, Any] = {
         "join": lambda: (circles.join_circle, JoinCircle(row.id, form.get("note", "")),
@@ -145,7 +134,7 @@ def _revision() -> int | None:
 def person_action(slug: str, member_id: str, action: str) -> Any:
     """An organiser approves or declines a request, takes a member off, or names an
     organiser."""
-    row, _ = readable_circle(slug)
+    row, _ = readable_circle(context.db(), context.viewer(), slug)
     actions: dict[str, Any] = {
         "approve": (circles.answer_join_request, AnswerJoinRequest(row.id, member_id, True),
                     "Welcomed into the circle."),

@@ -7,15 +7,16 @@ from typing import Any
 from flask.views import MethodView
 
 from forum.core.permissions import can_moderate, can_post
+from forum.features.conferences.access import readable_conference
 from forum.features.conferences.queries import access_from_row
 from forum.features.reading.queries import list_conferences, unread_by_thread
 from forum.features.threads import handlers as threads
-from forum.features.threads.api.threads import LOCATION, detail
+from forum.features.threads.access import readable_thread
 from forum.features.threads.commands import StartThread
-from forum.features.threads.views.pages import readable_conference, readable_thread
+from forum.features.threads.documents import thread_detail
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
 from forum.web.api.schemas import (
     ConferenceListSchema,
     ConferenceSchema,
@@ -53,7 +54,7 @@ class Conference(MethodView):
     @blp.errors(404)
     @blp.response(200, ConferenceSchema)
     def get(self, slug: str) -> dict[str, Any]:
-        row, _ = readable_conference(slug)
+        row, _ = readable_conference(context.db(), context.viewer(), slug)
         return _summaries(row.id)[0]
 
 
@@ -64,7 +65,7 @@ class ConferenceThreads(MethodView):
     @blp.response(200, ThreadPageSchema)
     def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """Threads, pinned first, then by newest post."""
-        conference, _ = readable_conference(slug)
+        conference, _ = readable_conference(context.db(), context.viewer(), slug)
         conn = context.db()
         limit = args["limit"]
         rows = paging.list_threads_after(conn, conference.id, args["cursor"], limit + 1)
@@ -81,8 +82,9 @@ class ConferenceThreads(MethodView):
     @blp.response(201, ThreadDetailSchema, headers=LOCATION)
     def post(self, args: dict[str, Any], slug: str) -> Any:
         """Start a thread; its first post is the body."""
-        conference, _ = readable_conference(slug)
+        conference, _ = readable_conference(context.db(), context.viewer(), slug)
         thread_id, _ = context.send(threads.start_thread, StartThread(
             conference.id, args["subject"], args["body"]))
-        return detail(*readable_thread(thread_id)), 201, {
+        return thread_detail(context.db(), context.viewer(), *readable_thread(
+            context.db(), context.viewer(), thread_id)), 201, {
             "Location": f"{PREFIX}/threads/{thread_id}"}

@@ -14,7 +14,7 @@ from forum.features.kudos import handlers as kudos
 from forum.features.kudos import queries as learning_queries
 from forum.features.kudos.commands import GiveKudos, PostTil, WithdrawKudos
 from forum.features.rotas import queries as rota_queries
-from forum.features.threads.views.pages import readable_post
+from forum.features.threads.access import readable_post
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import PersonSchema, UtcDateTime
@@ -77,7 +77,7 @@ class _Kudos(MethodView):
 
     def _check(self, target_id: str) -> None:
         if self.target == "post":
-            readable_post(target_id)
+            readable_post(context.db(), context.viewer(), target_id)
         else:
             _readable_talk(target_id)
 

@@ -11,6 +11,7 @@ from forum.features.moderation.queries import list_audit_entries
 from forum.features.reading.queries import list_conferences
 from forum.features.rooms.queries import moderated_room_ids
 from forum.features.threads import handlers as threads
+from forum.features.threads.access import readable_post, readable_thread
 from forum.features.threads.commands import (
     HidePost,
     LockThread,
@@ -20,7 +21,6 @@ from forum.features.threads.commands import (
     UnlockThread,
     UnpinThread,
 )
-from forum.features.threads.views.pages import readable_post, readable_thread
 from forum.web import context
 
 bp = Blueprint("moderation", __name__)
@@ -38,7 +38,7 @@ bp.before_request(context.require_member)
 
 @bp.post("/t/<thread_id>/<any(lock, unlock, pin, unpin):action>")
 def flag(thread_id: str, action: str) -> Any:
-    thread, _, _ = readable_thread(thread_id)
+    thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     handler, command, message = FLAGS[action]
     if action == "lock":
         context.send(handler, LockThread(thread.id, request.form.get("reason", "")))
@@ -50,7 +50,7 @@ def flag(thread_id: str, action: str) -> Any:
 
 @bp.route("/t/<thread_id>/move", methods=["GET", "POST"])
 def move(thread_id: str) -> Any:
-    thread, conference, _ = readable_thread(thread_id)
+    thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     if request.method == "GET":
         targets = [c for c in list_conferences(context.db(), context.viewer())
                    if c.row.id in moderated_ids(context.db(), context.viewer())
@@ -65,7 +65,7 @@ def move(thread_id: str) -> Any:
 
 @bp.post("/p/<post_id>/hide")
 def hide(post_id: str) -> Any:
-    post, thread, _, _ = readable_post(post_id)
+    post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.hide_post,
                  HidePost(thread.id, post.id, request.form.get("reason", "")))
     flash("Post hidden.")
@@ -74,7 +74,7 @@ def hide(post_id: str) -> Any:
 
 @bp.post("/p/<post_id>/unhide")
 def unhide(post_id: str) -> Any:
-    post, thread, _, _ = readable_post(post_id)
+    post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.unhide_post, UnhidePost(thread.id, post.id))
     flash("Post shown again.")
     return redirect(url_for("pages.post", post_id=post.id))

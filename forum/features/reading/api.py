@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from forum.features.conferences.access import readable_conference
 from forum.features.reading import commands as reading_commands
 from forum.features.reading import handlers as reading
 from forum.features.reading.commands import MarkThreadRead, MarkUnreadFrom
@@ -15,7 +16,7 @@ from forum.features.reading.queries import (
     list_conferences,
     unread_by_thread,
 )
-from forum.features.threads.views.pages import readable_conference, readable_thread
+from forum.features.threads.access import readable_thread
 from forum.web import context
 from forum.web.api import documents
 from forum.web.api.blueprint import Blueprint, member
@@ -33,7 +34,7 @@ blp = Blueprint("api_reading", "Read markers and unread counts. The API never mo
 
 def _marker(thread_id: str) -> dict[str, Any]:
     viewer = member()
-    thread, _, _ = readable_thread(thread_id)
+    thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     conn = context.db()
     return documents.marker(
         thread, get_read_marker(conn, viewer.member_id, thread.id),
@@ -52,7 +53,7 @@ class ReadMarker(MethodView):
     @blp.response(200, MarkerSchema)
     def put(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:
         """Advance your marker to up_to_seq; it never moves back (see mark-unread)."""
-        thread, _, _ = readable_thread(thread_id)
+        thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
         context.send(reading.mark_thread_read, MarkThreadRead(thread.id, args["up_to_seq"]))
         return _marker(thread_id)
 
@@ -64,7 +65,7 @@ class MarkUnread(MethodView):
     @blp.response(200, MarkerSchema)
     def post(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:
         """Move your marker back so post ``seq`` and everything after it are unread."""
-        thread, _, _ = readable_thread(thread_id)
+        thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
         context.send(reading.mark_unread_from, MarkUnreadFrom(thread.id, args["seq"]))
         return _marker(thread_id)
 
@@ -75,7 +76,7 @@ class MarkConferenceRead(MethodView):
     @blp.response(200, ConferenceReadSchema)
     def post(self, slug: str) -> dict[str, Any]:
         """Mark every thread of the conference read (no request body)."""
-        conference, _ = readable_conference(slug)
+        conference, _ = readable_conference(context.db(), context.viewer(), slug)
         moved = context.send(reading.mark_conference_read,
                              reading_commands.MarkConferenceRead(conference.id))
         return {"slug": conference.slug, "threads_marked": moved}

@@ -21,6 +21,7 @@ from flask import (
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import ConferenceAccess, can_edit_post, can_moderate, can_post, can_read
+from forum.core.text import revision_diffs
 from forum.features.conferences.queries import access_from_row, get_conference, moderated_ids
 from forum.features.members.queries import get_member_by_handle, get_members, list_members
 from forum.features.notifications.queries import get_watch_level
@@ -60,7 +61,6 @@ from forum.features.rooms.queries import (
     room_slug,
     room_title,
 )
-from forum.features.threads.views.pages import revision_diffs
 from forum.live.realtime import online_members
 from forum.web import context
 

@@ -14,6 +14,7 @@ from forum.features.conferences.queries import conference_access
 from forum.features.members.queries import get_member_by_handle
 from forum.features.rotas import handlers as rotas
 from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.access import may_read_writeup, readable_rota, readable_talk
 from forum.features.rotas.commands import (
     ApproveWriteUp,
     JoinWaitlist,
@@ -37,7 +38,6 @@ from forum.features.rotas.schemas import (
     SignUpSchema,
     TalkDetailSchema,
 )
-from forum.features.rotas.views.rotas import may_read_writeup, readable_rota, readable_talk
 from forum.web import context
 from forum.web.api.blueprint import PREFIX, Blueprint
 
@@ -74,7 +74,7 @@ def _rota(row: Any) -> dict[str, Any]:
 
 
 def _detail(slug: str) -> dict[str, Any]:
-    row, _ = readable_rota(slug)
+    row, _ = readable_rota(context.db(), context.viewer(), slug)
     slots = rota_queries.list_slots(context.db(), row.id)
     upcoming = rota_queries.next_talk(slots, context.backend().store.clock())
     return {**_rota(row), "slots": [_slot(s) for s in slots],
@@ -82,12 +82,12 @@ def _detail(slug: str) -> dict[str, Any]:
 
 
 def _talk_detail(slug: str, talk_id: str) -> dict[str, Any]:
-    _, talk, access = readable_talk(slug, talk_id)
+    _, talk, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     result = _talk(talk, rota_queries.aware(talk.starts_at), rota_queries.aware(talk.ends_at))
     result["writeup"] = {
         "title": talk.writeup_title, "body": talk.writeup_body, "html": talk.writeup_html,
         "revision": talk.writeup_revision, "review_comment": talk.review_comment,
-    } if may_read_writeup(talk, access) else None
+    } if may_read_writeup(context.viewer(), talk, access) else None
     article = article_queries.get_talk_article(context.db(), talk.id)
     result["article"] = {"id": article.id, "status": article.status, "slug": article.slug} \
         if article is not None and talk.writeup_status == "approved" else None
@@ -121,7 +121,7 @@ class Slots(MethodView):
     def post(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """Organisers add slots in bulk from a recurrence rule, skipping listed days and
         a country's public holidays; a rule with no dates, or one in the past, is 400."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         made = context.send(rotas.schedule_slots, ScheduleSlots(
             row.id, args["first_day"], args["time"], args["rule"], args["duration_minutes"],
             tuple(args["skip_dates"]), args["holidays"]))
@@ -137,7 +137,7 @@ class SlotTalk(MethodView):
     def post(self, args: dict[str, Any], slug: str, slot_id: str) -> Any:
         """Sign up for a free slot (409 "just taken" if someone was quicker); an
         organiser may name another speaker. The talk gets its discussion thread."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         speaker = None
         if args["speaker"]:
             member = get_member_by_handle(context.db(), args["speaker"].lstrip("@"))
@@ -157,7 +157,7 @@ class Waitlist(MethodView):
     @blp.response(204)
     def put(self, args: dict[str, Any], slug: str, slot_id: str) -> None:
         """Wait for a taken slot with the talk you would give; first come, first served."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         context.send(rotas.join_waitlist, JoinWaitlist(row.id, slot_id, args["title"],
                                                            args["abstract"]))
 
@@ -165,7 +165,7 @@ class Waitlist(MethodView):
     @blp.response(204)
     def delete(self, slug: str, slot_id: str) -> None:
         """Leave the slot's waiting list."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         context.send(rotas.leave_waitlist, LeaveWaitlist(row.id, slot_id))
 
 
@@ -181,7 +181,7 @@ class Talk(MethodView):
     @blp.response(204)
     def delete(self, slug: str, talk_id: str) -> None:
         """Release the slot (speaker or organiser); the first on its waiting list gets it."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         context.send(rotas.release_talk, ReleaseTalk(row.id, talk_id))
 
 
@@ -192,7 +192,7 @@ class Move(MethodView):
     @blp.response(200, TalkDetailSchema)
     def post(self, args: dict[str, Any], slug: str, talk_id: str) -> dict[str, Any]:
         """Move a talk to a free slot (its speaker, or an organiser)."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         context.send(rotas.move_talk, MoveTalk(row.id, talk_id, args["slot_id"]))
         return _talk_detail(slug, talk_id)
 
@@ -204,14 +204,14 @@ class WriteUp(MethodView):
     @blp.response(200, TalkDetailSchema)
     def put(self, args: dict[str, Any], slug: str, talk_id: str) -> dict[str, Any]:
         """Save the write-up: its speaker while drafting, an organiser while reviewing."""
-        row, _ = readable_rota(slug)
+        row, _ = readable_rota(context.db(), context.viewer(), slug)
         context.send(rotas.save_writeup, SaveWriteUp(
             row.id, talk_id, args["title"], args["body"], args["expected_revision"]))
         return _talk_detail(slug, talk_id)
 
 
 def _review(slug: str, talk_id: str, make: Any, handler: Any) -> dict[str, Any]:
-    row, _ = readable_rota(slug)
+    row, _ = readable_rota(context.db(), context.viewer(), slug)
     context.send(handler, make(row.id))
     return _talk_detail(slug, talk_id)
 

@@ -12,9 +12,9 @@ from forum.core.permissions import can_organise
 from forum.features.members.queries import get_member_by_handle
 from forum.features.teamdays import handlers as teamdays
 from forum.features.teamdays import queries as teamday_queries
+from forum.features.teamdays.access import readable_day
 from forum.features.teamdays.commands import AddSession, JoinSession, LeaveSession
 from forum.features.teamdays.model import LEVELS
-from forum.features.teamdays.views import readable_day
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
@@ -91,7 +91,7 @@ class Day(MethodView):
     @blp.response(200, TeamDayDetailSchema)
     def get(self, slug: str) -> dict[str, Any]:
         """A day with its sessions, places left, and whether you have one."""
-        row, access = readable_day(slug)
+        row, access = readable_day(context.db(), context.viewer(), slug)
         viewer = context.viewer()
         conn = context.db()
         mine = teamday_queries.attending(conn, row.id, viewer.member_id)
@@ -112,7 +112,7 @@ class Sessions(MethodView):
     @blp.response(201, SessionCreatedSchema)
     def post(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """Organisers add a session (its follow-up thread is started with it)."""
-        row, _ = readable_day(slug)
+        row, _ = readable_day(context.db(), context.viewer(), slug)
         host = get_member_by_handle(context.db(), args["host"].lstrip("@"))
         if host is None:
             abort(404)
@@ -128,12 +128,12 @@ class Place(MethodView):
     @blp.response(204)
     def put(self, slug: str, session_id: str) -> None:
         """Take a place (409 when it is full, or you are in another session then)."""
-        row, _ = readable_day(slug)
+        row, _ = readable_day(context.db(), context.viewer(), slug)
         context.send(teamdays.join_session, JoinSession(row.id, session_id))
 
     @blp.errors(403, 404, member_only=True)
     @blp.response(204)
     def delete(self, slug: str, session_id: str) -> None:
         """Give your place back."""
-        row, _ = readable_day(slug)
+        row, _ = readable_day(context.db(), context.viewer(), slug)
         context.send(teamdays.leave_session, LeaveSession(row.id, session_id))

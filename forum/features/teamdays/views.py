@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forum.core.errors import InvalidInput
-from forum.core.permissions import ConferenceAccess, can_organise, can_post, can_read
-from forum.features.conferences.queries import access_from_row, conference_access
+from forum.core.permissions import can_organise, can_post
+from forum.features.conferences.queries import access_from_row
 from forum.features.members.queries import get_member_by_handle
 from forum.features.reading.queries import list_conferences
 from forum.features.rotas import queries as rota_queries
 from forum.features.teamdays import handlers as teamdays
 from forum.features.teamdays import queries as teamday_queries
+from forum.features.teamdays.access import readable_day
 from forum.features.teamdays.commands import (
     AddSession,
     CreateTeamDay,
@@ -33,15 +34,6 @@ bp = Blueprint("teamdays", __name__)
 def local_time(moment: datetime, timezone: str) -> str:
     """Only the time of day, as the day's people read it: '10:30'."""
     return rota_queries.aware(moment).astimezone(ZoneInfo(timezone)).strftime("%H:%M")
-
-
-def readable_day(slug: str) -> tuple[Any, ConferenceAccess]:
-    """The team day at ``slug`` if the viewer may read its conference; 404 otherwise."""
-    row = teamday_queries.get_team_day_by_slug(context.db(), slug)
-    access = conference_access(context.db(), row.conference_id) if row else None
-    if row is None or access is None or not can_read(context.viewer(), access):
-        abort(404)
-    return row, access
 
 
 def _organised() -> list[Any]:
@@ -74,7 +66,7 @@ def new() -> Any:
 
 @bp.get("/days/<slug>")
 def day(slug: str) -> Any:
-    row, access = readable_day(slug)
+    row, access = readable_day(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     conn = context.db()
     sessions = teamday_queries.list_sessions(conn, row.id)
@@ -92,7 +84,7 @@ def day(slug: str) -> Any:
 
 @bp.post("/days/<slug>/sessions")
 def add_session(slug: str) -> Any:
-    row, _ = readable_day(slug)
+    row, _ = readable_day(context.db(), context.viewer(), slug)
     form = request.form
     host = get_member_by_handle(context.db(), form.get("host", "").strip().lstrip("@"))
     if host is None:
@@ -111,7 +103,7 @@ def add_session(slug: str) -> Any:
 @bp.post("/days/<slug>/sessions/<session_id>/<action>")
 def session_action(slug: str, session_id: str, action: str) -> Any:
     """Join or leave a session; its host or an organiser links a follow-up session."""
-    row, _ = readable_day(slug)
+    row, _ = readable_day(context.db(), context.viewer(), slug)
     if action == "join":
         context.send(teamdays.join_session, JoinSession(row.id, session_id))
         flash("You have a place.")

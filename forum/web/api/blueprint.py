@@ -164,9 +164,11 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         return cast(Callable[[F], F], super().response(status, schema, **kwargs))
 
     def errors(self, *statuses: int, member_only: bool = False) -> Callable[[F], F]:
-        """Document the refusals an operation may answer with (401 always: a bad token)."""
+        """Document the refusals an operation may answer with: 401 always (a bad token),
+        and 400 always, since any request whose query or form holds a NUL character
+        is refused before it reaches the operation (forum.web.app)."""
         decorators = [super().doc(security=BEARER if member_only else BEARER_OR_ANONYMOUS)]
-        for status in sorted({401, *statuses}):
+        for status in sorted({400, 401, *statuses}):
             decorators.append(super().alt_response(status, response=http.HTTPStatus(status).name))
 
         def decorate(view: F) -> F:
@@ -175,3 +177,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             return view
 
         return decorate
+
+
+# The header documented on every 201: where the new resource lives.
+LOCATION = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forum.core.errors import InvalidInput
-from forum.core.permissions import ConferenceAccess, can_organise, can_post, can_read
+from forum.core.permissions import can_organise, can_post
 from forum.features.articles import queries as article_queries
-from forum.features.conferences.queries import access_from_row, conference_access, get_conference
+from forum.features.conferences.queries import access_from_row, get_conference
 from forum.features.kudos import queries as learning_queries
 from forum.features.kudos.model import NOTE_MAX
 from forum.features.members.queries import get_member_by_handle
 from forum.features.reading.queries import list_conferences
 from forum.features.rotas import handlers as rotas
 from forum.features.rotas import queries as rota_queries
+from forum.features.rotas.access import may_read_writeup, readable_rota, readable_talk
 from forum.features.rotas.commands import (
     AnswerSwap,
     CancelSlot,
@@ -48,30 +49,6 @@ def local(moment: datetime | None, timezone: str) -> str:
         return ""
     return rota_queries.aware(moment).astimezone(ZoneInfo(timezone)).strftime(
         "%a %d %b %Y, %H:%M")
-
-
-def readable_rota(slug: str) -> tuple[Any, ConferenceAccess]:
-    """The rota at ``slug`` if the viewer may read its conference; 404 otherwise."""
-    row = rota_queries.get_rota_by_slug(context.db(), slug)
-    access = conference_access(context.db(), row.conference_id) if row else None
-    if row is None or access is None or not can_read(context.viewer(), access):
-        abort(404)
-    return row, access
-
-
-def readable_talk(slug: str, talk_id: str) -> tuple[Any, Any, ConferenceAccess]:
-    row, access = readable_rota(slug)
-    talk = rota_queries.get_talk(context.db(), talk_id)
-    if talk is None or talk.rota_id != row.id:
-        abort(404)
-    return row, talk, access
-
-
-def may_read_writeup(talk: Any, access: ConferenceAccess) -> bool:
-    """A draft is its speaker's and the reviewers'; an approved write-up every reader's."""
-    viewer = context.viewer()
-    return talk.writeup_status == "approved" or (talk.writeup_status != "none" and (
-        viewer.member_id == talk.speaker_id or can_organise(viewer, access)))
 
 
 def _now() -> datetime:
@@ -109,7 +86,7 @@ def new() -> Any:
 
 @bp.get("/rotas/<slug>")
 def rota(slug: str) -> Any:
-    row, access = readable_rota(slug)
+    row, access = readable_rota(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     conn = context.db()
     slots = rota_queries.list_slots(conn, row.id)
@@ -136,7 +113,7 @@ def _slot(row: Any, slot_id: str) -> Any:
 @bp.get("/rotas/<slug>/slots/<slot_id>")
 def slot(slug: str, slot_id: str) -> Any:
     """One slot: sign up for it, or wait for it; organisers assign it."""
-    row, access = readable_rota(slug)
+    row, access = readable_rota(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     found = _slot(row, slot_id)
     return render_template(
@@ -148,7 +125,7 @@ def slot(slug: str, slot_id: str) -> Any:
 
 @bp.post("/rotas/<slug>/slots")
 def schedule(slug: str) -> Any:
-    row, _ = readable_rota(slug)
+    row, _ = readable_rota(context.db(), context.viewer(), slug)
     form = request.form
     made = context.send(rotas.schedule_slots, ScheduleSlots(
         row.id, form.get("first_day", ""), form.get("time", ""), form.get("rule", ""),
@@ -179,7 +156,7 @@ def _speaker(handle: str) -> str | None:
 @bp.post("/rotas/<slug>/slots/<slot_id>/<action>")
 def slot_action(slug: str, slot_id: str, action: str) -> Any:
     """Sign up, wait, stop waiting, or (organisers) cancel a free slot."""
-    row, _ = readable_rota(slug)
+    row, _ = readable_rota(context.db(), context.viewer(), slug)
     form = request.form
     commands: dict[str, Any] = {
         "sign-up": lambda: (rotas.sign_up_for_slot, SignUpForSlot(
@@ -204,7 +181,7 @@ def slot_action(slug: str, slot_id: str, action: str) -> Any:
 
 @bp.get("/rotas/<slug>/talks/<talk_id>")
 def talk(slug: str, talk_id: str) -> Any:
-    row, found, access = readable_talk(slug, talk_id)
+    row, found, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     viewer = context.viewer()
     slots = rota_queries.list_slots(context.db(), row.id)
     now = _now()
@@ -216,7 +193,7 @@ def talk(slug: str, talk_id: str) -> Any:
                 and s.starts_at > now],
         offers=[s for s in slots if s.talk is not None and s.talk.swap_with == found.id],
         upcoming=rota_queries.aware(found.starts_at) > now,
-        may_read_writeup=may_read_writeup(found, access),
+        may_read_writeup=may_read_writeup(context.viewer(), found, access),
         article=article_queries.get_talk_article(context.db(), found.id),
         kudos=learning_queries.list_kudos(context.db(), "talk", found.id), note_max=NOTE_MAX)
 
@@ -224,7 +201,7 @@ def talk(slug: str, talk_id: str) -> Any:
 @bp.post("/rotas/<slug>/talks/<talk_id>/<action>")
 def talk_action(slug: str, talk_id: str, action: str) -> Any:
     """Release, move, offer or answer a swap, swap (organisers)."""
-    row, found, _ = readable_talk(slug, talk_id)
+    row, found, _ = readable_talk(context.db(), context.viewer(), slug, talk_id)
     form = request.form
     other = form.get("other_talk_id", "")
     commands: dict[str, Any] = {

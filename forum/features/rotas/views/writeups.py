@@ -16,6 +16,7 @@ from forum.features.articles import handlers as articles
 from forum.features.articles import queries as article_queries
 from forum.features.articles.commands import ProposeArticle
 from forum.features.rotas import handlers as rotas
+from forum.features.rotas.access import may_read_writeup, readable_talk
 from forum.features.rotas.commands import (
     ApproveWriteUp,
     SaveWriteUp,
@@ -23,7 +24,6 @@ from forum.features.rotas.commands import (
     SubmitWriteUp,
 )
 from forum.features.rotas.model import COMMENT_MAX
-from forum.features.rotas.views.rotas import may_read_writeup, readable_talk
 from forum.web import context
 
 bp = Blueprint("writeups", __name__)
@@ -31,8 +31,8 @@ bp = Blueprint("writeups", __name__)
 
 @bp.get("/rotas/<slug>/talks/<talk_id>/write-up")
 def writeup(slug: str, talk_id: str) -> Any:
-    row, talk, access = readable_talk(slug, talk_id)
-    if not may_read_writeup(talk, access):
+    row, talk, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
+    if not may_read_writeup(context.viewer(), talk, access):
         abort(404)
     return render_template("rotas/writeup.html", rota=row, talk=talk,
                            mine=context.viewer().member_id == talk.speaker_id,
@@ -43,7 +43,7 @@ def writeup(slug: str, talk_id: str) -> Any:
 
 @bp.route("/rotas/<slug>/talks/<talk_id>/write-up/edit", methods=["GET", "POST"])
 def edit(slug: str, talk_id: str) -> Any:
-    row, talk, access = readable_talk(slug, talk_id)
+    row, talk, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     viewer = context.viewer()
     if request.method == "GET":
         if viewer.member_id != talk.speaker_id and not can_organise(viewer, access):
@@ -63,7 +63,7 @@ def edit(slug: str, talk_id: str) -> Any:
 @bp.post("/rotas/<slug>/talks/<talk_id>/write-up/<action>")
 def review(slug: str, talk_id: str, action: str) -> Any:
     """Submit (the speaker); send back with a comment, or approve (an organiser)."""
-    row, _, _ = readable_talk(slug, talk_id)
+    row, _, _ = readable_talk(context.db(), context.viewer(), slug, talk_id)
     commands: dict[str, Any] = {
         "submit": lambda: (rotas.submit_writeup, SubmitWriteUp(row.id, talk_id),
                            "Sent for review. An organiser will approve it or send it back."),

@@ -9,9 +9,9 @@ from flask.views import MethodView
 
 from forum.core.permissions import can_moderate
 from forum.features.threads import handlers as threads
+from forum.features.threads.access import readable_post
 from forum.features.threads.commands import DeletePost, EditPost
 from forum.features.threads.queries import list_revisions
-from forum.features.threads.views.pages import readable_post
 from forum.web import context
 from forum.web.api import documents
 from forum.web.api.blueprint import Blueprint
@@ -21,7 +21,7 @@ blp = Blueprint("api_posts", "Single posts: read, edit, remove, and their revisi
 
 
 def _document(post_id: str) -> dict[str, Any]:
-    post, _, _, access = readable_post(post_id)
+    post, _, _, access = readable_post(context.db(), context.viewer(), post_id)
     return documents.post(post, moderator=can_moderate(context.viewer(), access))
 
 
@@ -38,7 +38,7 @@ class Post(MethodView):
     @blp.response(200, PostSchema)
     def patch(self, args: dict[str, Any], post_id: str) -> dict[str, Any]:
         """Edit your post (or any, as a moderator); 409 with current_revision if stale."""
-        post, thread, _, _ = readable_post(post_id)
+        post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
         context.send(threads.edit_post, EditPost(
             thread.id, post.id, args["body"], args["expected_revision"]))
         return _document(post_id)
@@ -47,7 +47,7 @@ class Post(MethodView):
     @blp.response(204)
     def delete(self, post_id: str) -> None:
         """Remove your post (or any, as a moderator); it stays as a tombstone."""
-        post, thread, _, _ = readable_post(post_id)
+        post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
         context.send(threads.delete_post, DeletePost(thread.id, post.id))
 
 
@@ -57,7 +57,7 @@ class Revisions(MethodView):
     @blp.response(200, RevisionListSchema)
     def get(self, post_id: str) -> dict[str, Any]:
         """Every version of a post, oldest first (of removed or hidden ones: moderators only)."""
-        post, _, _, access = readable_post(post_id)
+        post, _, _, access = readable_post(context.db(), context.viewer(), post_id)
         if (post.deleted_by or post.hidden_by) and not can_moderate(context.viewer(), access):
             abort(404)
         return {"items": [

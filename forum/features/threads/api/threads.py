@@ -6,16 +6,15 @@ from typing import Any
 
 from flask.views import MethodView
 
-from forum.core.permissions import ConferenceAccess, can_moderate, can_post
-from forum.features.members.queries import get_member
-from forum.features.reading.queries import get_read_marker, unread_by_thread
+from forum.core.permissions import can_moderate
 from forum.features.threads import handlers as threads
+from forum.features.threads.access import readable_thread
 from forum.features.threads.commands import PostReply
+from forum.features.threads.documents import thread_detail
 from forum.features.threads.queries import get_post, list_posts
-from forum.features.threads.views.pages import readable_thread
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
 from forum.web.api.schemas import (
     NewPostSchema,
     PostPageArgs,
@@ -25,33 +24,14 @@ from forum.web.api.schemas import (
 )
 
 blp = Blueprint("api_threads", "Threads and their posts, in the order they were written.")
-LOCATION = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
-
-
-def detail(thread: Any, conference: Any, access: ConferenceAccess) -> dict[str, Any]:
-    """A thread as its own page sees it: with the caller's marker and what they may do."""
-    conn = context.db()
-    viewer = context.viewer()
-    author = get_member(conn, thread.author_id)
-    assert author is not None, "members are deactivated, never removed"
-    unread = unread_by_thread(conn, viewer, [thread.id]).get(thread.id, 0)
-    return {
-        **documents.thread(thread, conference,
-                           documents.person(author.id, author.handle, author.display_name),
-                           unread),
-        "read_up_to": get_read_marker(conn, viewer.member_id, thread.id),
-        "may_reply": can_post(viewer, access, locked=thread.locked),
-        "may_moderate": can_moderate(viewer, access),
-    }
-
-
 @blp.route("/threads/<thread_id>")
 class Thread(MethodView):
     @blp.errors(404)
     @blp.response(200, ThreadDetailSchema)
     def get(self, thread_id: str) -> dict[str, Any]:
         """A thread you may read (404 for one you may not)."""
-        return detail(*readable_thread(thread_id))
+        return thread_detail(context.db(), context.viewer(),
+                             *readable_thread(context.db(), context.viewer(), thread_id))
 
 
 @blp.route("/threads/<thread_id>/posts")
@@ -61,7 +41,7 @@ class ThreadPosts(MethodView):
     @blp.response(200, PostPageSchema)
     def get(self, args: dict[str, Any], thread_id: str) -> dict[str, Any]:
         """The thread's posts by number; reading them here does not move your marker."""
-        thread, _, access = readable_thread(thread_id)
+        thread, _, access = readable_thread(context.db(), context.viewer(), thread_id)
         after, limit = args["cursor"] or 0, args["limit"]
         rows = list_posts(context.db(), thread.id, first_seq=after + 1, limit=limit + 1)
         page = rows[:limit]
@@ -74,7 +54,7 @@ class ThreadPosts(MethodView):
     @blp.response(201, PostSchema, headers=LOCATION)
     def post(self, args: dict[str, Any], thread_id: str) -> Any:
         """Reply to a post of the thread (to its first post when parent_post_id is omitted)."""
-        thread, _, access = readable_thread(thread_id)
+        thread, _, access = readable_thread(context.db(), context.viewer(), thread_id)
         parent_id = args["parent_post_id"] or list_posts(
             context.db(), thread.id, limit=1)[0].id
         post_id, _ = context.send(threads.post_reply,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -28,7 +26,9 @@ from forum.core.permissions import (
     can_see_read_history,
 )
 from forum.core.rows import PAGE_SIZE
-from forum.features.conferences.queries import access_from_row, get_conference_by_slug, tags
+from forum.core.text import revision_diffs
+from forum.features.conferences.access import readable_conference
+from forum.features.conferences.queries import access_from_row, tags
 from forum.features.kudos import queries as learning_queries
 from forum.features.members.queries import get_member_by_handle, list_members
 from forum.features.notifications.queries import get_watch_level
@@ -43,10 +43,9 @@ from forum.features.reading.queries import (
 )
 from forum.features.rooms.queries import get_next_unread_message, list_rooms, room_slug
 from forum.features.rotas import queries as rota_queries
+from forum.features.threads.access import readable_post, readable_thread
 from forum.features.threads.queries import (
     count_threads,
-    get_post,
-    get_thread_in_conference,
     list_member_posts,
     list_posts,
     list_reply_tree,
@@ -67,36 +66,6 @@ def page_number() -> int:
         return min(max(1, int(request.args.get("page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
-
-
-def readable_conference(slug: str) -> tuple[Any, ConferenceAccess]:
-    """The conference at ``slug`` if the viewer may read it; 404 otherwise (never 403)."""
-    row = get_conference_by_slug(context.db(), slug)
-    if row is None:
-        abort(404)
-    access = access_from_row(row)
-    if not can_read(context.viewer(), access):
-        abort(404)
-    return row, access
-
-
-def readable_thread(thread_id: str) -> tuple[Any, Any, ConferenceAccess]:
-    found = get_thread_in_conference(context.db(), thread_id)
-    if found is None:
-        abort(404)
-    thread, conference = found
-    access = access_from_row(conference)
-    if not can_read(context.viewer(), access):
-        abort(404)
-    return thread, conference, access
-
-
-def readable_post(post_id: str) -> tuple[Any, Any, Any, ConferenceAccess]:
-    post = get_post(context.db(), post_id)
-    if post is None:
-        abort(404)
-    thread, conference, access = readable_thread(post.thread_id)
-    return post, thread, conference, access
 
 
 @bp.get("/")
@@ -131,7 +100,7 @@ def next_unread() -> Any:
 
 @bp.get("/c/<slug>")
 def conference(slug: str) -> Any:
-    row, access = readable_conference(slug)
+    row, access = readable_conference(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     page = page_number()
     conn = context.db()
@@ -151,7 +120,7 @@ def conference(slug: str) -> Any:
 
 @bp.get("/c/<slug>/about")
 def conference_about(slug: str) -> Any:
-    row, access = readable_conference(slug)
+    row, access = readable_conference(context.db(), context.viewer(), slug)
     return render_template("pages/conference_about.html", conference=row,
                            acl=access_from_row(row).acl,
                            may_moderate=can_moderate(context.viewer(), access))
@@ -174,7 +143,7 @@ def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[in
 
 @bp.get("/t/<thread_id>")
 def thread(thread_id: str) -> Any:
-    thread, conference, access = readable_thread(thread_id)
+    thread, conference, access = readable_thread(context.db(), context.viewer(), thread_id)
     viewer = context.viewer()
     view = "tree" if request.args.get("view") == "tree" else "flat"
     page = page_number()
@@ -224,22 +193,14 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
 
 @bp.get("/p/<post_id>")
 def post(post_id: str) -> Any:
-    post, thread, _, _ = readable_post(post_id)
+    post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     page = (post.seq - 1) // PAGE_SIZE + 1
     return redirect(url_for("pages.thread", thread_id=thread.id, page=page) + f"#p{post.seq}")
 
 
-def revision_diffs(revisions: Sequence[Any]) -> list[tuple[Any, list[str]]]:
-    """Each revision after the first with the unified diff from the one before."""
-    return [(after, list(difflib.unified_diff(
-        before.body.splitlines(), after.body.splitlines(),
-        f"revision {before.revision}", f"revision {after.revision}", lineterm="")))
-        for before, after in zip(revisions, revisions[1:], strict=False)]
-
-
 @bp.get("/p/<post_id>/history")
 def post_history(post_id: str) -> Any:
-    post, thread, conference, access = readable_post(post_id)
+    post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
     viewer = context.viewer()
     if (post.deleted_by or post.hidden_by) and not can_moderate(viewer, access):
         abort(404)
@@ -253,7 +214,7 @@ def post_history(post_id: str) -> Any:
 def post_readers(post_id: str) -> Any:
     if (refused := context.require_member()) is not None:
         return refused
-    post, thread, conference, access = readable_post(post_id)
+    post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
     if not can_see_read_history(context.viewer(), access, post.author_id):
         abort(404)
     readers = list_readers(context.db(), thread.id, post.seq)

@@ -9,12 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forum.core.errors import Conflict, Forbidden, InvalidInput
 from forum.core.permissions import can_edit_post
 from forum.core.rows import PAGE_SIZE
+from forum.features.conferences.access import readable_conference
 from forum.features.reading import handlers as reading
 from forum.features.reading.commands import MarkConferenceRead, MarkThreadRead, MarkUnreadFrom
 from forum.features.threads import handlers as threads
+from forum.features.threads.access import readable_post, readable_thread
 from forum.features.threads.commands import DeletePost, EditPost, PostReply, StartThread
 from forum.features.threads.queries import get_post, list_posts
-from forum.features.threads.views.pages import readable_conference, readable_post, readable_thread
 from forum.web import context
 from forum.web.navigation import safe_next
 
@@ -38,7 +39,7 @@ def _int(name: str) -> int:
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
 def start_thread(slug: str) -> Any:
-    conference, _ = readable_conference(slug)
+    conference, _ = readable_conference(context.db(), context.viewer(), slug)
     if request.method == "GET":
         return render_template("posting/new_thread.html", conference=conference)
     thread_id, _ = context.send(threads.start_thread, StartThread(
@@ -48,7 +49,7 @@ def start_thread(slug: str) -> Any:
 
 @bp.route("/t/<thread_id>/reply", methods=["GET", "POST"])
 def reply(thread_id: str) -> Any:
-    thread, conference, _ = readable_thread(thread_id)
+    thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     if request.method == "GET":
         parent = get_post(context.db(), request.args.get("to", ""))
         if parent is None or parent.thread_id != thread.id:
@@ -64,7 +65,7 @@ def reply(thread_id: str) -> Any:
 
 @bp.route("/p/<post_id>/edit", methods=["GET", "POST"])
 def edit(post_id: str) -> Any:
-    post, thread, conference, access = readable_post(post_id)
+    post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
     if request.method == "GET":
         # The form shows the post's text: only to those who may edit it (not hidden text).
         if post.deleted_by:
@@ -81,7 +82,7 @@ def edit(post_id: str) -> Any:
 
 @bp.post("/p/<post_id>/delete")
 def delete(post_id: str) -> Any:
-    post, thread, _, _ = readable_post(post_id)
+    post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.delete_post, DeletePost(thread.id, post.id))
     flash("The post was removed.")
     return redirect(_thread_url(thread.id, post.seq))
@@ -89,7 +90,7 @@ def delete(post_id: str) -> Any:
 
 @bp.post("/t/<thread_id>/read")
 def mark_read(thread_id: str) -> Any:
-    thread, _, _ = readable_thread(thread_id)
+    thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     context.send(reading.mark_thread_read, MarkThreadRead(thread.id))
     return redirect(safe_next(request.form.get("next"),
                               url_for("pages.thread", thread_id=thread.id)))
@@ -97,7 +98,7 @@ def mark_read(thread_id: str) -> Any:
 
 @bp.post("/t/<thread_id>/unread")
 def mark_unread(thread_id: str) -> Any:
-    thread, conference, _ = readable_thread(thread_id)
+    thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     context.send(reading.mark_unread_from, MarkUnreadFrom(thread.id, _int("seq")))
     flash("Marked unread from there on.")
     return redirect(url_for("pages.conference", slug=conference.slug))
@@ -105,7 +106,7 @@ def mark_unread(thread_id: str) -> Any:
 
 @bp.post("/c/<slug>/read")
 def mark_conference_read(slug: str) -> Any:
-    conference, _ = readable_conference(slug)
+    conference, _ = readable_conference(context.db(), context.viewer(), slug)
     moved = context.send(reading.mark_conference_read, MarkConferenceRead(conference.id))
     flash(f"Marked {moved} thread{'s' if moved != 1 else ''} read.")
     return redirect(url_for("pages.conference", slug=conference.slug))
