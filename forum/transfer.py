@@ -90,7 +90,7 @@ def _parse(lines: Iterable[str]) -> Iterator[Row]:
             event = serialization.decode(record["type"], int(record["schema_version"]),
                                          record["data"])
             occurred_at = datetime.fromisoformat(record["occurred_at"])
-        except (KeyError, TypeError, ValueError) as exc:
+        except (LookupError, TypeError, ValueError) as exc:
             raise InvalidInput(f"line {number}: not an event this version of Commonroom "
                                f"knows ({exc})") from None
         if position <= previous or version < 1 or not isinstance(meta, dict):
