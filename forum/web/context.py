@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, g
+from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user
 from sqlalchemy import Connection
 
@@ -12,6 +14,9 @@ from forum.backend import Backend
 from forum.core.handlers import Services
 from forum.core.permissions import ANONYMOUS, Viewer
 from forum.web.extensions import login_manager
+
+C = TypeVar("C")
+R = TypeVar("R")
 
 
 class Account(UserMixin):  # type: ignore[misc]
@@ -61,8 +66,11 @@ def close_db(_exc: BaseException | None = None) -> None:
         conn.close()
 
 
-def send(handler: Any, command: Any) -> Any:
+def send(handler: Callable[[Services, Viewer, C], R], command: C) -> R:
     """Run a command's handler as the current viewer.
+
+    Generic over the command and the handler's result, so mypy rejects a
+    handler given another handler's command and callers keep the real result.
 
     The request's read connection is closed first, so anything read after the
     write sees it (read-your-writes, even on SQLite's snapshot reads).
@@ -71,8 +79,9 @@ def send(handler: Any, command: Any) -> Any:
     return handler(services(), viewer(), command)
 
 
-def require_member() -> Any:
+def require_member() -> ResponseReturnValue | None:
     """Send an anonymous visitor to the sign-in page; None when someone is signed in."""
     if viewer().signed_in:
         return None
-    return login_manager.unauthorized()
+    refused: ResponseReturnValue = login_manager.unauthorized()
+    return refused

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import ConferenceAccess, can_organise, can_post, can_read
@@ -79,7 +80,7 @@ def _now() -> datetime:
 
 
 @bp.get("/rotas")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     viewer = context.viewer()
     conn = context.db()
     organised = [c for c in list_conferences(conn, viewer)
@@ -89,7 +90,7 @@ def index() -> Any:
 
 
 @bp.route("/rotas/new", methods=["GET", "POST"])
-def new() -> Any:
+def new() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     conn = context.db()
@@ -108,7 +109,7 @@ def new() -> Any:
 
 
 @bp.get("/rotas/<slug>")
-def rota(slug: str) -> Any:
+def rota(slug: str) -> ResponseReturnValue:
     row, access = readable_rota(slug)
     viewer = context.viewer()
     conn = context.db()
@@ -134,7 +135,7 @@ def _slot(row: Any, slot_id: str) -> Any:
 
 
 @bp.get("/rotas/<slug>/slots/<slot_id>")
-def slot(slug: str, slot_id: str) -> Any:
+def slot(slug: str, slot_id: str) -> ResponseReturnValue:
     """One slot: sign up for it, or wait for it; organisers assign it."""
     row, access = readable_rota(slug)
     viewer = context.viewer()
@@ -147,7 +148,7 @@ def slot(slug: str, slot_id: str) -> Any:
 
 
 @bp.post("/rotas/<slug>/slots")
-def schedule(slug: str) -> Any:
+def schedule(slug: str) -> ResponseReturnValue:
     row, _ = readable_rota(slug)
     form = request.form
     made = context.send(rotas.schedule_slots, ScheduleSlots(
@@ -177,7 +178,7 @@ def _speaker(handle: str) -> str | None:
 
 
 @bp.post("/rotas/<slug>/slots/<slot_id>/<action>")
-def slot_action(slug: str, slot_id: str, action: str) -> Any:
+def slot_action(slug: str, slot_id: str, action: str) -> ResponseReturnValue:
     """Sign up, wait, stop waiting, or (organisers) cancel a free slot."""
     row, _ = readable_rota(slug)
     form = request.form
@@ -203,7 +204,7 @@ def slot_action(slug: str, slot_id: str, action: str) -> Any:
 
 
 @bp.get("/rotas/<slug>/talks/<talk_id>")
-def talk(slug: str, talk_id: str) -> Any:
+def talk(slug: str, talk_id: str) -> ResponseReturnValue:
     row, found, access = readable_talk(slug, talk_id)
     viewer = context.viewer()
     slots = rota_queries.list_slots(context.db(), row.id)
@@ -222,7 +223,7 @@ def talk(slug: str, talk_id: str) -> Any:
 
 
 @bp.post("/rotas/<slug>/talks/<talk_id>/<action>")
-def talk_action(slug: str, talk_id: str, action: str) -> Any:
+def talk_action(slug: str, talk_id: str, action: str) -> ResponseReturnValue:
     """Release, move, offer or answer a swap, swap (organisers)."""
     row, found, _ = readable_talk(slug, talk_id)
     form = request.form

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from forum.core.permissions import (
     ANONYMOUS,
@@ -100,7 +101,7 @@ def readable_post(post_id: str) -> tuple[Any, Any, Any, ConferenceAccess]:
 
 
 @bp.get("/")
-def home() -> Any:
+def home() -> ResponseReturnValue:
     viewer = context.viewer()
     summaries = list_conferences(context.db(), viewer)
     rooms = [r for r in list_rooms(context.db(), viewer) if r.joined]
@@ -110,7 +111,7 @@ def home() -> Any:
 
 
 @bp.get("/next")
-def next_unread() -> Any:
+def next_unread() -> ResponseReturnValue:
     """FirstClass's space bar: the oldest unread post or message, across everything."""
     if (refused := context.require_member()) is not None:
         return refused
@@ -130,7 +131,7 @@ def next_unread() -> Any:
 
 
 @bp.get("/c/<slug>")
-def conference(slug: str) -> Any:
+def conference(slug: str) -> ResponseReturnValue:
     row, access = readable_conference(slug)
     viewer = context.viewer()
     page = page_number()
@@ -150,7 +151,7 @@ def conference(slug: str) -> Any:
 
 
 @bp.get("/c/<slug>/about")
-def conference_about(slug: str) -> Any:
+def conference_about(slug: str) -> ResponseReturnValue:
     row, access = readable_conference(slug)
     return render_template("pages/conference_about.html", conference=row,
                            acl=access_from_row(row).acl,
@@ -173,7 +174,7 @@ def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[in
 
 
 @bp.get("/t/<thread_id>")
-def thread(thread_id: str) -> Any:
+def thread(thread_id: str) -> ResponseReturnValue:
     thread, conference, access = readable_thread(thread_id)
     viewer = context.viewer()
     view = "tree" if request.args.get("view") == "tree" else "flat"
@@ -223,7 +224,7 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
 
 
 @bp.get("/p/<post_id>")
-def post(post_id: str) -> Any:
+def post(post_id: str) -> ResponseReturnValue:
     post, thread, _, _ = readable_post(post_id)
     page = (post.seq - 1) // PAGE_SIZE + 1
     return redirect(url_for("pages.thread", thread_id=thread.id, page=page) + f"#p{post.seq}")
@@ -238,7 +239,7 @@ def revision_diffs(revisions: Sequence[Any]) -> list[tuple[Any, list[str]]]:
 
 
 @bp.get("/p/<post_id>/history")
-def post_history(post_id: str) -> Any:
+def post_history(post_id: str) -> ResponseReturnValue:
     post, thread, conference, access = readable_post(post_id)
     viewer = context.viewer()
     if (post.deleted_by or post.hidden_by) and not can_moderate(viewer, access):
@@ -250,7 +251,7 @@ def post_history(post_id: str) -> Any:
 
 
 @bp.get("/p/<post_id>/readers")
-def post_readers(post_id: str) -> Any:
+def post_readers(post_id: str) -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     post, thread, conference, access = readable_post(post_id)
@@ -262,7 +263,7 @@ def post_readers(post_id: str) -> Any:
 
 
 @bp.get("/members")
-def members() -> Any:
+def members() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     rows = [m for m in list_members(context.db()) if m.active]
@@ -270,7 +271,7 @@ def members() -> Any:
 
 
 @bp.get("/members/<handle>")
-def profile(handle: str) -> Any:
+def profile(handle: str) -> ResponseReturnValue:
     viewer = context.viewer()
     member = get_member_by_handle(context.db(), handle)
     if member is None or (not viewer.signed_in and not list_member_posts(
