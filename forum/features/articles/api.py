@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from forum.features.articles.commands import (
 )
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import PREFIX, Blueprint, Created
 from forum.web.api.schemas import MAX_LIMIT, PersonSchema, UtcDateTime
 
 blp = Blueprint("api_articles", "The public blog's articles, and drafts on their way there.")
@@ -145,7 +146,7 @@ class Articles(MethodView):
     @blp.errors(400, 404, 413, 415, member_only=True)
     @blp.arguments(ProposeSchema)
     @blp.response(201, ArticleSchema, headers=LOCATION)
-    def post(self, args: dict[str, Any]) -> Any:
+    def post(self, args: dict[str, Any]) -> Created:
         """Propose a thread or a post you may read for the blog; a reviewer decides."""
         article_id = context.send(articles.propose_article, ProposeArticle(
             args["source_kind"], args["source_id"], args["title"], args["summary"],
@@ -174,7 +175,7 @@ class Article(MethodView):
 
 
 def _action(name: str, doc: str, schema: type[Schema] | None,
-            send: Any) -> type[MethodView]:
+            send: Callable[[str, dict[str, Any]], object]) -> type[MethodView]:
     statuses = (400, 403, 404, 409, 410, 413, 415) if schema else (403, 404, 409, 410, 415)
 
     def post(self: MethodView, *arguments: Any, article_id: str) -> dict[str, Any]:

@@ -3,12 +3,14 @@ and joining, leaving, answering requests, the reading list, session notes, archi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from forum.core.permissions import can_moderate, can_post
+from forum.core.handlers import Services
+from forum.core.permissions import Viewer, can_moderate, can_post
 from forum.features.circles import handlers as circles
 from forum.features.circles import queries as circle_queries
 from forum.features.circles.commands import (
@@ -27,6 +29,8 @@ from forum.features.circles.views import readable_circle
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
+
+C = TypeVar("C")
 
 blp = Blueprint("api_circles", "Study circles: members, a cadence, a reading list, sessions.")
 JOIN_POLICIES = sorted({j for joins in JOINS.values() for j in joins})
@@ -164,7 +168,8 @@ def _detail(slug: str) -> dict[str, Any]:
     }
 
 
-def _send(slug: str, handler: Any, make: Any) -> dict[str, Any]:
+def _send(slug: str, handler: Callable[[Services, Viewer, C], object],
+          make: Callable[[str], C]) -> dict[str, Any]:
     row, _ = readable_circle(slug)
     context.send(handler, make(row.id))
     return _detail(slug)

@@ -15,7 +15,7 @@ from forum.features.threads.commands import StartThread
 from forum.features.threads.views.pages import readable_conference, readable_thread
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import PREFIX, Blueprint, Created
 from forum.web.api.schemas import (
     ConferenceListSchema,
     ConferenceSchema,
@@ -79,7 +79,7 @@ class ConferenceThreads(MethodView):
     @blp.errors(400, 403, 404, 413, 415, member_only=True)
     @blp.arguments(NewThreadSchema)
     @blp.response(201, ThreadDetailSchema, headers=LOCATION)
-    def post(self, args: dict[str, Any], slug: str) -> Any:
+    def post(self, args: dict[str, Any], slug: str) -> Created:
         """Start a thread; its first post is the body."""
         conference, _ = readable_conference(slug)
         thread_id, _ = context.send(threads.start_thread, StartThread(

@@ -39,7 +39,7 @@ from forum.features.rotas.schemas import (
 )
 from forum.features.rotas.views.rotas import may_read_writeup, readable_rota, readable_talk
 from forum.web import context
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import PREFIX, Blueprint, Created
 
 blp = Blueprint("api_rotas", "Talk rotas: slots, talks and their write-ups.")
 
@@ -134,7 +134,7 @@ class SlotTalk(MethodView):
     @blp.arguments(SignUpSchema)
     @blp.response(201, TalkDetailSchema, headers={"Location": {
         "description": "the talk", "schema": {"type": "string"}}})
-    def post(self, args: dict[str, Any], slug: str, slot_id: str) -> Any:
+    def post(self, args: dict[str, Any], slug: str, slot_id: str) -> Created:
         """Sign up for a free slot (409 "just taken" if someone was quicker); an
         organiser may name another speaker. The talk gets its discussion thread."""
         row, _ = readable_rota(slug)
