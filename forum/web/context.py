@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import current_app, g
 from flask.typing import ResponseReturnValue
@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from forum.backend import Backend
 from forum.core.handlers import Services
 from forum.core.permissions import ANONYMOUS, Viewer
+from forum.core.rows import DbRow
 from forum.web.extensions import login_manager
 
 C = TypeVar("C")
@@ -22,7 +23,7 @@ R = TypeVar("R")
 class Account(UserMixin):  # type: ignore[misc]
     """The signed-in member as Flask-Login sees them."""
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: DbRow) -> None:
         self.row = row
         self.id = row.id
         self.viewer = Viewer(member_id=row.id, role=row.role, active=row.active)

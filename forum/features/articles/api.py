@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.core.errors import Gone
 from forum.core.permissions import can_review_article
+from forum.core.rows import DbRow
 from forum.features.articles import handlers as articles
 from forum.features.articles import queries as article_queries
 from forum.features.articles.commands import (
@@ -93,7 +94,7 @@ class ReasonSchema(Schema):
     reason = fields.String(required=True)
 
 
-def _document(row: Any, may_review: bool) -> dict[str, Any]:
+def _document(row: DbRow, may_review: bool) -> dict[str, Any]:
     base = context.backend().config.base_url
     return {
         "id": row.id, "status": row.status, "source_kind": row.source_kind,

@@ -8,7 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
-from forum.core.permissions import can_propose_article, can_review_article
+from forum.core.permissions import ConferenceAccess, can_propose_article, can_review_article
+from forum.core.rows import DbRow
 from forum.features.articles import handlers as articles
 from forum.features.articles import queries as article_queries
 from forum.features.articles.commands import (
@@ -42,7 +43,8 @@ def _revision() -> int | None:
         raise InvalidInput("revision must be a whole number", field="revision") from None
 
 
-def _propose(kind: str, source_id: str, thread: Any, access: Any, post: Any = None
+def _propose(kind: str, source_id: str, thread: DbRow, access: ConferenceAccess,
+             post: DbRow = None
              ) -> ResponseReturnValue:
     if not can_propose_article(context.viewer(), access):
         abort(404)

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.core.handlers import Services
 from forum.core.permissions import Viewer, can_moderate, can_post
+from forum.core.rows import DbRow
 from forum.features.circles import handlers as circles
 from forum.features.circles import queries as circle_queries
 from forum.features.circles.commands import (
@@ -135,14 +136,14 @@ class CircleCreatedSchema(Schema):
     id = fields.String(required=True)
 
 
-def _circle(row: Any) -> dict[str, Any]:
+def _circle(row: DbRow) -> dict[str, Any]:
     return {"id": row.id, "slug": row.slug, "name": row.name,
             "description": row.description, "cadence": row.cadence,
             "visibility": row.visibility, "join": row.join_policy,
             "conference_id": row.conference_id, "archived": row.archived_at is not None}
 
 
-def _person(row: Any, **more: Any) -> dict[str, Any]:
+def _person(row: DbRow, **more: Any) -> dict[str, Any]:
     return {"id": row.member_id, "handle": row.handle, "display_name": row.display_name,
             **more}
 

@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import ConferenceAccess, can_edit_post, can_moderate, can_post, can_read
+from forum.core.rows import DbRow
 from forum.features.conferences.queries import access_from_row, get_conference, moderated_ids
 from forum.features.members.queries import get_member_by_handle, get_members, list_members
 from forum.features.notifications.queries import get_watch_level
@@ -80,7 +81,7 @@ def readable_room(slug: str) -> tuple[Any, ConferenceAccess]:
     return row, access
 
 
-def room_url(row: Any, seq: int | None = None) -> str:
+def room_url(row: DbRow, seq: int | None = None) -> str:
     if seq is None or seq > int(row.last_seq) - HISTORY:
         return url_for("rooms.room", slug=row.slug) + (f"#m{seq}" if seq else "")
     return url_for("rooms.room", slug=row.slug, before=seq + HISTORY // 2) + f"#m{seq}"

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import ConferenceAccess, can_organise, can_post, can_read
+from forum.core.rows import DbRow
 from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import access_from_row, conference_access, get_conference
 from forum.features.kudos import queries as learning_queries
@@ -68,7 +69,7 @@ def readable_talk(slug: str, talk_id: str) -> tuple[Any, Any, ConferenceAccess]:
     return row, talk, access
 
 
-def may_read_writeup(talk: Any, access: ConferenceAccess) -> bool:
+def may_read_writeup(talk: DbRow, access: ConferenceAccess) -> bool:
     """A draft is its speaker's and the reviewers'; an approved write-up every reader's."""
     viewer = context.viewer()
     return talk.writeup_status == "approved" or (talk.writeup_status != "none" and (
@@ -126,7 +127,7 @@ def rota(slug: str) -> ResponseReturnValue:
         title_max=TITLE_MAX, abstract_max=ABSTRACT_MAX)
 
 
-def _slot(row: Any, slot_id: str) -> Any:
+def _slot(row: DbRow, slot_id: str) -> DbRow:
     found = next((s for s in rota_queries.list_slots(context.db(), row.id)
                   if s.slot.id == slot_id), None)
     if found is None:

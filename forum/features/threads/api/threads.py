@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from forum.core.permissions import ConferenceAccess, can_moderate, can_post
+from forum.core.rows import DbRow
 from forum.features.members.queries import get_member
 from forum.features.reading.queries import get_read_marker, unread_by_thread
 from forum.features.threads import handlers as threads
@@ -28,7 +29,7 @@ blp = Blueprint("api_threads", "Threads and their posts, in the order they were 
 LOCATION = {"Location": {"description": "the new resource", "schema": {"type": "string"}}}
 
 
-def detail(thread: Any, conference: Any, access: ConferenceAccess) -> dict[str, Any]:
+def detail(thread: DbRow, conference: DbRow, access: ConferenceAccess) -> dict[str, Any]:
     """A thread as its own page sees it: with the caller's marker and what they may do."""
     conn = context.db()
     viewer = context.viewer()

@@ -28,7 +28,7 @@ from forum.core.permissions import (
     can_read,
     can_see_read_history,
 )
-from forum.core.rows import PAGE_SIZE
+from forum.core.rows import PAGE_SIZE, DbRow
 from forum.features.conferences.queries import access_from_row, get_conference_by_slug, tags
 from forum.features.kudos import queries as learning_queries
 from forum.features.members.queries import get_member_by_handle, list_members
@@ -70,7 +70,7 @@ def page_number() -> int:
         return 1
 
 
-def readable_conference(slug: str) -> tuple[Any, ConferenceAccess]:
+def readable_conference(slug: str) -> tuple[DbRow, ConferenceAccess]:
     """The conference at ``slug`` if the viewer may read it; 404 otherwise (never 403)."""
     row = get_conference_by_slug(context.db(), slug)
     if row is None:
@@ -81,7 +81,7 @@ def readable_conference(slug: str) -> tuple[Any, ConferenceAccess]:
     return row, access
 
 
-def readable_thread(thread_id: str) -> tuple[Any, Any, ConferenceAccess]:
+def readable_thread(thread_id: str) -> tuple[DbRow, DbRow, ConferenceAccess]:
     found = get_thread_in_conference(context.db(), thread_id)
     if found is None:
         abort(404)
@@ -92,7 +92,7 @@ def readable_thread(thread_id: str) -> tuple[Any, Any, ConferenceAccess]:
     return thread, conference, access
 
 
-def readable_post(post_id: str) -> tuple[Any, Any, Any, ConferenceAccess]:
+def readable_post(post_id: str) -> tuple[DbRow, DbRow, DbRow, ConferenceAccess]:
     post = get_post(context.db(), post_id)
     if post is None:
         abort(404)
@@ -158,7 +158,7 @@ def conference_about(slug: str) -> ResponseReturnValue:
                            may_moderate=can_moderate(context.viewer(), access))
 
 
-def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[int, int], int]:
+def _thread_posts(thread: DbRow, view: str, page: int) -> tuple[list[Any], dict[int, int], int]:
     """The posts on one page of a thread, flat (by number) or as a reply tree."""
     conn = context.db()
     size = PAGE_SIZE
@@ -191,7 +191,7 @@ def thread(thread_id: str) -> ResponseReturnValue:
     return html
 
 
-def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view: str,
+def _render_thread(thread: DbRow, conference: DbRow, access: ConferenceAccess, view: str,
                    page: int) -> str:
     viewer = context.viewer()
     posts, depth, total = _thread_posts(thread, view, page)
