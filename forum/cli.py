@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import IO, ParamSpec, TypeVar
 
 import click
 from flask import Flask, current_app
@@ -24,16 +24,19 @@ from forum.features.rotas import handlers as rotas
 from forum.transfer import export_log, import_log
 from search import SearchBackendError
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 def _backend() -> Backend:
     backend: Backend = current_app.extensions["commonroom"]
     return backend
 
 
-def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn our errors into a one-line message and exit code 1, never a traceback."""
 
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except CommonroomError as exc:
@@ -188,7 +191,7 @@ def demo(admin_password: str | None, if_empty: bool) -> None:
 @click.option("--output", "-o", type=click.File("w"), default="-",
               help="File to write (default: standard output).")
 @with_appcontext
-def export(output: Any) -> None:
+def export(output: IO[str]) -> None:
     """Write the whole event log as JSON Lines, oldest first (streaming)."""
     export_log(_backend().store, output)
 
@@ -210,7 +213,7 @@ def check() -> None:
 @click.argument("source", type=click.File("r"), default="-")
 @with_appcontext
 @_friendly
-def import_(source: Any) -> None:
+def import_(source: IO[str]) -> None:
     """Load a log written by `commonroom export` into this empty database, then
     rebuild every read model from it (SOURCE: a file, or - for standard input)."""
     backend = _backend()

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Connection,
     DateTime,
     Engine,
     Index,
@@ -108,7 +109,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def write_connection(engine: Engine) -> Any:
+def write_connection(engine: Engine) -> Connection:
     """A connection whose transactions take the write lock at BEGIN (on SQLite)."""
     return engine.connect().execution_options(commonroom_write=True)
 

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import Engine
+
 from forum.core.errors import ConcurrencyConflict, Forbidden
 from forum.core.events import Event
 from forum.core.eventstore import EventStore, Recorded, StreamWrite
@@ -31,7 +33,7 @@ class Services:
     request_meta: Callable[[], dict[str, Any]] = dict
 
     @property
-    def engine(self) -> Any:
+    def engine(self) -> Engine:
         return self.store.engine
 
     def meta(self, actor: Viewer) -> dict[str, Any]:

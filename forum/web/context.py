@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app, g
+from flask.typing import ResponseReturnValue
 from flask_login import UserMixin, current_user
 from sqlalchemy import Connection
 
 from forum.backend import Backend
 from forum.core.handlers import Services
 from forum.core.permissions import ANONYMOUS, Viewer
+from forum.core.rows import DbRow
 from forum.web.extensions import login_manager
+
+C = TypeVar("C")
+R = TypeVar("R")
 
 
 class Account(UserMixin):  # type: ignore[misc]
     """The signed-in member as Flask-Login sees them."""
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: DbRow) -> None:
         self.row = row
         self.id = row.id
         self.viewer = Viewer(member_id=row.id, role=row.role, active=row.active)
@@ -61,8 +67,11 @@ def close_db(_exc: BaseException | None = None) -> None:
         conn.close()
 
 
-def send(handler: Any, command: Any) -> Any:
+def send(handler: Callable[[Services, Viewer, C], R], command: C) -> R:
     """Run a command's handler as the current viewer.
+
+    Generic over the command and the handler's result, so mypy rejects a
+    handler given another handler's command and callers keep the real result.
 
     The request's read connection is closed first, so anything read after the
     write sees it (read-your-writes, even on SQLite's snapshot reads).
@@ -71,8 +80,9 @@ def send(handler: Any, command: Any) -> Any:
     return handler(services(), viewer(), command)
 
 
-def require_member() -> Any:
+def require_member() -> ResponseReturnValue | None:
     """Send an anonymous visitor to the sign-in page; None when someone is signed in."""
     if viewer().signed_in:
         return None
-    return login_manager.unauthorized()
+    refused: ResponseReturnValue = login_manager.unauthorized()
+    return refused

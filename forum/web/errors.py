@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -29,7 +30,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def respond(status: int, code: str, message: str, **details: Any) -> Any:
+def respond(status: int, code: str, message: str, **details: Any) -> ResponseReturnValue:
     if wants_json():
         body: dict[str, Any] = {"code": code, "message": message}
         if details:
@@ -56,16 +57,16 @@ def _typed() -> dict[str, str]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(CommonroomError)
-    def _domain(exc: CommonroomError) -> Any:
+    def _domain(exc: CommonroomError) -> ResponseReturnValue:
         return respond(exc.http_status, exc.code, exc.message, **exc.details)
 
     @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError) -> Any:
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
         return respond(400, "csrf_failed",
                        "the form had expired or came from elsewhere; please send it again")
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException) -> Any:
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         messages = {
             404: "there is nothing at this address",
             405: "this address does not accept that method",
@@ -77,7 +78,7 @@ def register(app: Flask) -> None:
         return respond(status, exc.name.lower().replace(" ", "_"), message)
 
     @app.errorhandler(DBAPIError)
-    def _database(exc: DBAPIError) -> Any:
+    def _database(exc: DBAPIError) -> ResponseReturnValue:
         if not exc.connection_invalidated and not _unreachable(exc):
             return _unexpected(exc)
         # The database is away (restarting, a network blip, SQLite's writer lock
@@ -93,7 +94,7 @@ def register(app: Flask) -> None:
         return render_template("errors/unavailable.html", message=message), 503, headers
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> Any:
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return respond(500, "server_error",
                        "something went wrong on our side; it has been logged")

@@ -96,9 +96,9 @@ def register(live: Live, backend: Backend, redis_url: str | None,
             raise NotAuthenticated("sign in again")
         return found
 
-    def guarded(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    def guarded(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         @functools.wraps(fn)
-        def wrapper(data: Any = None, *_rest: Any) -> dict[str, Any]:
+        def wrapper(data: object = None, *_rest: object) -> dict[str, Any]:
             try:
                 if not isinstance(data, dict):
                     raise InvalidInput("send an object, e.g. {\"room\": \"...\"}")
@@ -128,7 +128,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
         join_room(channel)
 
     @sio.on("connect")
-    def connect(auth: Any = None) -> bool:
+    def connect(auth: object = None) -> bool:
         member_id: str | None = None
         if isinstance(auth, dict) and isinstance(auth.get("token"), str):
             with backend.engine.connect() as conn:
@@ -151,7 +151,7 @@ def register(live: Live, backend: Backend, redis_url: str | None,
         return True
 
     @sio.on("disconnect")
-    def disconnect(*_args: Any) -> None:
+    def disconnect(*_args: object) -> None:
         changed = live.presence.remove(_sid())
         if changed is not None:
             live.send_presence(*changed)

@@ -154,7 +154,7 @@ def current_batch(conn: Connection) -> Batch | None:
     return _BATCHES.get(conn)
 
 
-def stamp(conn: Connection, moment: datetime) -> Any:
+def stamp(conn: Connection, moment: datetime) -> datetime | str:
     """A time as the database stores it: aware on PostgreSQL, SQLAlchemy's text on SQLite."""
     if conn.dialect.name == "postgresql":
         return moment

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_administer, can_moderate
@@ -42,7 +42,7 @@ def _admin_only() -> None:
 
 
 @bp.get("/admin")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     _admin_only()
     conn = context.db()
     return render_template(
@@ -54,7 +54,7 @@ def index() -> Any:
 
 
 @bp.post("/admin/members")
-def create_member() -> Any:
+def create_member() -> ResponseReturnValue:
     form = request.form
     context.send(members.register_member, RegisterMember(
         form.get("handle", ""), form.get("display_name", ""), form.get("email", ""),
@@ -64,7 +64,7 @@ def create_member() -> Any:
 
 
 @bp.post("/admin/members/<member_id>/<any(role, deactivate, reactivate):action>")
-def change_member(member_id: str, action: str) -> Any:
+def change_member(member_id: str, action: str) -> ResponseReturnValue:
     if action == "role":
         context.send(members.change_member_role,
                      ChangeMemberRole(member_id, request.form.get("role", "")))
@@ -77,7 +77,7 @@ def change_member(member_id: str, action: str) -> Any:
 
 
 @bp.post("/admin/invitations")
-def invite() -> Any:
+def invite() -> ResponseReturnValue:
     token = context.send(members.issue_invitation, IssueInvitation(
         request.form.get("role", "staff"), request.form.get("note", "")))
     link = url_for("auth.accept_invitation", token=token, _external=True)
@@ -86,7 +86,7 @@ def invite() -> Any:
 
 
 @bp.post("/admin/conferences")
-def create_conference() -> Any:
+def create_conference() -> ResponseReturnValue:
     form = request.form
     conference_id = context.send(conferences.create_conference, CreateConference(
         form.get("slug", ""), form.get("name", ""), form.get("visibility", "internal"),
@@ -127,7 +127,7 @@ def acl_from_text(text: str) -> tuple[tuple[str, str], ...]:
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
-def conference_settings(slug: str) -> Any:
+def conference_settings(slug: str) -> ResponseReturnValue:
     row, access = readable_conference(context.db(), context.viewer(), slug)
     if not can_moderate(context.viewer(), access):
         abort(404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from forum.core.errors import Gone
 from forum.core.permissions import can_review_article
+from forum.core.rows import DbRow
 from forum.features.articles import handlers as articles
 from forum.features.articles import queries as article_queries
 from forum.features.articles.commands import (
@@ -23,7 +25,7 @@ from forum.features.articles.commands import (
 )
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
 from forum.web.api.schemas import MAX_LIMIT, PersonSchema, UtcDateTime
 
 blp = Blueprint("api_articles", "The public blog's articles, and drafts on their way there.")
@@ -91,7 +93,7 @@ class ReasonSchema(Schema):
     reason = fields.String(required=True)
 
 
-def _document(row: Any, may_review: bool) -> dict[str, Any]:
+def _document(row: DbRow, may_review: bool) -> dict[str, Any]:
     base = context.backend().config.base_url
     return {
         "id": row.id, "status": row.status, "source_kind": row.source_kind,
@@ -144,7 +146,7 @@ class Articles(MethodView):
     @blp.errors(400, 404, 413, 415, member_only=True)
     @blp.arguments(ProposeSchema)
     @blp.response(201, ArticleSchema, headers=LOCATION)
-    def post(self, args: dict[str, Any]) -> Any:
+    def post(self, args: dict[str, Any]) -> Created:
         """Propose a thread or a post you may read for the blog; a reviewer decides."""
         article_id = context.send(articles.propose_article, ProposeArticle(
             args["source_kind"], args["source_id"], args["title"], args["summary"],
@@ -173,7 +175,7 @@ class Article(MethodView):
 
 
 def _action(name: str, doc: str, schema: type[Schema] | None,
-            send: Any) -> type[MethodView]:
+            send: Callable[[str, dict[str, Any]], object]) -> type[MethodView]:
     statuses = (400, 403, 404, 409, 410, 413, 415) if schema else (403, 404, 409, 410, 415)
 
     def post(self: MethodView, *arguments: Any, article_id: str) -> dict[str, Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
-from forum.core.permissions import can_propose_article, can_review_article
+from forum.core.permissions import ConferenceAccess, can_propose_article, can_review_article
+from forum.core.rows import DbRow
 from forum.features.articles import handlers as articles
 from forum.features.articles import queries as article_queries
 from forum.features.articles.commands import (
@@ -41,7 +43,9 @@ def _revision() -> int | None:
         raise InvalidInput("revision must be a whole number", field="revision") from None
 
 
-def _propose(kind: str, source_id: str, thread: Any, access: Any, post: Any = None) -> Any:
+def _propose(kind: str, source_id: str, thread: DbRow, access: ConferenceAccess,
+             post: DbRow = None
+             ) -> ResponseReturnValue:
     if not can_propose_article(context.viewer(), access):
         abort(404)
     if request.method == "GET":
@@ -54,13 +58,13 @@ def _propose(kind: str, source_id: str, thread: Any, access: Any, post: Any = No
 
 
 @bp.route("/t/<thread_id>/propose", methods=["GET", "POST"])
-def propose_thread(thread_id: str) -> Any:
+def propose_thread(thread_id: str) -> ResponseReturnValue:
     thread, _, access = readable_thread(context.db(), context.viewer(), thread_id)
     return _propose("thread", thread.id, thread, access)
 
 
 @bp.route("/p/<post_id>/propose", methods=["GET", "POST"])
-def propose_post(post_id: str) -> Any:
+def propose_post(post_id: str) -> ResponseReturnValue:
     post, thread, _, access = readable_post(context.db(), context.viewer(), post_id)
     if post.deleted_by or post.hidden_by:
         abort(404)
@@ -68,7 +72,7 @@ def propose_post(post_id: str) -> Any:
 
 
 @bp.get("/articles")
-def queue() -> Any:
+def queue() -> ResponseReturnValue:
     """Drafts the member may review, and their own proposals."""
     viewer = context.viewer()
     drafts = article_queries.list_drafts(context.db(), viewer)
@@ -93,7 +97,7 @@ def _visible(article_id: str) -> tuple[Any, bool]:
 
 
 @bp.get("/articles/<article_id>")
-def draft(article_id: str) -> Any:
+def draft(article_id: str) -> ResponseReturnValue:
     row, reviewer = _visible(article_id)
     viewer = context.viewer()
     may_edit = row.status != "unpublished" and (
@@ -104,7 +108,7 @@ def draft(article_id: str) -> Any:
 
 
 @bp.post("/articles/<article_id>/edit")
-def edit(article_id: str) -> Any:
+def edit(article_id: str) -> ResponseReturnValue:
     row, _ = _visible(article_id)
     context.send(articles.revise_article, ReviseArticle(
         row.id, request.form.get("title", ""), request.form.get("summary", ""),
@@ -114,7 +118,7 @@ def edit(article_id: str) -> Any:
 
 
 @bp.post("/articles/<article_id>/approve")
-def approve(article_id: str) -> Any:
+def approve(article_id: str) -> ResponseReturnValue:
     row, _ = _visible(article_id)
     slug = context.send(articles.approve_article, ApproveArticle(row.id))
     flash("Published on the blog.")
@@ -122,7 +126,7 @@ def approve(article_id: str) -> Any:
 
 
 @bp.post("/articles/<article_id>/send-back")
-def send_back(article_id: str) -> Any:
+def send_back(article_id: str) -> ResponseReturnValue:
     row, _ = _visible(article_id)
     context.send(articles.send_back_article,
                  SendBackArticle(row.id, request.form.get("comment", "")))
@@ -131,7 +135,7 @@ def send_back(article_id: str) -> Any:
 
 
 @bp.post("/articles/<article_id>/resubmit")
-def resubmit(article_id: str) -> Any:
+def resubmit(article_id: str) -> ResponseReturnValue:
     row, _ = _visible(article_id)
     context.send(articles.resubmit_article, ResubmitArticle(row.id))
     flash("Sent for review again.")
@@ -139,7 +143,7 @@ def resubmit(article_id: str) -> Any:
 
 
 @bp.post("/articles/<article_id>/unpublish")
-def unpublish(article_id: str) -> Any:
+def unpublish(article_id: str) -> ResponseReturnValue:
     row, _ = _visible(article_id)
     context.send(articles.unpublish_article,
                  UnpublishArticle(row.id, request.form.get("reason", "")))

@@ -3,12 +3,15 @@ and joining, leaving, answering requests, the reading list, session notes, archi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from forum.core.permissions import can_moderate, can_post
+from forum.core.handlers import Services
+from forum.core.permissions import Viewer, can_moderate, can_post
+from forum.core.rows import DbRow
 from forum.features.circles import handlers as circles
 from forum.features.circles import queries as circle_queries
 from forum.features.circles.access import readable_circle
@@ -27,6 +30,8 @@ from forum.features.circles.model import JOINS, VISIBILITIES
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
 from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
+
+C = TypeVar("C")
 
 blp = Blueprint("api_circles", "Study circles: members, a cadence, a reading list, sessions.")
 JOIN_POLICIES = sorted({j for joins in JOINS.values() for j in joins})
@@ -131,14 +136,14 @@ class CircleCreatedSchema(Schema):
     id = fields.String(required=True)
 
 
-def _circle(row: Any) -> dict[str, Any]:
+def _circle(row: DbRow) -> dict[str, Any]:
     return {"id": row.id, "slug": row.slug, "name": row.name,
             "description": row.description, "cadence": row.cadence,
             "visibility": row.visibility, "join": row.join_policy,
             "conference_id": row.conference_id, "archived": row.archived_at is not None}
 
 
-def _person(row: Any, **more: Any) -> dict[str, Any]:
+def _person(row: DbRow, **more: Any) -> dict[str, Any]:
     return {"id": row.member_id, "handle": row.handle, "display_name": row.display_name,
             **more}
 
@@ -164,7 +169,8 @@ def _detail(slug: str) -> dict[str, Any]:
     }
 
 
-def _send(slug: str, handler: Any, make: Any) -> dict[str, Any]:
+def _send(slug: str, handler: Callable[[Services, Viewer, C], object],
+          make: Callable[[str], C]) -> dict[str, Any]:
     row, _ = readable_circle(context.db(), context.viewer(), slug)
     context.send(handler, make(row.id))
     return _detail(slug)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core import recurrence
 from forum.core.errors import InvalidInput
@@ -46,7 +47,7 @@ def reading_items(text: str) -> tuple[tuple[str, str], ...]:
 
 
 @bp.get("/circles")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     viewer = context.viewer()
     return render_template("circles/index.html",
                            circles=circle_queries.list_circles(context.db(), viewer),
@@ -54,7 +55,7 @@ def index() -> Any:
 
 
 @bp.post("/circles")
-def start() -> Any:
+def start() -> ResponseReturnValue:
     form = request.form
     visibility = form.get("visibility", "internal")
     context.send(circles.start_circle, StartCircle(
@@ -66,7 +67,7 @@ def start() -> Any:
 
 
 @bp.get("/circles/<slug>")
-def circle(slug: str) -> Any:
+def circle(slug: str) -> ResponseReturnValue:
     row, access = readable_circle(context.db(), context.viewer(), slug)
     viewer, conn = context.viewer(), context.db()
     people = circle_queries.list_members(conn, row.id)
@@ -93,7 +94,7 @@ def _member_id(handle: str) -> str:
 
 
 @bp.post("/circles/<slug>/<action>")
-def circle_action(slug: str, action: str) -> Any:
+def circle_action(slug: str, action: str) -> ResponseReturnValue:
     """Join (or ask to), leave, archive; the cadence, the reading list, a session's notes,
     adding a member by handle."""
     row, _ = readable_circle(context.db(), context.viewer(), slug)
@@ -131,7 +132,7 @@ def _revision() -> int | None:
 
 
 @bp.post("/circles/<slug>/people/<member_id>/<action>")
-def person_action(slug: str, member_id: str, action: str) -> Any:
+def person_action(slug: str, member_id: str, action: str) -> ResponseReturnValue:
     """An organiser approves or declines a request, takes a member off, or names an
     organiser."""
     row, _ = readable_circle(context.db(), context.viewer(), slug)

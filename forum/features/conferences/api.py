@@ -16,7 +16,7 @@ from forum.features.threads.commands import StartThread
 from forum.features.threads.documents import thread_detail
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
 from forum.web.api.schemas import (
     ConferenceListSchema,
     ConferenceSchema,
@@ -80,11 +80,11 @@ class ConferenceThreads(MethodView):
     @blp.errors(400, 403, 404, 413, 415, member_only=True)
     @blp.arguments(NewThreadSchema)
     @blp.response(201, ThreadDetailSchema, headers=LOCATION)
-    def post(self, args: dict[str, Any], slug: str) -> Any:
+    def post(self, args: dict[str, Any], slug: str) -> Created:
         """Start a thread; its first post is the body."""
         conference, _ = readable_conference(context.db(), context.viewer(), slug)
         thread_id, _ = context.send(threads.start_thread, StartThread(
             conference.id, args["subject"], args["body"]))
-        return thread_detail(context.db(), context.viewer(), *readable_thread(
-            context.db(), context.viewer(), thread_id)), 201, {
-            "Location": f"{PREFIX}/threads/{thread_id}"}
+        conn, viewer = context.db(), context.viewer()
+        document = thread_detail(conn, viewer, *readable_thread(conn, viewer, thread_id))
+        return document, 201, {"Location": f"{PREFIX}/threads/{thread_id}"}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.permissions import can_administer
 from forum.features.digest import handlers as digests
@@ -18,13 +17,13 @@ bp = Blueprint("digest", __name__)
 
 
 @bp.get("/learning/digest")
-def current() -> Any:
+def current() -> ResponseReturnValue:
     return redirect(url_for("digest.month", month=str(Month.of(
         context.backend().store.clock()))))
 
 
 @bp.get("/learning/digest/<month>")
-def month(month: str) -> Any:
+def month(month: str) -> ResponseReturnValue:
     viewer, conn = context.viewer(), context.db()
     wanted = Month.parse(month)
     admin = can_administer(viewer)
@@ -38,7 +37,7 @@ def month(month: str) -> Any:
 
 
 @bp.post("/learning/digest/<month>/publish")
-def publish(month: str) -> Any:
+def publish(month: str) -> ResponseReturnValue:
     slug = context.send(digests.publish_digest, PublishDigest(
         month, request.form.get("conference_id", "")))
     flash("The digest is published on the blog.")

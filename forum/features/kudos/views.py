@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.permissions import can_administer, can_post
 from forum.features.conferences.queries import access_from_row, get_conference
@@ -31,7 +30,7 @@ def _back(target: str, target_id: str) -> str:
 
 
 @bp.post("/kudos/<target>/<target_id>", endpoint="kudos")
-def give_or_withdraw(target: str, target_id: str) -> Any:
+def give_or_withdraw(target: str, target_id: str) -> ResponseReturnValue:
     """Give kudos (with an optional note) to a post or talk, or take them back."""
     if (refused := context.require_member()) is not None:
         return refused
@@ -46,7 +45,7 @@ def give_or_withdraw(target: str, target_id: str) -> Any:
 
 
 @bp.get("/til")
-def til() -> Any:
+def til() -> ResponseReturnValue:
     viewer = context.viewer()
     conn = context.db()
     conference_id = learning_queries.get_til_conference(conn)
@@ -60,7 +59,7 @@ def til() -> Any:
 
 
 @bp.post("/til")
-def post_til() -> Any:
+def post_til() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     context.send(kudos.post_til, PostTil(request.form.get("body", "")))
@@ -69,7 +68,7 @@ def post_til() -> Any:
 
 
 @bp.post("/til/conference")
-def choose_til_conference() -> Any:
+def choose_til_conference() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     context.send(kudos.choose_til_conference,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.features.conferences.queries import moderated_ids
 from forum.features.moderation.queries import list_audit_entries
@@ -37,7 +36,7 @@ bp.before_request(context.require_member)
 
 
 @bp.post("/t/<thread_id>/<any(lock, unlock, pin, unpin):action>")
-def flag(thread_id: str, action: str) -> Any:
+def flag(thread_id: str, action: str) -> ResponseReturnValue:
     thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     handler, command, message = FLAGS[action]
     if action == "lock":
@@ -49,7 +48,7 @@ def flag(thread_id: str, action: str) -> Any:
 
 
 @bp.route("/t/<thread_id>/move", methods=["GET", "POST"])
-def move(thread_id: str) -> Any:
+def move(thread_id: str) -> ResponseReturnValue:
     thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     if request.method == "GET":
         targets = [c for c in list_conferences(context.db(), context.viewer())
@@ -64,7 +63,7 @@ def move(thread_id: str) -> Any:
 
 
 @bp.post("/p/<post_id>/hide")
-def hide(post_id: str) -> Any:
+def hide(post_id: str) -> ResponseReturnValue:
     post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.hide_post,
                  HidePost(thread.id, post.id, request.form.get("reason", "")))
@@ -73,7 +72,7 @@ def hide(post_id: str) -> Any:
 
 
 @bp.post("/p/<post_id>/unhide")
-def unhide(post_id: str) -> Any:
+def unhide(post_id: str) -> ResponseReturnValue:
     post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.unhide_post, UnhidePost(thread.id, post.id))
     flash("Post shown again.")
@@ -81,7 +80,7 @@ def unhide(post_id: str) -> Any:
 
 
 @bp.get("/audit")
-def audit() -> Any:
+def audit() -> ResponseReturnValue:
     viewer = context.viewer()
     moderated = moderated_ids(context.db(), viewer)
     moderated_rooms = moderated_room_ids(context.db(), viewer)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.features.notifications import handlers as notifications
@@ -18,13 +17,13 @@ bp.before_request(context.require_member)
 
 
 @bp.get("/notifications")
-def inbox() -> Any:
+def inbox() -> ResponseReturnValue:
     items = list_notifications(context.db(), context.viewer())
     return render_template("notifications/inbox.html", items=items)
 
 
 @bp.post("/notifications/read")
-def read() -> Any:
+def read() -> ResponseReturnValue:
     """Mark one notification read (``position``) or all of them; then go where asked."""
     value = request.form.get("position")
     try:
@@ -36,7 +35,7 @@ def read() -> Any:
 
 
 @bp.post("/watch/<target>/<target_id>")
-def watch(target: str, target_id: str) -> Any:
+def watch(target: str, target_id: str) -> ResponseReturnValue:
     context.send(notifications.set_watch_level, SetWatchLevel(
         target, target_id, request.form.get("level", "")))
     return redirect(safe_next(request.form.get("next")))

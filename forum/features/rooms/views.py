@@ -18,9 +18,11 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import ConferenceAccess, can_edit_post, can_moderate, can_post, can_read
+from forum.core.rows import DbRow
 from forum.core.text import revision_diffs
 from forum.features.conferences.queries import access_from_row, get_conference, moderated_ids
 from forum.features.members.queries import get_member_by_handle, get_members, list_members
@@ -79,7 +81,7 @@ def readable_room(slug: str) -> tuple[Any, ConferenceAccess]:
     return row, access
 
 
-def room_url(row: Any, seq: int | None = None) -> str:
+def room_url(row: DbRow, seq: int | None = None) -> str:
     if seq is None or seq > int(row.last_seq) - HISTORY:
         return url_for("rooms.room", slug=row.slug) + (f"#m{seq}" if seq else "")
     return url_for("rooms.room", slug=row.slug, before=seq + HISTORY // 2) + f"#m{seq}"
@@ -96,7 +98,7 @@ def _seq_arg(name: str) -> int | None:
 
 
 @bp.get("/rooms")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     viewer = context.viewer()
     summaries = list_rooms(context.db(), viewer,
                                    include_archived=request.args.get("archived") == "1")
@@ -108,7 +110,7 @@ def index() -> Any:
 
 
 @bp.route("/rooms/new", methods=["GET", "POST"])
-def new() -> Any:
+def new() -> ResponseReturnValue:
     conn = context.db()
     viewer = context.viewer()
     moderated = [c for c in list_conferences(conn, viewer)
@@ -133,7 +135,7 @@ def new() -> Any:
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
-def new_direct() -> Any:
+def new_direct() -> ResponseReturnValue:
     conn = context.db()
     if request.method == "GET":
         people = [m for m in list_members(conn)
@@ -152,7 +154,7 @@ def new_direct() -> Any:
 
 
 @bp.get("/rooms/<slug>")
-def room(slug: str) -> Any:
+def room(slug: str) -> ResponseReturnValue:
     row, access = readable_room(slug)
     viewer = context.viewer()
     conn = context.db()
@@ -191,7 +193,7 @@ def room(slug: str) -> Any:
 
 
 @bp.post("/rooms/<slug>/messages")
-def post(slug: str) -> Any:
+def post(slug: str) -> ResponseReturnValue:
     row, _ = readable_room(slug)
     _, seq = context.send(rooms.post_message, PostMessage(
         row.id, request.form.get("body", ""), request.form.get("reply_to") or None))
@@ -207,7 +209,7 @@ def _message(slug: str, message_id: str) -> tuple[Any, Any, ConferenceAccess]:
 
 
 @bp.route("/rooms/<slug>/m/<message_id>/edit", methods=["GET", "POST"])
-def edit(slug: str, message_id: str) -> Any:
+def edit(slug: str, message_id: str) -> ResponseReturnValue:
     row, message, access = _message(slug, message_id)
     if request.method == "GET":
         if message.deleted_by or not can_edit_post(context.viewer(), access, message.author_id):
@@ -220,21 +222,21 @@ def edit(slug: str, message_id: str) -> Any:
 
 
 @bp.post("/rooms/<slug>/m/<message_id>/delete")
-def delete(slug: str, message_id: str) -> Any:
+def delete(slug: str, message_id: str) -> ResponseReturnValue:
     row, message, _ = _message(slug, message_id)
     context.send(rooms.delete_message, DeleteMessage(row.id, message.id))
     return redirect(room_url(row, message.seq))
 
 
 @bp.post("/rooms/<slug>/m/<message_id>/react")
-def react(slug: str, message_id: str) -> Any:
+def react(slug: str, message_id: str) -> ResponseReturnValue:
     row, message, _ = _message(slug, message_id)
     context.send(rooms.react, React(row.id, message.id, request.form.get("emoji", "")))
     return redirect(room_url(row, message.seq))
 
 
 @bp.get("/rooms/<slug>/m/<message_id>/history")
-def history(slug: str, message_id: str) -> Any:
+def history(slug: str, message_id: str) -> ResponseReturnValue:
     row, message, access = _message(slug, message_id)
     if message.deleted_by and not can_moderate(context.viewer(), access):
         abort(404)
@@ -244,7 +246,7 @@ def history(slug: str, message_id: str) -> Any:
 
 
 @bp.post("/rooms/<slug>/move")
-def move(slug: str) -> Any:
+def move(slug: str) -> ResponseReturnValue:
     """Moderators turn a stretch of the room into a thread in a conference."""
     row, _ = readable_room(slug)
     thread_id = context.send(rooms.move_messages_to_thread, MoveMessagesToThread(
@@ -263,7 +265,7 @@ def _form_int(name: str) -> int:
 
 
 @bp.post("/rooms/<slug>/<action>")
-def act(slug: str, action: str) -> Any:
+def act(slug: str, action: str) -> ResponseReturnValue:
     """Join, leave, topic, rename, archive, unarchive: one form each on the room page."""
     row, _ = readable_room(slug)
     form = request.form

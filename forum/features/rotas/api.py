@@ -9,6 +9,7 @@ from flask import abort
 from flask.views import MethodView
 
 from forum.core.permissions import can_organise, can_post
+from forum.core.rows import DbRow
 from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import conference_access
 from forum.features.members.queries import get_member_by_handle
@@ -39,17 +40,17 @@ from forum.features.rotas.schemas import (
     TalkDetailSchema,
 )
 from forum.web import context
-from forum.web.api.blueprint import PREFIX, Blueprint
+from forum.web.api.blueprint import PREFIX, Blueprint, Created
 
 blp = Blueprint("api_rotas", "Talk rotas: slots, talks and their write-ups.")
 
 
-def _person(talk: Any) -> dict[str, Any]:
+def _person(talk: DbRow) -> dict[str, Any]:
     return {"id": talk.speaker_id, "handle": talk.speaker_handle,
             "display_name": talk.speaker_name}
 
 
-def _talk(talk: Any, starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
+def _talk(talk: DbRow, starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
     return {"id": talk.id, "slot_id": talk.slot_id, "title": talk.title,
             "abstract": talk.abstract, "abstract_html": talk.abstract_html,
             "speaker": _person(talk), "starts_at": starts_at, "ends_at": ends_at,
@@ -63,7 +64,7 @@ def _slot(view: rota_queries.SlotView) -> dict[str, Any]:
             "waiting": len(view.waiting)}
 
 
-def _rota(row: Any) -> dict[str, Any]:
+def _rota(row: DbRow) -> dict[str, Any]:
     viewer = context.viewer()
     access = conference_access(context.db(), row.conference_id)
     assert access is not None
@@ -134,7 +135,7 @@ class SlotTalk(MethodView):
     @blp.arguments(SignUpSchema)
     @blp.response(201, TalkDetailSchema, headers={"Location": {
         "description": "the talk", "schema": {"type": "string"}}})
-    def post(self, args: dict[str, Any], slug: str, slot_id: str) -> Any:
+    def post(self, args: dict[str, Any], slug: str, slot_id: str) -> Created:
         """Sign up for a free slot (409 "just taken" if someone was quicker); an
         organiser may name another speaker. The talk gets its discussion thread."""
         row, _ = readable_rota(context.db(), context.viewer(), slug)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, select
 
 from forum.features.articles.tables import articles
@@ -102,7 +103,7 @@ def run_search(text: str, args: Any) -> tuple[SearchResults, list[Shown]]:
 
 
 @bp.get("/search")
-def search() -> Any:
+def search() -> ResponseReturnValue:
     text = request.args.get("q", "").strip()
     sort = request.args.get("sort", "relevance")
     if not text:

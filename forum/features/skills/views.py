@@ -6,9 +6,8 @@ an anonymous visitor is asked to sign in. Everything works without JavaScript.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.features.skills import handlers as skills
 from forum.features.skills import queries as skill_queries
@@ -43,7 +42,7 @@ def _list(name: str) -> tuple[str, ...]:
 
 
 @bp.get("/skills")
-def directory() -> Any:
+def directory() -> ResponseReturnValue:
     """Every skill someone can teach or wants to learn; ``q`` narrows it by a word's start."""
     text = request.args.get("q", "").strip()
     return render_template("skills/directory.html", q=text,
@@ -51,7 +50,7 @@ def directory() -> Any:
 
 
 @bp.get("/skills/<key>")
-def skill(key: str) -> Any:
+def skill(key: str) -> ResponseReturnValue:
     found = skill_queries.get_skill(context.db(), key)
     if found is None:
         abort(404)
@@ -67,14 +66,14 @@ def skill(key: str) -> Any:
 
 
 @bp.post("/skills/mine")
-def list_mine() -> Any:
+def list_mine() -> ResponseReturnValue:
     context.send(skills.list_skills, ListSkills(_list("can_teach"), _list("want_to_learn")))
     flash("Your skills are saved.")
     return redirect(url_for("account.settings") + "#skills-title")
 
 
 @bp.get("/who-knows")
-def who_knows() -> Any:
+def who_knows() -> ResponseReturnValue:
     """Ask who knows X: people who listed it (teachers first), then who wrote most about it."""
     text = request.args.get("q", "").strip()
     if not text:
@@ -89,7 +88,7 @@ def who_knows() -> Any:
 
 
 @bp.get("/mentoring")
-def mentoring() -> Any:
+def mentoring() -> ResponseReturnValue:
     listed = skill_queries.list_mentoring(context.db())
     return render_template("skills/mentoring.html", mentoring=listed,
                            matches=skill_queries.list_matches(listed),
@@ -98,7 +97,7 @@ def mentoring() -> Any:
 
 
 @bp.post("/mentoring")
-def post_mentoring() -> Any:
+def post_mentoring() -> ResponseReturnValue:
     """Offer mentoring in a skill (``kind=offer``) or ask for it (``kind=ask``)."""
     skill, note = request.form.get("skill", ""), request.form.get("note", "")
     if check_kind(request.form.get("kind", "")) == "offer":
@@ -111,7 +110,7 @@ def post_mentoring() -> Any:
 
 
 @bp.post("/mentoring/<mentoring_id>/withdraw")
-def withdraw_mentoring(mentoring_id: str) -> Any:
+def withdraw_mentoring(mentoring_id: str) -> ResponseReturnValue:
     context.send(skills.withdraw_mentoring, WithdrawMentoring(mentoring_id))
     flash("Withdrawn.")
     return redirect(url_for("skills.mentoring"))

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from forum.core.permissions import can_organise
+from forum.core.rows import DbRow
 from forum.features.members.queries import get_member_by_handle
 from forum.features.teamdays import handlers as teamdays
 from forum.features.teamdays import queries as teamday_queries
@@ -70,7 +71,7 @@ class SessionCreatedSchema(Schema):
     id = fields.String(required=True)
 
 
-def _day(row: Any) -> dict[str, Any]:
+def _day(row: DbRow) -> dict[str, Any]:
     return {"id": row.id, "slug": row.slug, "name": row.name, "day": row.day,
             "timezone": row.timezone, "conference_id": row.conference_id}
 

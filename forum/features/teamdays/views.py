@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_organise, can_post
@@ -43,14 +44,14 @@ def _organised() -> list[Any]:
 
 
 @bp.get("/days")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     return render_template("teamdays/index.html",
                            days=teamday_queries.list_team_days(context.db(), context.viewer()),
                            may_create=bool(_organised()))
 
 
 @bp.route("/days/new", methods=["GET", "POST"])
-def new() -> Any:
+def new() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     if request.method == "GET":
@@ -65,7 +66,7 @@ def new() -> Any:
 
 
 @bp.get("/days/<slug>")
-def day(slug: str) -> Any:
+def day(slug: str) -> ResponseReturnValue:
     row, access = readable_day(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     conn = context.db()
@@ -83,7 +84,7 @@ def day(slug: str) -> Any:
 
 
 @bp.post("/days/<slug>/sessions")
-def add_session(slug: str) -> Any:
+def add_session(slug: str) -> ResponseReturnValue:
     row, _ = readable_day(context.db(), context.viewer(), slug)
     form = request.form
     host = get_member_by_handle(context.db(), form.get("host", "").strip().lstrip("@"))
@@ -101,7 +102,7 @@ def add_session(slug: str) -> Any:
 
 
 @bp.post("/days/<slug>/sessions/<session_id>/<action>")
-def session_action(slug: str, session_id: str, action: str) -> Any:
+def session_action(slug: str, session_id: str, action: str) -> ResponseReturnValue:
     """Join or leave a session; its host or an organiser links a follow-up session."""
     row, _ = readable_day(context.db(), context.viewer(), slug)
     if action == "join":

@@ -9,8 +9,6 @@ operation's schema is 422 ``invalid_input``, and text the model refuses
 
 from __future__ import annotations
 
-from typing import Any
-
 import flask_smorest
 from flask import Flask
 
@@ -33,7 +31,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         """
 
 
-def register(app: Flask) -> Any:
+def register(app: Flask) -> Api:
     api = Api(app)
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",

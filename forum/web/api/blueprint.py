@@ -30,6 +30,8 @@ BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Reads work without a token too (as an anonymous visitor).
 BEARER_OR_ANONYMOUS: list[dict[str, list[str]]] = [{"bearerAuth": []}, {}]
 BODY_METHODS = ("POST", "PUT", "PATCH")
+# What an operation answering 201 returns: the new resource, the status, its Location.
+Created = tuple[dict[str, Any], int, dict[str, str]]
 
 
 class UnsupportedMediaType(CommonroomError):

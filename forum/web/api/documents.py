@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from forum.core.rows import DbRow
 from forum.features.conferences.queries import ConferenceSummary, tags
 
 
@@ -16,7 +17,7 @@ def person(member_id: str, handle: str, display_name: str) -> dict[str, Any]:
     return {"id": member_id, "handle": handle, "display_name": display_name}
 
 
-def post(row: Any, *, moderator: bool) -> dict[str, Any]:
+def post(row: DbRow, *, moderator: bool) -> dict[str, Any]:
     deleted = row.deleted_by is not None
     hidden = row.hidden_by is not None and not deleted
     shown = not deleted and (moderator or not hidden)
@@ -31,7 +32,7 @@ def post(row: Any, *, moderator: bool) -> dict[str, Any]:
     }
 
 
-def thread(row: Any, conference: Any, author: dict[str, Any], unread: int) -> dict[str, Any]:
+def thread(row: DbRow, conference: DbRow, author: dict[str, Any], unread: int) -> dict[str, Any]:
     return {
         "id": row.id, "conference_id": conference.id, "conference_slug": conference.slug,
         "subject": row.subject, "author": author, "created_at": row.created_at,
@@ -41,7 +42,7 @@ def thread(row: Any, conference: Any, author: dict[str, Any], unread: int) -> di
     }
 
 
-def listed_author(row: Any) -> dict[str, Any]:
+def listed_author(row: DbRow) -> dict[str, Any]:
     """The author of a post or of a ``list_threads`` row, which carry name and handle."""
     return person(row.author_id, row.author_handle, row.author_name)
 
@@ -59,12 +60,12 @@ def conference(summary: ConferenceSummary, *, may_post: bool,
     }
 
 
-def _resume(row: Any) -> dict[str, Any]:
+def _resume(row: DbRow) -> dict[str, Any]:
     return {"bio": row.bio, "skills": tags(row.skills),
             "interests": tags(row.interests), "can_teach": tags(row.can_teach)}
 
 
-def profile(row: Any, recent: Any) -> dict[str, Any]:
+def profile(row: DbRow, recent: Any) -> dict[str, Any]:
     return {
         **person(row.id, row.handle, row.display_name), "active": bool(row.active),
         **_resume(row),
@@ -73,7 +74,7 @@ def profile(row: Any, recent: Any) -> dict[str, Any]:
     }
 
 
-def me(row: Any) -> dict[str, Any]:
+def me(row: DbRow) -> dict[str, Any]:
     return {
         **person(row.id, row.handle, row.display_name), "email": row.email, "role": row.role,
         **_resume(row), "share_read_history": bool(row.share_read_history),
@@ -81,6 +82,6 @@ def me(row: Any) -> dict[str, Any]:
     }
 
 
-def marker(thread_row: Any, up_to_seq: int, unread: int) -> dict[str, Any]:
+def marker(thread_row: DbRow, up_to_seq: int, unread: int) -> dict[str, Any]:
     return {"thread_id": thread_row.id, "up_to_seq": up_to_seq,
             "last_seq": thread_row.last_seq, "unread": unread}

@@ -18,6 +18,7 @@ from typing import Any
 from marshmallow import ValidationError, fields
 from sqlalchemy import Connection, and_, false, or_, select
 
+from forum.core.rows import DbRow
 from forum.features.articles.tables import articles
 from forum.features.members.tables import members
 from forum.features.threads.tables import threads
@@ -37,7 +38,7 @@ def encode(kind: str, *key: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def thread_cursor(row: Any) -> str:
+def thread_cursor(row: DbRow) -> str:
     return encode("threads", bool(row.pinned), row.last_post_at.isoformat(), row.id)
 
 

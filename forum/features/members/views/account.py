@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.features.conferences.queries import tags
 from forum.features.members import handlers as members
@@ -28,7 +27,7 @@ def _list(name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in request.form.get(name, "").split(",") if part.strip())
 
 
-def _page(new_token: str | None = None) -> Any:
+def _page(new_token: str | None = None) -> ResponseReturnValue:
     viewer = context.viewer()
     assert viewer.member_id is not None
     me = get_member(context.db(), viewer.member_id)
@@ -38,12 +37,12 @@ def _page(new_token: str | None = None) -> Any:
 
 
 @bp.get("")
-def settings() -> Any:
+def settings() -> ResponseReturnValue:
     return _page()
 
 
 @bp.post("/profile")
-def profile() -> Any:
+def profile() -> ResponseReturnValue:
     # "What I can teach" moved to the skills form (forum/web/skills.py): keep the résumé's.
     me = get_member(context.db(), context.viewer().member_id or "")
     can_teach = (_list("can_teach") if "can_teach" in request.form
@@ -58,7 +57,7 @@ def profile() -> Any:
 
 
 @bp.post("/fediverse")
-def fediverse() -> Any:
+def fediverse() -> ResponseReturnValue:
     enabled = request.form.get("enabled") == "on"
     context.send(members.set_fediverse_profile, SetFediverseProfile(enabled))
     flash("You can now be found from the fediverse." if enabled
@@ -67,7 +66,7 @@ def fediverse() -> Any:
 
 
 @bp.post("/password")
-def password() -> Any:
+def password() -> ResponseReturnValue:
     context.send(members.change_password, ChangePassword(
         request.form.get("current_password", ""), request.form.get("new_password", "")))
     flash("Password changed.")
@@ -75,13 +74,13 @@ def password() -> Any:
 
 
 @bp.post("/tokens")
-def issue_token() -> Any:
+def issue_token() -> ResponseReturnValue:
     token = context.send(members.issue_api_token, IssueApiToken(request.form.get("name", "")))
     return _page(new_token=token)
 
 
 @bp.post("/tokens/<token_id>/revoke")
-def revoke_token(token_id: str) -> Any:
+def revoke_token(token_id: str) -> ResponseReturnValue:
     context.send(members.revoke_api_token, RevokeApiToken(token_id))
     flash("Token revoked.")
     return redirect(url_for("account.settings"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from forum.core.passwords import token_hash
@@ -18,7 +17,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
+def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("auth/login.html", next=request.args.get("next", ""))
     row = get_member_by_login(context.db(), request.form.get("login", ""))
@@ -33,14 +32,14 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-def logout() -> Any:
+def logout() -> ResponseReturnValue:
     logout_user()
     flash("You have signed out.")
     return redirect(url_for("pages.home"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> Any:
+def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = get_invitation_by_hash(context.db(), token_hash(token))
     if invitation is None or invitation.accepted_by is not None:
         return render_template("auth/invite.html", invalid=True), 404

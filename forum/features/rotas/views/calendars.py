@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.passwords import token_hash
 from forum.core.permissions import ANONYMOUS, Viewer, can_read
@@ -55,7 +56,7 @@ def _ics(name: str, entries: list[ical.Entry]) -> Response:
 
 
 @bp.get("/rotas/<slug>/calendar.ics")
-def rota_feed(slug: str) -> Any:
+def rota_feed(slug: str) -> ResponseReturnValue:
     viewer = _feed_viewer(request.args.get("token"))
     row = rota_queries.get_rota_by_slug(context.db(), slug)
     access = conference_access(context.db(), row.conference_id) if row else None
@@ -66,7 +67,7 @@ def rota_feed(slug: str) -> Any:
 
 
 @bp.get("/calendar/<token>.ics")
-def member_feed(token: str) -> Any:
+def member_feed(token: str) -> ResponseReturnValue:
     """The member's own talks, in every rota they may still read."""
     viewer = _feed_viewer(token)
     conn = context.db()
@@ -77,7 +78,7 @@ def member_feed(token: str) -> Any:
 
 
 @bp.post("/calendar")
-def issue() -> Any:
+def issue() -> ResponseReturnValue:
     """A new secret calendar address (the old one stops working); shown once."""
     if (refused := context.require_member()) is not None:
         return refused

@@ -11,9 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_organise, can_post
+from forum.core.rows import DbRow
 from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import access_from_row, get_conference
 from forum.features.kudos import queries as learning_queries
@@ -56,7 +58,7 @@ def _now() -> datetime:
 
 
 @bp.get("/rotas")
-def index() -> Any:
+def index() -> ResponseReturnValue:
     viewer = context.viewer()
     conn = context.db()
     organised = [c for c in list_conferences(conn, viewer)
@@ -66,7 +68,7 @@ def index() -> Any:
 
 
 @bp.route("/rotas/new", methods=["GET", "POST"])
-def new() -> Any:
+def new() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     conn = context.db()
@@ -85,7 +87,7 @@ def new() -> Any:
 
 
 @bp.get("/rotas/<slug>")
-def rota(slug: str) -> Any:
+def rota(slug: str) -> ResponseReturnValue:
     row, access = readable_rota(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     conn = context.db()
@@ -102,7 +104,7 @@ def rota(slug: str) -> Any:
         title_max=TITLE_MAX, abstract_max=ABSTRACT_MAX)
 
 
-def _slot(row: Any, slot_id: str) -> Any:
+def _slot(row: DbRow, slot_id: str) -> DbRow:
     found = next((s for s in rota_queries.list_slots(context.db(), row.id)
                   if s.slot.id == slot_id), None)
     if found is None:
@@ -111,7 +113,7 @@ def _slot(row: Any, slot_id: str) -> Any:
 
 
 @bp.get("/rotas/<slug>/slots/<slot_id>")
-def slot(slug: str, slot_id: str) -> Any:
+def slot(slug: str, slot_id: str) -> ResponseReturnValue:
     """One slot: sign up for it, or wait for it; organisers assign it."""
     row, access = readable_rota(context.db(), context.viewer(), slug)
     viewer = context.viewer()
@@ -124,7 +126,7 @@ def slot(slug: str, slot_id: str) -> Any:
 
 
 @bp.post("/rotas/<slug>/slots")
-def schedule(slug: str) -> Any:
+def schedule(slug: str) -> ResponseReturnValue:
     row, _ = readable_rota(context.db(), context.viewer(), slug)
     form = request.form
     made = context.send(rotas.schedule_slots, ScheduleSlots(
@@ -154,7 +156,7 @@ def _speaker(handle: str) -> str | None:
 
 
 @bp.post("/rotas/<slug>/slots/<slot_id>/<action>")
-def slot_action(slug: str, slot_id: str, action: str) -> Any:
+def slot_action(slug: str, slot_id: str, action: str) -> ResponseReturnValue:
     """Sign up, wait, stop waiting, or (organisers) cancel a free slot."""
     row, _ = readable_rota(context.db(), context.viewer(), slug)
     form = request.form
@@ -180,7 +182,7 @@ def slot_action(slug: str, slot_id: str, action: str) -> Any:
 
 
 @bp.get("/rotas/<slug>/talks/<talk_id>")
-def talk(slug: str, talk_id: str) -> Any:
+def talk(slug: str, talk_id: str) -> ResponseReturnValue:
     row, found, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     viewer = context.viewer()
     slots = rota_queries.list_slots(context.db(), row.id)
@@ -199,7 +201,7 @@ def talk(slug: str, talk_id: str) -> Any:
 
 
 @bp.post("/rotas/<slug>/talks/<talk_id>/<action>")
-def talk_action(slug: str, talk_id: str, action: str) -> Any:
+def talk_action(slug: str, talk_id: str, action: str) -> ResponseReturnValue:
     """Release, move, offer or answer a swap, swap (organisers)."""
     row, found, _ = readable_talk(context.db(), context.viewer(), slug, talk_id)
     form = request.form

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import can_organise
@@ -30,7 +31,7 @@ bp = Blueprint("writeups", __name__)
 
 
 @bp.get("/rotas/<slug>/talks/<talk_id>/write-up")
-def writeup(slug: str, talk_id: str) -> Any:
+def writeup(slug: str, talk_id: str) -> ResponseReturnValue:
     row, talk, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     if not may_read_writeup(context.viewer(), talk, access):
         abort(404)
@@ -42,7 +43,7 @@ def writeup(slug: str, talk_id: str) -> Any:
 
 
 @bp.route("/rotas/<slug>/talks/<talk_id>/write-up/edit", methods=["GET", "POST"])
-def edit(slug: str, talk_id: str) -> Any:
+def edit(slug: str, talk_id: str) -> ResponseReturnValue:
     row, talk, access = readable_talk(context.db(), context.viewer(), slug, talk_id)
     viewer = context.viewer()
     if request.method == "GET":
@@ -61,7 +62,7 @@ def edit(slug: str, talk_id: str) -> Any:
 
 
 @bp.post("/rotas/<slug>/talks/<talk_id>/write-up/<action>")
-def review(slug: str, talk_id: str, action: str) -> Any:
+def review(slug: str, talk_id: str, action: str) -> ResponseReturnValue:
     """Submit (the speaker); send back with a comment, or approve (an organiser)."""
     row, _, _ = readable_talk(context.db(), context.viewer(), slug, talk_id)
     commands: dict[str, Any] = {

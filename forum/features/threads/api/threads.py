@@ -14,7 +14,7 @@ from forum.features.threads.documents import thread_detail
 from forum.features.threads.queries import get_post, list_posts
 from forum.web import context
 from forum.web.api import documents, paging
-from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
 from forum.web.api.schemas import (
     NewPostSchema,
     PostPageArgs,
@@ -52,7 +52,7 @@ class ThreadPosts(MethodView):
     @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
     @blp.arguments(NewPostSchema)
     @blp.response(201, PostSchema, headers=LOCATION)
-    def post(self, args: dict[str, Any], thread_id: str) -> Any:
+    def post(self, args: dict[str, Any], thread_id: str) -> Created:
         """Reply to a post of the thread (to its first post when parent_post_id is omitted)."""
         thread, _, access = readable_thread(context.db(), context.viewer(), thread_id)
         parent_id = args["parent_post_id"] or list_posts(

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from forum.core.permissions import (
     ANONYMOUS,
@@ -25,7 +26,7 @@ from forum.core.permissions import (
     can_read,
     can_see_read_history,
 )
-from forum.core.rows import PAGE_SIZE
+from forum.core.rows import PAGE_SIZE, DbRow
 from forum.core.text import revision_diffs
 from forum.features.conferences.access import readable_conference
 from forum.features.conferences.queries import access_from_row, tags
@@ -69,7 +70,7 @@ def page_number() -> int:
 
 
 @bp.get("/")
-def home() -> Any:
+def home() -> ResponseReturnValue:
     viewer = context.viewer()
     summaries = list_conferences(context.db(), viewer)
     rooms = [r for r in list_rooms(context.db(), viewer) if r.joined]
@@ -79,7 +80,7 @@ def home() -> Any:
 
 
 @bp.get("/next")
-def next_unread() -> Any:
+def next_unread() -> ResponseReturnValue:
     """FirstClass's space bar: the oldest unread post or message, across everything."""
     if (refused := context.require_member()) is not None:
         return refused
@@ -99,7 +100,7 @@ def next_unread() -> Any:
 
 
 @bp.get("/c/<slug>")
-def conference(slug: str) -> Any:
+def conference(slug: str) -> ResponseReturnValue:
     row, access = readable_conference(context.db(), context.viewer(), slug)
     viewer = context.viewer()
     page = page_number()
@@ -119,14 +120,14 @@ def conference(slug: str) -> Any:
 
 
 @bp.get("/c/<slug>/about")
-def conference_about(slug: str) -> Any:
+def conference_about(slug: str) -> ResponseReturnValue:
     row, access = readable_conference(context.db(), context.viewer(), slug)
     return render_template("pages/conference_about.html", conference=row,
                            acl=access_from_row(row).acl,
                            may_moderate=can_moderate(context.viewer(), access))
 
 
-def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[int, int], int]:
+def _thread_posts(thread: DbRow, view: str, page: int) -> tuple[list[Any], dict[int, int], int]:
     """The posts on one page of a thread, flat (by number) or as a reply tree."""
     conn = context.db()
     size = PAGE_SIZE
@@ -142,7 +143,7 @@ def _thread_posts(thread: Any, view: str, page: int) -> tuple[list[Any], dict[in
 
 
 @bp.get("/t/<thread_id>")
-def thread(thread_id: str) -> Any:
+def thread(thread_id: str) -> ResponseReturnValue:
     thread, conference, access = readable_thread(context.db(), context.viewer(), thread_id)
     viewer = context.viewer()
     view = "tree" if request.args.get("view") == "tree" else "flat"
@@ -159,7 +160,7 @@ def thread(thread_id: str) -> Any:
     return html
 
 
-def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view: str,
+def _render_thread(thread: DbRow, conference: DbRow, access: ConferenceAccess, view: str,
                    page: int) -> str:
     viewer = context.viewer()
     posts, depth, total = _thread_posts(thread, view, page)
@@ -192,14 +193,14 @@ def _render_thread(thread: Any, conference: Any, access: ConferenceAccess, view:
 
 
 @bp.get("/p/<post_id>")
-def post(post_id: str) -> Any:
+def post(post_id: str) -> ResponseReturnValue:
     post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     page = (post.seq - 1) // PAGE_SIZE + 1
     return redirect(url_for("pages.thread", thread_id=thread.id, page=page) + f"#p{post.seq}")
 
 
 @bp.get("/p/<post_id>/history")
-def post_history(post_id: str) -> Any:
+def post_history(post_id: str) -> ResponseReturnValue:
     post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
     viewer = context.viewer()
     if (post.deleted_by or post.hidden_by) and not can_moderate(viewer, access):
@@ -211,7 +212,7 @@ def post_history(post_id: str) -> Any:
 
 
 @bp.get("/p/<post_id>/readers")
-def post_readers(post_id: str) -> Any:
+def post_readers(post_id: str) -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
@@ -223,7 +224,7 @@ def post_readers(post_id: str) -> Any:
 
 
 @bp.get("/members")
-def members() -> Any:
+def members() -> ResponseReturnValue:
     if (refused := context.require_member()) is not None:
         return refused
     rows = [m for m in list_members(context.db()) if m.active]
@@ -231,7 +232,7 @@ def members() -> Any:
 
 
 @bp.get("/members/<handle>")
-def profile(handle: str) -> Any:
+def profile(handle: str) -> ResponseReturnValue:
     viewer = context.viewer()
     member = get_member_by_handle(context.db(), handle)
     if member is None or (not viewer.signed_in and not list_member_posts(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from forum.core.errors import Conflict, Forbidden, InvalidInput
 from forum.core.permissions import can_edit_post
@@ -38,7 +37,7 @@ def _int(name: str) -> int:
 
 
 @bp.route("/c/<slug>/new", methods=["GET", "POST"])
-def start_thread(slug: str) -> Any:
+def start_thread(slug: str) -> ResponseReturnValue:
     conference, _ = readable_conference(context.db(), context.viewer(), slug)
     if request.method == "GET":
         return render_template("posting/new_thread.html", conference=conference)
@@ -48,7 +47,7 @@ def start_thread(slug: str) -> Any:
 
 
 @bp.route("/t/<thread_id>/reply", methods=["GET", "POST"])
-def reply(thread_id: str) -> Any:
+def reply(thread_id: str) -> ResponseReturnValue:
     thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     if request.method == "GET":
         parent = get_post(context.db(), request.args.get("to", ""))
@@ -64,7 +63,7 @@ def reply(thread_id: str) -> Any:
 
 
 @bp.route("/p/<post_id>/edit", methods=["GET", "POST"])
-def edit(post_id: str) -> Any:
+def edit(post_id: str) -> ResponseReturnValue:
     post, thread, conference, access = readable_post(context.db(), context.viewer(), post_id)
     if request.method == "GET":
         # The form shows the post's text: only to those who may edit it (not hidden text).
@@ -81,7 +80,7 @@ def edit(post_id: str) -> Any:
 
 
 @bp.post("/p/<post_id>/delete")
-def delete(post_id: str) -> Any:
+def delete(post_id: str) -> ResponseReturnValue:
     post, thread, _, _ = readable_post(context.db(), context.viewer(), post_id)
     context.send(threads.delete_post, DeletePost(thread.id, post.id))
     flash("The post was removed.")
@@ -89,7 +88,7 @@ def delete(post_id: str) -> Any:
 
 
 @bp.post("/t/<thread_id>/read")
-def mark_read(thread_id: str) -> Any:
+def mark_read(thread_id: str) -> ResponseReturnValue:
     thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     context.send(reading.mark_thread_read, MarkThreadRead(thread.id))
     return redirect(safe_next(request.form.get("next"),
@@ -97,7 +96,7 @@ def mark_read(thread_id: str) -> Any:
 
 
 @bp.post("/t/<thread_id>/unread")
-def mark_unread(thread_id: str) -> Any:
+def mark_unread(thread_id: str) -> ResponseReturnValue:
     thread, conference, _ = readable_thread(context.db(), context.viewer(), thread_id)
     context.send(reading.mark_unread_from, MarkUnreadFrom(thread.id, _int("seq")))
     flash("Marked unread from there on.")
@@ -105,7 +104,7 @@ def mark_unread(thread_id: str) -> Any:
 
 
 @bp.post("/c/<slug>/read")
-def mark_conference_read(slug: str) -> Any:
+def mark_conference_read(slug: str) -> ResponseReturnValue:
     conference, _ = readable_conference(context.db(), context.viewer(), slug)
     moved = context.send(reading.mark_conference_read, MarkConferenceRead(conference.id))
     flash(f"Marked {moved} thread{'s' if moved != 1 else ''} read.")
