@@ -15,8 +15,8 @@ from flask import Blueprint, abort, current_app, render_template, url_for
 
 from forum.features.articles import queries as article_queries
 from forum.features.members.queries import get_member_by_handle
-from forum.features.threads.views.pages import page_number
 from forum.web import context
+from forum.web.navigation import page_number
 
 bp = Blueprint("blog", __name__)
 

@@ -24,8 +24,9 @@ from forum.features.articles.commands import (
     UnpublishArticle,
 )
 from forum.web import context
-from forum.web.api import documents, paging
+from forum.web.api import paging
 from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
+from forum.web.api.documents import person
 from forum.web.api.schemas import MAX_LIMIT, PersonSchema, UtcDateTime
 
 blp = Blueprint("api_articles", "The public blog's articles, and drafts on their way there.")
@@ -100,7 +101,7 @@ def _document(row: DbRow, may_review: bool) -> dict[str, Any]:
         "source_id": row.source_id, "thread_id": row.thread_id, "title": row.title,
         "summary": row.summary, "body": row.body, "html": row.html,
         "tags": article_queries.tags(row),
-        "author": documents.person(row.author_id, row.author_handle, row.author_name),
+        "author": person(row.author_id, row.author_handle, row.author_name),
         "revision": row.revision, "slug": row.slug,
         "url": f"{base}/blog/{row.slug}" if row.status == "published" else None,
         "proposed_at": row.proposed_at, "published_at": row.published_at,

@@ -29,7 +29,7 @@ from forum.features.circles.commands import (
 from forum.features.circles.model import JOINS, VISIBILITIES
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
-from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
+from forum.web.api.schemas import PersonSchema, UtcDateTime, strict_int
 
 C = TypeVar("C")
 
@@ -114,7 +114,7 @@ class CircleReadingItemSchema(Schema):
 
 class CircleReadingListSchema(Schema):
     items = fields.List(fields.Nested(CircleReadingItemSchema), required=True)
-    expected_revision = _strict_int(load_default=None, allow_none=True)
+    expected_revision = strict_int(load_default=None, allow_none=True)
 
 
 class NewCircleSessionSchema(Schema):

@@ -8,23 +8,23 @@ from flask.views import MethodView
 
 from forum.core.permissions import can_moderate, can_post
 from forum.features.conferences.access import readable_conference
+from forum.features.conferences.documents import conference_document
 from forum.features.conferences.queries import access_from_row
+from forum.features.conferences.schemas import ConferenceListSchema, ConferenceSchema
 from forum.features.reading.queries import list_conferences, unread_by_thread
 from forum.features.threads import handlers as threads
 from forum.features.threads.access import readable_thread
 from forum.features.threads.commands import StartThread
-from forum.features.threads.documents import thread_detail
-from forum.web import context
-from forum.web.api import documents, paging
-from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
-from forum.web.api.schemas import (
-    ConferenceListSchema,
-    ConferenceSchema,
+from forum.features.threads.documents import listed_author, thread_detail, thread_document
+from forum.features.threads.schemas import (
     NewThreadSchema,
     ThreadDetailSchema,
     ThreadPageArgs,
     ThreadPageSchema,
 )
+from forum.web import context
+from forum.web.api import paging
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
 
 blp = Blueprint("api_conferences", "Conferences you may read, with counts and your unread.")
 
@@ -35,7 +35,7 @@ def _summaries(only_id: str | None = None) -> list[dict[str, Any]]:
     for summary in list_conferences(context.db(), viewer):
         if only_id is None or summary.row.id == only_id:
             access = access_from_row(summary.row)
-            result.append(documents.conference(summary, may_post=can_post(viewer, access),
+            result.append(conference_document(summary, may_post=can_post(viewer, access),
                                                may_moderate=can_moderate(viewer, access)))
     return result
 
@@ -72,7 +72,7 @@ class ConferenceThreads(MethodView):
         page = rows[:limit]
         unread = unread_by_thread(conn, context.viewer(), [t.id for t in page])
         return {
-            "items": [documents.thread(t, conference, documents.listed_author(t),
+            "items": [thread_document(t, conference, listed_author(t),
                                        unread.get(t.id, 0)) for t in page],
             "next_cursor": paging.thread_cursor(page[-1]) if len(rows) > limit else None,
         }

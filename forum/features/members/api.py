@@ -7,12 +7,12 @@ from typing import Any
 from flask import abort
 from flask.views import MethodView
 
+from forum.features.members.documents import me_document, profile_document
 from forum.features.members.queries import get_member, get_member_by_handle
+from forum.features.members.schemas import MeSchema, ProfileSchema
 from forum.features.threads.queries import list_member_posts
 from forum.web import context
-from forum.web.api import documents
 from forum.web.api.blueprint import Blueprint, member
-from forum.web.api.schemas import MeSchema, ProfileSchema
 
 blp = Blueprint("api_members", "Members: yourself and others' profiles.")
 
@@ -23,7 +23,7 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def get(self) -> dict[str, Any]:
         """The member whose token this is."""
-        return documents.me(get_member(context.db(), member().member_id or ""))
+        return me_document(get_member(context.db(), member().member_id or ""))
 
 
 @blp.route("/members/<handle>")
@@ -41,4 +41,4 @@ class Member(MethodView):
         recent = list_member_posts(conn, viewer, row.id) if row else []
         if row is None or (not viewer.signed_in and not recent):
             abort(404)
-        return documents.profile(row, recent)
+        return profile_document(row, recent)

@@ -10,23 +10,23 @@ from forum.features.conferences.access import readable_conference
 from forum.features.reading import commands as reading_commands
 from forum.features.reading import handlers as reading
 from forum.features.reading.commands import MarkThreadRead, MarkUnreadFrom
+from forum.features.reading.documents import marker_document
 from forum.features.reading.queries import (
     get_next_unread,
     get_read_marker,
     list_conferences,
     unread_by_thread,
 )
-from forum.features.threads.access import readable_thread
-from forum.web import context
-from forum.web.api import documents
-from forum.web.api.blueprint import Blueprint, member
-from forum.web.api.schemas import (
+from forum.features.reading.schemas import (
     ConferenceReadSchema,
     MarkerSchema,
     MarkerUpdateSchema,
     MarkUnreadSchema,
     UnreadSchema,
 )
+from forum.features.threads.access import readable_thread
+from forum.web import context
+from forum.web.api.blueprint import Blueprint, member
 
 blp = Blueprint("api_reading", "Read markers and unread counts. The API never moves a "
                 "marker unless you ask it to.")
@@ -36,7 +36,7 @@ def _marker(thread_id: str) -> dict[str, Any]:
     viewer = member()
     thread, _, _ = readable_thread(context.db(), context.viewer(), thread_id)
     conn = context.db()
-    return documents.marker(
+    return marker_document(
         thread, get_read_marker(conn, viewer.member_id, thread.id),
         unread_by_thread(conn, viewer, [thread.id]).get(thread.id, 0))
 

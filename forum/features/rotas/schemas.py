@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
+from forum.web.api.schemas import PersonSchema, UtcDateTime, strict_int
 
 WRITEUP_STATES = ["none", "draft", "in_review", "sent_back", "approved"]
 
@@ -81,7 +81,7 @@ class ScheduleSchema(Schema):
     time = fields.String(required=True, metadata={"description": "HH:MM, the rota's zone"})
     rule = fields.String(required=True, metadata={
         "description": "an iCalendar RRULE, e.g. FREQ=WEEKLY;COUNT=8"})
-    duration_minutes = _strict_int(load_default=45)
+    duration_minutes = strict_int(load_default=45)
     skip_dates = fields.List(fields.String(), load_default=list)
     holidays = fields.String(load_default="", metadata={
         "description": "skip this country's public holidays (SE, GB, ...)"})
@@ -105,7 +105,7 @@ class MoveSchema(Schema):
 class SaveWriteUpSchema(Schema):
     title = fields.String(required=True)
     body = fields.String(required=True, metadata={"description": "Markdown"})
-    expected_revision = _strict_int(load_default=None, allow_none=True, metadata={
+    expected_revision = strict_int(load_default=None, allow_none=True, metadata={
         "description": "the revision you edited; 409 if it changed since"})
 
 

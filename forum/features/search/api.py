@@ -8,9 +8,9 @@ from flask.views import MethodView
 
 from forum.core.errors import InvalidQuery
 from forum.features.search import views as search_page
-from forum.web.api import documents
+from forum.features.search.schemas import SearchArgs, SearchResultsSchema
 from forum.web.api.blueprint import Blueprint
-from forum.web.api.schemas import SearchArgs, SearchResultsSchema
+from forum.web.api.documents import person
 from search import QueryError
 
 blp = Blueprint("api_search", "Search threads, posts, chat, people and articles.")
@@ -21,7 +21,7 @@ def _item(shown: search_page.Shown) -> dict[str, Any]:
     return {
         "id": hit.doc_id, "kind": hit.kind, "url": shown.url, "title": shown.title,
         "place": shown.place, "created_at": hit.created, "snippet_html": hit.snippet_html,
-        "author": documents.person(hit.author, shown.author_handle, shown.author_name)
+        "author": person(hit.author, shown.author_handle, shown.author_name)
         if shown.author_handle else None,
     }
 

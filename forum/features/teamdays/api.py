@@ -18,7 +18,7 @@ from forum.features.teamdays.commands import AddSession, JoinSession, LeaveSessi
 from forum.features.teamdays.model import LEVELS
 from forum.web import context
 from forum.web.api.blueprint import Blueprint
-from forum.web.api.schemas import PersonSchema, UtcDateTime, _strict_int
+from forum.web.api.schemas import PersonSchema, UtcDateTime, strict_int
 
 blp = Blueprint("api_teamdays", "Team-together days: parallel sessions with places.")
 
@@ -63,7 +63,7 @@ class NewSessionSchema(Schema):
     starts = fields.String(required=True, metadata={"description": "HH:MM, the day's zone"})
     ends = fields.String(required=True)
     level = fields.String(required=True, metadata={"description": ", ".join(LEVELS)})
-    capacity = _strict_int(required=True)
+    capacity = strict_int(required=True)
     description = fields.String(load_default="")
 
 

@@ -11,18 +11,18 @@ from forum.core.permissions import can_moderate
 from forum.features.threads import handlers as threads
 from forum.features.threads.access import readable_post
 from forum.features.threads.commands import DeletePost, EditPost
+from forum.features.threads.documents import post_document
 from forum.features.threads.queries import list_revisions
+from forum.features.threads.schemas import EditPostSchema, PostSchema, RevisionListSchema
 from forum.web import context
-from forum.web.api import documents
 from forum.web.api.blueprint import Blueprint
-from forum.web.api.schemas import EditPostSchema, PostSchema, RevisionListSchema
 
 blp = Blueprint("api_posts", "Single posts: read, edit, remove, and their revisions.")
 
 
 def _document(post_id: str) -> dict[str, Any]:
     post, _, _, access = readable_post(context.db(), context.viewer(), post_id)
-    return documents.post(post, moderator=can_moderate(context.viewer(), access))
+    return post_document(post, moderator=can_moderate(context.viewer(), access))
 
 
 @blp.route("/posts/<post_id>")

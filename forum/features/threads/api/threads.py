@@ -10,18 +10,18 @@ from forum.core.permissions import can_moderate
 from forum.features.threads import handlers as threads
 from forum.features.threads.access import readable_thread
 from forum.features.threads.commands import PostReply
-from forum.features.threads.documents import thread_detail
+from forum.features.threads.documents import post_document, thread_detail
 from forum.features.threads.queries import get_post, list_posts
-from forum.web import context
-from forum.web.api import documents, paging
-from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
-from forum.web.api.schemas import (
+from forum.features.threads.schemas import (
     NewPostSchema,
     PostPageArgs,
     PostPageSchema,
     PostSchema,
     ThreadDetailSchema,
 )
+from forum.web import context
+from forum.web.api import paging
+from forum.web.api.blueprint import LOCATION, PREFIX, Blueprint, Created
 
 blp = Blueprint("api_threads", "Threads and their posts, in the order they were written.")
 @blp.route("/threads/<thread_id>")
@@ -46,7 +46,7 @@ class ThreadPosts(MethodView):
         rows = list_posts(context.db(), thread.id, first_seq=after + 1, limit=limit + 1)
         page = rows[:limit]
         moderator = can_moderate(context.viewer(), access)
-        return {"items": [documents.post(p, moderator=moderator) for p in page],
+        return {"items": [post_document(p, moderator=moderator) for p in page],
                 "next_cursor": paging.post_cursor(page[-1].seq) if len(rows) > limit else None}
 
     @blp.errors(400, 403, 404, 409, 413, 415, member_only=True)
@@ -61,5 +61,5 @@ class ThreadPosts(MethodView):
                                   PostReply(thread.id, parent_id, args["body"]))
         post = get_post(context.db(), post_id)
         moderator = can_moderate(context.viewer(), access)
-        return (documents.post(post, moderator=moderator), 201,
+        return (post_document(post, moderator=moderator), 201,
                 {"Location": f"{PREFIX}/posts/{post_id}"})

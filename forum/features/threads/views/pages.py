@@ -54,19 +54,12 @@ from forum.features.threads.queries import (
     list_threads,
 )
 from forum.web import context
+from forum.web.navigation import page_number
 from forum.web.page_cache import PageCache
 
 bp = Blueprint("pages", __name__)
 
 
-MAX_PAGE = 1_000_000  # far past any thread's end, and small enough for a database offset
-
-
-def page_number() -> int:
-    try:
-        return min(max(1, int(request.args.get("page", "1"))), MAX_PAGE)
-    except ValueError:
-        return 1
 
 
 @bp.get("/")
