@@ -99,7 +99,7 @@ def list_conferences(conn: Connection, viewer: Viewer) -> list[ConferenceSummary
     return result
 
 
-def _marker(conn: Connection, column: Any, member_id: str | None, place_id: str) -> int:
+def marker_in(conn: Connection, column: Any, member_id: str | None, place_id: str) -> int:
     """A member's read marker (a thread's or a room's), 0 when none or anonymous."""
     if member_id is None:
         return 0
@@ -110,7 +110,7 @@ def _marker(conn: Connection, column: Any, member_id: str | None, place_id: str)
 
 
 def get_read_marker(conn: Connection, member_id: str | None, thread_id: str) -> int:
-    return _marker(conn, read_markers.c.thread_id, member_id, thread_id)
+    return marker_in(conn, read_markers.c.thread_id, member_id, thread_id)
 
 
 def list_readers(conn: Connection, thread_id: str, seq: int) -> Sequence[DbRow]:

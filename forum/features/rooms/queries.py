@@ -21,7 +21,7 @@ from forum.core.permissions import (
 from forum.core.rows import PAGE_SIZE, DbRow
 from forum.features.conferences.queries import conference_access, list_conference_access
 from forum.features.members.tables import members
-from forum.features.reading.queries import _marker
+from forum.features.reading.queries import marker_in
 from forum.features.rooms.model import MessageState, RoomState, Said
 from forum.features.rooms.tables import (
     message_revisions,
@@ -190,7 +190,7 @@ def list_rooms(conn: Connection, viewer: Viewer, *, include_archived: bool = Fal
 
 
 def get_room_marker(conn: Connection, member_id: str | None, room_id: str) -> int:
-    return _marker(conn, room_read_markers.c.room_id, member_id, room_id)
+    return marker_in(conn, room_read_markers.c.room_id, member_id, room_id)
 
 
 _REPLIED = messages.alias("replied")
