@@ -19,6 +19,7 @@ from federation.documents import local
 from federation.documents.actors import Site
 from federation.inbound import queries as inbound_queries
 from forum.core.permissions import ANONYMOUS, can_read
+from forum.core.rows import DbRow
 from forum.features.articles import queries as article_queries
 from forum.features.conferences.queries import (
     access_from_row,
@@ -31,7 +32,6 @@ from forum.features.members.tables import members
 from forum.features.threads.queries import get_thread_in_conference
 from forum.features.threads.tables import posts, threads
 
-DbRow = Any
 OUTBOX_ITEMS = 20
 COLLECTION_ITEMS = 200
 

@@ -33,9 +33,17 @@ class Forbidden(CommonroomError):
     http_status = 403
 
 
+# The words of every "nothing here" answer: a place the reader may not see answers
+# exactly as one that does not exist, so its existence does not leak.
+NOTHING_HERE = "there is nothing at this address"
+
+
 class NotFound(CommonroomError):
     code = "not_found"
     http_status = 404
+
+    def __init__(self, message: str = NOTHING_HERE, **details: Any) -> None:
+        super().__init__(message, **details)
 
 
 class Conflict(CommonroomError):

@@ -1,4 +1,5 @@
-"""The rows queries return: dynamically typed, with the columns each query names."""
+"""The rows queries return (dynamically typed, with the columns each query names) and
+how many a page of them holds."""
 
 from __future__ import annotations
 

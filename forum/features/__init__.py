@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from importlib.util import find_spec
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # importing a feature's pure parts must not load the database layer
     from forum.core.projections.registry import Projections
@@ -52,6 +52,16 @@ def modules(part: str) -> list[ModuleType]:
         dotted = f"{package}.{part}"
         if find_spec(dotted) is not None:
             found.append(importlib.import_module(dotted))
+    return found
+
+
+def blueprints(part: str) -> list[Any]:
+    """The blueprints of every feature's ``views`` (pages) or ``api``, in FEATURES order:
+    a module's ``BLUEPRINTS``, or its one ``bp`` (pages) or ``blp`` (API)."""
+    found: list[Any] = []
+    for module in modules(part):
+        found.extend(getattr(module, "BLUEPRINTS", None) or
+                     [getattr(module, "bp", None) or module.blp])
     return found
 
 

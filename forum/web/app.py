@@ -67,15 +67,6 @@ def iso(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
-def blueprints_of(part: str) -> list[Any]:
-    """The blueprints of every feature's ``views`` (pages) or ``api``, in FEATURES order."""
-    found: list[Any] = []
-    for module in features.modules(part):
-        found.extend(getattr(module, "BLUEPRINTS", None) or
-                     [getattr(module, "bp", None) or module.blp])
-    return found
-
-
 def build_app(config: Config | None = None) -> Flask:
     config = config or config_module.from_env()
     app = Flask(
@@ -143,7 +134,7 @@ def _wire(app: Flask, backend: Backend, config: Config) -> None:
 
     from forum.web import api, errors
 
-    for blueprint in blueprints_of("views"):
+    for blueprint in features.blueprints("views"):
         app.register_blueprint(blueprint)
     from federation import blog, feeds
     from federation import http as activitypub

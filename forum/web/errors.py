@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from forum.core.errors import CommonroomError
+from forum.core.errors import NOTHING_HERE, CommonroomError
 
 log = logging.getLogger(__name__)
 KEPT_FIELDS = ("subject", "title", "summary", "tags", "comment", "body", "reason", "name",
@@ -68,7 +68,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         messages = {
-            404: "there is nothing at this address",
+            404: NOTHING_HERE,
             405: "this address does not accept that method",
             413: "that request is too large (the limit is 1 MiB)",
             429: "too many attempts; wait a minute and try again",

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from forum.core.permissions import ConferenceAccess, Viewer, can_see_article_draft
+from forum.core.rows import DbRow
 from forum.features.articles.tables import article_tags, articles
 from forum.features.conferences.queries import conference_access
 from forum.features.conferences.tables import conferences
@@ -21,7 +22,6 @@ from forum.features.members.tables import members
 from forum.features.threads.queries import get_thread
 from forum.features.threads.tables import threads
 
-DbRow = Any
 BLOG_PAGE = 20
 
 _AUTHOR = members.alias("author")

@@ -4,11 +4,11 @@ its conference (the one rule), and its conference's list follows its membership.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from forum.core.permissions import Viewer
+from forum.core.rows import DbRow
 from forum.features.circles.tables import (
     circle_members,
     circle_reading,
@@ -19,8 +19,6 @@ from forum.features.circles.tables import (
 from forum.features.conferences.queries import readable_ids
 from forum.features.members.tables import members
 from forum.features.threads.tables import threads
-
-DbRow = Any
 
 
 def get_circle(conn: Connection, circle_id: str) -> DbRow | None:

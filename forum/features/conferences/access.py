@@ -17,19 +17,14 @@ from forum.features.conferences.queries import (
     get_conference_by_slug,
 )
 
-# The same words as any other missing address.
-NOTHING_HERE = "there is nothing at this address"
-
 
 def readable_conference(conn: Connection, viewer: Viewer, slug: str
                         ) -> tuple[DbRow, ConferenceAccess]:
     """The conference at ``slug`` if the viewer may read it."""
     row = get_conference_by_slug(conn, slug)
-    if row is None:
-        raise NotFound(NOTHING_HERE)
-    access = access_from_row(row)
-    if not can_read(viewer, access):
-        raise NotFound(NOTHING_HERE)
+    access = access_from_row(row) if row is not None else None
+    if access is None or not can_read(viewer, access):
+        raise NotFound()
     return row, access
 
 
@@ -39,5 +34,5 @@ def readable_in_conference(conn: Connection, viewer: Viewer, row: DbRow | None
     if the row exists and the viewer may read that conference."""
     access = conference_access(conn, row.conference_id) if row is not None else None
     if access is None or not can_read(viewer, access):
-        raise NotFound(NOTHING_HERE)
+        raise NotFound()
     return access

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from forum.core.errors import InvalidInput
 from forum.core.permissions import Viewer
+from forum.core.rows import DbRow
 from forum.features.articles.tables import articles
 from forum.features.circles.tables import circle_sessions, circles
 from forum.features.conferences.queries import readable_ids
@@ -21,8 +22,6 @@ from forum.features.kudos.tables import kudos
 from forum.features.members.tables import members
 from forum.features.rotas.tables import rota_slots, rotas, talks
 from forum.features.threads.tables import posts, threads
-
-DbRow = Any
 
 
 @dataclass(frozen=True)

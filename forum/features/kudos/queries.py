@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from forum.core.permissions import Viewer, can_read
+from forum.core.rows import DbRow
 from forum.features.conferences.queries import conference_access
 from forum.features.kudos.tables import kudos, learning_settings
 from forum.features.members.tables import members
 from forum.features.threads.tables import posts, threads
-
-DbRow = Any
 
 
 def get_til_conference(conn: Connection) -> str | None:

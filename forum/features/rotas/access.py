@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 from forum.core.errors import NotFound
 from forum.core.permissions import ConferenceAccess, Viewer, can_organise
 from forum.core.rows import DbRow
-from forum.features.conferences.access import NOTHING_HERE, readable_in_conference
+from forum.features.conferences.access import readable_in_conference
 from forum.features.rotas.queries import get_rota_by_slug, get_talk
 
 
@@ -24,7 +24,7 @@ def readable_talk(conn: Connection, viewer: Viewer, slug: str, talk_id: str
     row, access = readable_rota(conn, viewer, slug)
     talk = get_talk(conn, talk_id)
     if talk is None or talk.rota_id != row.id:
-        raise NotFound(NOTHING_HERE)
+        raise NotFound()
     return row, talk, access
 
 

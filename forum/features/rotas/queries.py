@@ -14,12 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, select
 
 from forum.core.permissions import Viewer
+from forum.core.rows import DbRow
 from forum.features.conferences.queries import readable_ids
 from forum.features.conferences.tables import conferences
 from forum.features.members.tables import members
 from forum.features.rotas.tables import calendar_feeds, rota_slots, rota_waitlist, rotas, talks
-
-DbRow = Any
 
 
 def aware(moment: datetime) -> datetime:

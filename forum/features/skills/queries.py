@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, or_, select
 
 from forum.core.permissions import Viewer
+from forum.core.rows import DbRow
 from forum.features.members.tables import members
 from forum.features.skills.model import skill_key
 from forum.features.skills.tables import member_skills, mentoring, skills
@@ -21,7 +22,6 @@ from forum.features.skills.tables import member_skills, mentoring, skills
 if TYPE_CHECKING:
     from search import SearchService
 
-DbRow = Any
 DIRECTORY_MAX = 200
 WRITERS_MAX = 10
 

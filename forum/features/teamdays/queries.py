@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Connection, select
 
 from forum.core.permissions import Viewer
+from forum.core.rows import DbRow
 from forum.features.conferences.queries import readable_ids
 from forum.features.conferences.tables import conferences
 from forum.features.members.tables import members
@@ -17,8 +17,6 @@ from forum.features.teamdays.tables import (
     team_days,
     team_sessions,
 )
-
-DbRow = Any
 
 
 def get_team_day_by_slug(conn: Connection, slug: str) -> DbRow | None:

@@ -7,7 +7,6 @@ from sqlalchemy import Connection
 from forum.core.errors import NotFound
 from forum.core.permissions import ConferenceAccess, Viewer, can_read
 from forum.core.rows import DbRow
-from forum.features.conferences.access import NOTHING_HERE
 from forum.features.conferences.queries import access_from_row
 from forum.features.threads.queries import get_post, get_thread_in_conference
 
@@ -17,11 +16,11 @@ def readable_thread(conn: Connection, viewer: Viewer, thread_id: str
     """The thread, its conference and that conference's access."""
     found = get_thread_in_conference(conn, thread_id)
     if found is None:
-        raise NotFound(NOTHING_HERE)
+        raise NotFound()
     thread, conference = found
     access = access_from_row(conference)
     if not can_read(viewer, access):
-        raise NotFound(NOTHING_HERE)
+        raise NotFound()
     return thread, conference, access
 
 
@@ -30,6 +29,6 @@ def readable_post(conn: Connection, viewer: Viewer, post_id: str
     """The post, its thread, their conference and its access."""
     post = get_post(conn, post_id)
     if post is None:
-        raise NotFound(NOTHING_HERE)
+        raise NotFound()
     thread, conference, access = readable_thread(conn, viewer, post.thread_id)
     return post, thread, conference, access

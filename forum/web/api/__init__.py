@@ -13,6 +13,7 @@ import flask_smorest
 from flask import Flask
 
 from federation.http import api as federation_api
+from forum import features
 from forum.web.api.schemas import ErrorSchema
 from forum.web.extensions import csrf
 
@@ -37,9 +38,7 @@ def register(app: Flask) -> Api:
         "type": "http", "scheme": "bearer",
         "description": "An API token from your account page.",
     })
-    from forum.web.app import blueprints_of
-
-    for blueprint in [*blueprints_of("api"), federation_api.blp]:
+    for blueprint in [*features.blueprints("api"), federation_api.blp]:
         # Tokens, not cookies, authenticate here, so there is no cross-site request to forge.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -99,7 +99,7 @@ def refuse_impossible_ids() -> None:
     """No slug, handle or id holds a NUL, and PostgreSQL refuses to even compare one."""
     if any("\x00" in value for value in (request.view_args or {}).values()
            if isinstance(value, str)):
-        raise NotFound("there is nothing at this address")
+        raise NotFound()
 
 
 def authenticate() -> None:
